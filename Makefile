@@ -1,0 +1,38 @@
+# formcheck — the two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MODEL  := models/pose_landmarker_full.task
+SAMPLE := sample_videos/synthetic_treadmill_right.mp4
+PORT   ?= 8501
+
+.PHONY: run test setup model samples bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "formcheck needs Python >= 3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP) model
+
+model: $(STAMP)
+	$(PY) -m formcheck models install
+
+run: setup
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) -- --sample $(SAMPLE)
+
+test: setup
+	$(PY) -m pytest
+
+# Regenerate the bundled demo clips with the project's own synthetic runner.
+samples: $(STAMP)
+	$(PY) scripts/make_samples.py
+
+bench: setup
+	$(PY) benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

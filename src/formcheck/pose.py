@@ -1,0 +1,352 @@
+"""Pose extraction: MediaPipe ``PoseLandmarker`` (VIDEO mode) over the ingested frames.
+
+Produces one :class:`PoseSeries` for the runner: every decoded frame is kept
+(frames without a pose hold NaN), with real-time timestamps.
+
+Conventions
+-----------
+``image`` landmarks are in pixels of the upright frame (x right, y down); column
+order ``x_px, y_px, z, visibility, presence`` where ``z`` is MediaPipe's relative
+depth (same scale as x in pixels, smaller = nearer the camera). ``world``
+landmarks are metres, origin at the hips (MediaPipe's convention).
+
+Notes
+-----
+MediaPipe's left/right labels are unreliable in a side view; this stage keeps
+them as they come. Leg identity is settled later by :mod:`formcheck.clean`.
+
+When several people are in view the landmarker is run with ``num_poses=2`` and
+the poses are linked into tracks; the runner is the track that is present in
+the most frames and large (present frames × median body height).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from formcheck import config
+from formcheck.errors import ModelError, NoRunnerError
+from formcheck.video import Frame, VideoInfo, iter_frames
+
+#: Bump when the extraction logic changes, so old cache entries are not reused.
+POSE_VERSION = 1
+
+LANDMARK_NAMES = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right",
+    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+    "left_pinky", "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb",
+    "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+)
+LM = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+COLUMNS = ("x_px", "y_px", "z", "visibility", "presence")
+N_LANDMARKS = 33
+
+#: Sample the scene for extra people every this many seconds (single-pose pass).
+_SCOUT_EVERY_S = 0.5
+_SCOUT_CONFIDENCE = 0.3
+
+
+@dataclass
+class PoseSeries:
+    """Landmark time series of one person.
+
+    Attributes
+    ----------
+    t : ndarray, shape (n_frames,)
+        Real time of each frame, seconds from the first frame.
+    image : ndarray, shape (n_frames, 33, 5)
+        ``x_px, y_px, z, visibility, presence`` per landmark; NaN where no pose.
+    world : ndarray, shape (n_frames, 33, 3)
+        World landmarks in metres; NaN where no pose.
+    width, height : int
+        Upright frame size in pixels.
+    n_people : ndarray, shape (n_frames,)
+        Number of people the landmarker reported in each frame.
+    notes : list of str
+        What this stage decided (e.g. which of several people was kept).
+    """
+
+    t: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    width: int
+    height: int
+    n_people: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.t.shape[0])
+
+    @property
+    def found(self) -> np.ndarray:
+        """Boolean mask of frames with a pose."""
+        return ~np.isnan(self.image[:, 0, 0])
+
+    def xy(self, name: str) -> np.ndarray:
+        """(n_frames, 2) pixel coordinates of one landmark by name."""
+        return self.image[:, LM[name], :2]
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
+        os.close(fd)
+        try:
+            np.savez_compressed(
+                tmp, t=self.t, image=self.image, world=self.world, n_people=self.n_people,
+                size=np.array([self.width, self.height]), notes=np.array(json.dumps(self.notes)),
+            )
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> "PoseSeries":
+        with np.load(path, allow_pickle=False) as z:
+            w, h = (int(v) for v in z["size"])
+            return cls(t=z["t"], image=z["image"], world=z["world"], width=w, height=h,
+                       n_people=z["n_people"], notes=json.loads(str(z["notes"])))
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    """Settings that change the pose result (part of the cache key)."""
+
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_people: int = 2
+
+
+# ------------------------------------------------------------------ landmarker
+def _landmarker(model_path: Path, settings: PoseSettings, num_poses: int, mode: str = "VIDEO"):
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    try:
+        opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=getattr(vision.RunningMode, mode),
+            num_poses=num_poses,
+            min_pose_detection_confidence=settings.min_detection_confidence,
+            min_pose_presence_confidence=settings.min_presence_confidence,
+            min_tracking_confidence=settings.min_tracking_confidence,
+        )
+        return vision.PoseLandmarker.create_from_options(opts)
+    except (RuntimeError, ValueError) as exc:
+        raise ModelError(f"the pose model {model_path.name} could not be loaded ({str(exc).splitlines()[0]}); run `formcheck models install --force`") from None
+
+
+def _to_arrays(result, width: int, height: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    poses = []
+    for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks):
+        img = np.array([(p.x * width, p.y * height, p.z * width, p.visibility or 0.0, p.presence or 0.0) for p in lms], dtype=np.float32)
+        wld = np.array([(p.x, p.y, p.z) for p in wlms], dtype=np.float32)
+        poses.append((img, wld))
+    return poses
+
+
+def _mp_image(frame: Frame):
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.image)
+
+
+class _SceneTooBusy(Exception):
+    """Raised inside the single-pose pass when a second person shows up."""
+
+
+def run_landmarker(frames: Iterable[Frame], model_path: Path, settings: PoseSettings, num_poses: int,
+                   scout: bool = False, progress: Callable[[Frame], None] | None = None):
+    """Run the landmarker over ``frames``.
+
+    Returns
+    -------
+    t : list of float
+    poses : list of list of (image (33, 5), world (33, 3)) per frame
+
+    Raises
+    ------
+    _SceneTooBusy
+        With ``scout=True``, when a periodic multi-person check sees a second person.
+    """
+    t_list: list[float] = []
+    poses: list[list] = []
+    last_ms = -1
+    next_scout = 0.0
+    with _landmarker(model_path, settings, num_poses) as lm:
+        # The scout is deliberately more sensitive than the tracker: a false alarm
+        # only costs a second pass, a missed person can cost the wrong subject.
+        scout_settings = PoseSettings(_SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, settings.max_people)
+        scouter = _landmarker(model_path, scout_settings, settings.max_people + 1, "IMAGE") if scout else None
+        try:
+            for frame in frames:
+                h, w = frame.image.shape[:2]
+                ms = max(int(round(frame.t_s * 1000.0)), last_ms + 1)  # strictly increasing
+                last_ms = ms
+                image = _mp_image(frame)
+                res = lm.detect_for_video(image, ms)
+                t_list.append(frame.t_s)
+                poses.append(_to_arrays(res, w, h))
+                if scouter is not None and frame.t_s >= next_scout:
+                    next_scout = frame.t_s + _SCOUT_EVERY_S
+                    if len(scouter.detect(image).pose_landmarks) > 1:
+                        raise _SceneTooBusy()
+                if progress:
+                    progress(frame)
+        finally:
+            if scouter is not None:
+                scouter.close()
+    return t_list, poses
+
+
+# -------------------------------------------------------------------- tracking
+def _centre_and_size(img: np.ndarray) -> tuple[np.ndarray, float]:
+    body = img[[11, 12, 23, 24], :2]
+    centre = body.mean(axis=0)
+    ys = img[:, 1]
+    size = float(np.nanmax(ys) - np.nanmin(ys))
+    return centre, max(size, 1.0)
+
+
+def link_tracks(poses: list[list[tuple[np.ndarray, np.ndarray]]], max_gap: int = 15) -> list[dict[int, int]]:
+    """Link per-frame poses into tracks by nearest torso centre.
+
+    Returns a list of tracks, each a mapping ``frame index -> pose index in that frame``.
+    A pose joins the track whose last centre is nearest, within one body height
+    and ``max_gap`` frames; otherwise it starts a new track.
+    """
+    tracks: list[dict] = []  # {"frames": {f: k}, "centre": c, "size": s, "last": f}
+    for f, frame_poses in enumerate(poses):
+        taken: set[int] = set()
+        cands = []
+        for k, (img, _) in enumerate(frame_poses):
+            c, s = _centre_and_size(img)
+            for ti, tr in enumerate(tracks):
+                if f - tr["last"] > max_gap:
+                    continue
+                d = float(np.linalg.norm(c - tr["centre"])) / max(s, tr["size"])
+                if d < 1.0:
+                    cands.append((d, k, ti, c, s))
+        used_poses: set[int] = set()
+        for d, k, ti, c, s in sorted(cands):
+            if k in used_poses or ti in taken:
+                continue
+            tr = tracks[ti]
+            tr["frames"][f] = k
+            tr["centre"], tr["size"], tr["last"] = c, s, f
+            used_poses.add(k)
+            taken.add(ti)
+        for k, (img, _) in enumerate(frame_poses):
+            if k not in used_poses:
+                c, s = _centre_and_size(img)
+                tracks.append({"frames": {f: k}, "centre": c, "size": s, "last": f})
+    return [tr["frames"] for tr in tracks]
+
+
+def choose_runner(poses, tracks: list[dict[int, int]]) -> tuple[int, list[float]]:
+    """Index of the runner's track: most persistent and largest (frames × median height)."""
+    scores = []
+    for tr in tracks:
+        sizes = [_centre_and_size(poses[f][k][0])[1] for f, k in tr.items()]
+        scores.append(len(tr) * float(np.median(sizes)))
+    return int(np.argmax(scores)), scores
+
+
+def assemble(t: list[float], poses, width: int, height: int) -> PoseSeries:
+    """Pick the runner among the per-frame poses and build the :class:`PoseSeries`."""
+    n = len(t)
+    image = np.full((n, N_LANDMARKS, 5), np.nan, dtype=np.float32)
+    world = np.full((n, N_LANDMARKS, 3), np.nan, dtype=np.float32)
+    n_people = np.array([len(p) for p in poses], dtype=np.int16)
+    notes: list[str] = []
+    tracks = link_tracks(poses)
+    if tracks:
+        best, scores = choose_runner(poses, tracks)
+        for f, k in tracks[best].items():
+            image[f], world[f] = poses[f][k]
+        if int(n_people.max()) > 1:
+            notes.append(
+                f"{int(n_people.max())} people were in view at once; kept the runner "
+                f"(present in {len(tracks[best])} of {n} frames) and ignored the other(s)"
+            )
+    return PoseSeries(t=np.asarray(t, dtype=np.float64), image=image, world=world, width=width,
+                      height=height, n_people=n_people, notes=notes)
+
+
+# ----------------------------------------------------------------------- cache
+def video_digest(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def cache_key(video_sha256: str, model_sha256: str, info: VideoInfo, settings: PoseSettings) -> str:
+    blob = json.dumps({"video": video_sha256, "model": model_sha256, "capture_fps": info.capture_fps,
+                       "settings": settings.__dict__, "version": POSE_VERSION}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+# ------------------------------------------------------------------------ main
+def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = PoseSettings(),
+                 use_cache: bool = True, progress: Callable[[Frame], None] | None = None,
+                 log: Callable[[str], None] | None = None) -> PoseSeries:
+    """Pose series of the runner in the clip described by ``info``.
+
+    Parameters
+    ----------
+    info : VideoInfo
+        From :func:`formcheck.video.probe`.
+    model_path : Path
+        A verified ``.task`` bundle (:func:`formcheck.provision.verified_model_path`).
+    use_cache : bool
+        Reuse a result stored under the data dir for the same video content,
+        model and settings.
+    progress : callable, optional
+        Called with each processed frame.
+
+    Raises
+    ------
+    NoRunnerError
+        When no pose is found in any frame.
+    """
+    from formcheck.provision import sha256_file
+
+    say = log or (lambda msg: None)
+    key = None
+    if use_cache:
+        key = cache_key(video_digest(Path(info.path)), sha256_file(model_path), info, settings)
+        cached = config.cache_dir("pose") / f"{key}.npz"
+        if cached.exists():
+            try:
+                series = PoseSeries.load(cached)
+                say("pose: reused the cached result for this clip")
+                return series
+            except (OSError, ValueError, KeyError):
+                cached.unlink(missing_ok=True)
+    try:
+        t, poses = run_landmarker(iter_frames(info), model_path, settings, 1, scout=True, progress=progress)
+    except _SceneTooBusy:
+        say("pose: more than one person in view; tracking everyone and keeping the runner")
+        t, poses = run_landmarker(iter_frames(info), model_path, settings, settings.max_people, progress=progress)
+    series = assemble(t, poses, info.width, info.height)
+    if not series.found.any():
+        raise NoRunnerError(
+            f"no person was found in {Path(info.path).name}; film the whole body from the side, in good light, 3–5 m away"
+        )
+    if key is not None:
+        series.save(config.cache_dir("pose") / f"{key}.npz")
+    return series

@@ -1,0 +1,679 @@
+"""Synthetic side-view runner with exactly known kinematics.
+
+A parametric 2-D running-gait model drives a rendered figure; the clip is written
+with, beside it, the truth: per-frame joint positions and angles, the time of
+every initial contact (IC) and toe-off (TO) per leg, and the metrics of
+``metrics.md`` computed from the model itself.
+
+Model
+-----
+Sagittal plane, x forward (the way the runner faces), y up, metres, hip at x = 0.
+
+- Stance (IC → TO, ``duty_factor`` of the stride): the foot rolls over the ground
+  without slipping — it pivots on the heel (or toes, for a forefoot/backward
+  contact), lies flat, then pivots on the toes — while the ground moves backward
+  under the hip at belt/running speed ``v``. The knee follows a set flexion
+  profile (IC value → stance peak at 40 % of stance → TO value); thigh angle and
+  hip height then follow exactly from the leg's geometry (two-link inverse
+  kinematics). ``v`` is the speed at which the thigh angles at IC and TO come out
+  as requested.
+- Flight: hip height follows a cubic joining the two stance phases with matching
+  slopes; the swing leg's thigh, knee and foot follow smooth profiles.
+- Backward running is forward running reversed in time: contact starts at the toes
+  and the body (overground) or the stance foot (treadmill) moves toward the side
+  the runner faces.
+
+Conventions
+-----------
+Angles in degrees. ``thigh`` angle: hip → knee against the downward vertical,
++ when the knee is ahead of the hip. ``knee_flexion`` = 180° − angle(hip, knee,
+ankle). ``shank``: knee → ankle against the vertical, + ankle ahead of knee.
+``foot``: heel → toe against the ground, + toes up. ``trunk_lean``: mid-hip →
+mid-shoulder against the vertical, + forward. Image coordinates are pixels,
+y down.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+SIDES = ("left", "right")
+JOINTS = ("hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "wrist")
+
+
+# ---------------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class Gait:
+    """Running-gait parameters (forward running; backward reverses time)."""
+
+    cadence_spm: float = 170.0
+    duty_factor: float = 0.36
+    trunk_lean_deg: float = 7.0
+    knee_ic_deg: float = 18.0
+    knee_peak_deg: float = 42.0
+    knee_to_deg: float = 14.0
+    thigh_ic_deg: float = 22.0  # thigh ahead of vertical at IC
+    thigh_to_deg: float = -12.0  # thigh angle at TO (hip extension 12°)
+    strike_deg: float = 14.0  # foot angle at IC: + toes up (heel strike), − forefoot
+    foot_to_deg: float = -32.0  # foot angle at TO (heel up)
+    swing_knee_peak_deg: float = 100.0
+    right_knee_offset_deg: float = 0.0  # added to the right knee's IC and stance-peak flexion
+    height_m: float = 1.75
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Camera and looks."""
+
+    facing: str = "right"  # "left" | "right" (image direction the runner faces)
+    direction: str = "forward"  # "forward" | "backward"
+    setting: str = "treadmill"  # "treadmill" | "overground"
+    fps: float = 60.0
+    playback_fps: float | None = None  # store at this rate (slow motion); None = fps
+    width: int = 1280
+    height: int = 720
+    duration_s: float | None = None  # None: 8 s treadmill, crossing time overground
+    body_frac: float = 0.62  # runner height as a fraction of the frame height (treadmill)
+    skin: tuple[int, int, int] = (224, 172, 140)
+    shirt: tuple[int, int, int] = (40, 90, 170)
+    shorts: tuple[int, int, int] = (30, 30, 36)
+    shoes: tuple[int, int, int] = (235, 235, 235)
+    hair: tuple[int, int, int] = (60, 40, 25)
+    background: tuple[int, int, int] = (200, 205, 210)
+    floor: tuple[int, int, int] = (120, 110, 100)
+    noise: float = 3.0  # sd of per-pixel Gaussian noise (0–255 scale)
+    seed: int = 0
+    codec: str = "h264"
+    rotation_deg: int = 0  # store frames rotated, with display rotation metadata
+
+
+@dataclass
+class Body:
+    """Segment lengths in metres (Winter's anthropometric fractions of height)."""
+
+    height: float
+
+    def __post_init__(self):
+        h = self.height
+        self.thigh = 0.245 * h
+        self.shank = 0.246 * h
+        self.foot = 0.152 * h
+        self.ankle_h = 0.039 * h
+        self.ankle_x = 0.25 * self.foot  # ankle ahead of the heel's back edge
+        self.trunk = 0.288 * h
+        self.upper_arm = 0.186 * h
+        self.forearm = 0.146 * h
+        self.neck = 0.052 * h
+        self.head_r = 0.062 * h
+
+
+def _rot(v: np.ndarray, deg: np.ndarray | float) -> np.ndarray:
+    """Rotate 2-vectors (…, 2) counter-clockwise (x forward, y up) by ``deg``."""
+    a = np.radians(deg)
+    c, s = np.cos(a), np.sin(a)
+    x, y = v[..., 0], v[..., 1]
+    return np.stack([x * c - y * s, x * s + y * c], axis=-1)
+
+
+def _ease(u):
+    """Smooth 0→1 (cosine) for u in [0, 1]."""
+    u = np.clip(u, 0.0, 1.0)
+    return 0.5 - 0.5 * np.cos(np.pi * u)
+
+
+def _piecewise(u, knots, values):
+    """Cosine-eased interpolation through (knot, value) pairs; u in [0, 1]."""
+    u = np.asarray(u, dtype=float)
+    out = np.full_like(u, values[-1])
+    for (k0, v0), (k1, v1) in zip(zip(knots, values), zip(knots[1:], values[1:])):
+        m = (u >= k0) & (u <= k1)
+        out[m] = v0 + (v1 - v0) * _ease((u[m] - k0) / (k1 - k0))
+    return out
+
+
+# ------------------------------------------------------------------------- kinematics
+class GaitModel:
+    """Forward-running kinematics of one runner (hip-centred sagittal frame)."""
+
+    def __init__(self, gait: Gait):
+        if not 0.15 <= gait.duty_factor < 0.5:
+            raise ValueError("duty_factor must be in [0.15, 0.5): the synthetic runner runs (with a flight phase)")
+        self.g = gait
+        self.b = Body(gait.height_m)
+        self.T = 120.0 / gait.cadence_spm  # stride time (two steps)
+        self.Ts = gait.duty_factor * self.T
+        self.leg = {}
+        for side in SIDES:
+            off = gait.right_knee_offset_deg if side == "right" else 0.0
+            self.leg[side] = self._solve_stance(gait.knee_ic_deg + off, gait.knee_peak_deg + off)
+        # one belt/body speed: the mean of what each leg asks (identical unless asymmetric)
+        self.v = float(np.mean([self.leg[s]["v"] for s in SIDES]))
+        # right leg IC at t = 0, left leg half a stride later
+        self.phase0 = {"right": 0.0, "left": self.T / 2.0}
+
+    # foot points relative to the pivot, as functions of the foot angle
+    def _ankle_from_pivot(self, pivot: str, beta):
+        b = self.b
+        local = np.array([b.ankle_x, b.ankle_h]) if pivot == "heel" else np.array([b.ankle_x - b.foot, b.ankle_h])
+        return _rot(np.broadcast_to(local, np.shape(beta) + (2,)), beta)
+
+    def _leg_vec(self, thigh, knee):
+        b = self.b
+        d = np.sqrt(b.thigh**2 + b.shank**2 + 2 * b.thigh * b.shank * np.cos(np.radians(knee)))
+        delta = np.degrees(np.arctan2(b.shank * np.sin(np.radians(knee)), b.thigh + b.shank * np.cos(np.radians(knee))))
+        return d, delta
+
+    def _solve_stance(self, knee_ic, knee_peak):
+        g, b = self.g, self.b
+        heel_first = g.strike_deg > 0
+        # ankle relative to the hip at IC and TO from thigh and knee angles
+        d_ic, dl_ic = self._leg_vec(g.thigh_ic_deg, knee_ic)
+        x_a_ic = d_ic * math.sin(math.radians(g.thigh_ic_deg - dl_ic))
+        d_to, dl_to = self._leg_vec(g.thigh_to_deg, g.knee_to_deg)
+        x_a_to = d_to * math.sin(math.radians(g.thigh_to_deg - dl_to))
+        ic_piv = "heel" if heel_first else "toe"
+        g0 = x_a_ic - float(self._ankle_from_pivot(ic_piv, g.strike_deg)[0])  # pivot ground x at IC
+        gt_to = x_a_to - float(self._ankle_from_pivot("toe", g.foot_to_deg)[0])  # toe ground x at TO
+        toe_ic = g0 + b.foot if heel_first else g0
+        v = (toe_ic - gt_to) / self.Ts
+        if v <= 0:
+            raise ValueError("these thigh angles give no forward motion; increase thigh_ic or decrease thigh_to")
+        if heel_first:
+            knots, vals = (0.0, 0.18, 0.5, 1.0), (g.strike_deg, 0.0, 0.0, g.foot_to_deg)
+        else:  # forefoot: the heel lowers toward (not onto) the ground, then rises
+            knots, vals = (0.0, 0.3, 0.5, 1.0), (g.strike_deg, min(g.strike_deg * 0.3, -1.0), min(g.strike_deg * 0.3, -1.0), g.foot_to_deg)
+        return {"v": v, "g0": g0, "heel_first": heel_first, "knots": knots, "vals": vals,
+                "knee": (knee_ic, knee_peak, g.knee_to_deg)}
+
+    def stance(self, side: str, s):
+        """Thigh, knee, foot angles, ankle position and hip height at stance fraction ``s``."""
+        g, b, L = self.g, self.b, self.leg[side]
+        s = np.asarray(s, dtype=float)
+        tau = s * self.Ts
+        beta = _piecewise(s, L["knots"], L["vals"])
+        k_ic, k_pk, k_to = L["knee"]
+        knee = _piecewise(s, (0.0, 0.4, 1.0), (k_ic, k_pk, k_to))
+        heel_ground = L["g0"] - self.v * tau if L["heel_first"] else L["g0"] - b.foot - self.v * tau
+        toe_ground = heel_ground + b.foot
+        on_heel = beta > 0
+        ankle = np.where(on_heel[..., None],
+                         np.stack([heel_ground, np.zeros_like(s)], -1) + self._ankle_from_pivot("heel", beta),
+                         np.stack([toe_ground, np.zeros_like(s)], -1) + self._ankle_from_pivot("toe", beta))
+        d, delta = self._leg_vec(0.0, knee)
+        phi = np.degrees(np.arcsin(np.clip(ankle[..., 0] / d, -1, 1)))
+        thigh = phi + delta
+        hip_y = ankle[..., 1] + d * np.cos(np.radians(phi))
+        return thigh, knee, beta, hip_y
+
+    def swing(self, side: str, u):
+        """Thigh, knee and foot angles at swing fraction ``u`` (TO → next IC)."""
+        g, L = self.g, self.leg[side]
+        k_ic = L["knee"][0]
+        thigh = _piecewise(u, (0.0, 0.8, 1.0), (g.thigh_to_deg, g.thigh_ic_deg + 6.0, g.thigh_ic_deg))
+        knee = _piecewise(u, (0.0, 0.38, 1.0), (g.knee_to_deg, g.swing_knee_peak_deg, k_ic))
+        beta = _piecewise(u, (0.0, 0.5, 1.0), (g.foot_to_deg, 5.0, g.strike_deg))
+        return thigh, knee, beta
+
+    def _leg_points(self, hip, thigh, knee, beta):
+        b = self.b
+        down = np.broadcast_to([0.0, -1.0], np.shape(thigh) + (2,))
+        k = hip + b.thigh * _rot(down, thigh)
+        a = k + b.shank * _rot(down, thigh - knee)
+        heel = a + _rot(np.broadcast_to([-b.ankle_x, -b.ankle_h], np.shape(thigh) + (2,)), beta)
+        toe = a + _rot(np.broadcast_to([b.foot - b.ankle_x, -b.ankle_h], np.shape(thigh) + (2,)), beta)
+        return k, a, heel, toe
+
+    def _clear_ground(self, thigh, knee, beta, hip_y):
+        """Keep the swing foot above the ground.
+
+        Where the smooth swing profiles would put the heel or toes below the
+        ground (just after TO and just before IC, while the hip is low), the
+        smallest extra hip flexion (ankle ahead of the hip) or knee flexion
+        (ankle behind it) that lifts the foot to the ground line is added —
+        what a runner does to clear the ground.
+        """
+        hip = np.stack([np.zeros_like(hip_y), hip_y], -1)
+
+        def foot_y(th, kn):
+            _, a, heel, toe = self._leg_points(hip, th, kn, beta)
+            return np.minimum(heel[..., 1], toe[..., 1]), a[..., 0]
+
+        y, ax = foot_y(thigh, knee)
+        bad = y < 0
+        if not bad.any():
+            return thigh, knee, beta
+        use_thigh = ax > 0
+        lo, hi = np.zeros_like(thigh), np.full_like(thigh, 40.0)
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            th = np.where(use_thigh, thigh + mid, thigh)
+            kn = np.where(use_thigh, knee, knee + mid)
+            ok = foot_y(th, kn)[0] >= 0
+            hi = np.where(ok, mid, hi)
+            lo = np.where(ok, lo, mid)
+        extra = np.where(bad, hi, 0.0)
+        return np.where(use_thigh, thigh + extra, thigh), np.where(use_thigh, knee, knee + extra), beta
+
+    def hip_height(self, t):
+        """Hip height above the ground (m) at times ``t`` (forward running)."""
+        t = np.asarray(t, dtype=float)
+        y = np.full_like(t, np.nan)
+        eps = 1e-4
+        segs = []
+        for side in SIDES:
+            tau = np.mod(t - self.phase0[side], self.T)
+            m = tau <= self.Ts
+            y[m] = self.stance(side, tau[m] / self.Ts)[3]
+        # flight: cubic Hermite from TO of one leg to IC of the other
+        for side, other in (("right", "left"), ("left", "right")):
+            t_to = self.phase0[side] + self.Ts
+            t_ic = self.phase0[other] if self.phase0[other] > t_to else self.phase0[other] + self.T
+            y0 = float(self.stance(side, 1.0)[3]); y0d = (y0 - float(self.stance(side, 1 - eps)[3])) / (eps * self.Ts)
+            y1 = float(self.stance(other, 0.0)[3]); y1d = (float(self.stance(other, eps)[3]) - y1) / (eps * self.Ts)
+            segs.append((t_to, t_ic, y0, y0d, y1, y1d))
+        for t_to, t_ic, y0, y0d, y1, y1d in segs:
+            tau = np.mod(t - t_to, self.T)
+            h = t_ic - t_to
+            m = (tau > 0) & (tau < h) & np.isnan(y)
+            u = tau[m] / h
+            h00, h10, h01, h11 = 2 * u**3 - 3 * u**2 + 1, u**3 - 2 * u**2 + u, -2 * u**3 + 3 * u**2, u**3 - u**2
+            y[m] = h00 * y0 + h10 * h * y0d + h01 * y1 + h11 * h * y1d
+        return y
+
+    def pose(self, t):
+        """Joint positions (hip-centred, metres) and angles at times ``t`` (forward running).
+
+        Returns a dict: ``{side: {joint: (n, 2)}}`` plus ``"angles"`` and ``"hip_y"``.
+        """
+        t = np.asarray(t, dtype=float)
+        b, g = self.b, self.g
+        hip_y = self.hip_height(t)
+        hip = np.stack([np.zeros_like(t), hip_y], -1)
+        out = {"hip_y": hip_y, "angles": {}}
+        lean = np.full_like(t, g.trunk_lean_deg)
+        shoulder = hip + _rot(np.broadcast_to([0.0, b.trunk], t.shape + (2,)), -lean)
+        for side in SIDES:
+            tau = np.mod(t - self.phase0[side], self.T)
+            st = tau <= self.Ts
+            thigh = np.empty_like(t); knee = np.empty_like(t); beta = np.empty_like(t)
+            thigh[st], knee[st], beta[st], _ = self.stance(side, tau[st] / self.Ts)
+            sw = ~st
+            thigh[sw], knee[sw], beta[sw] = self._clear_ground(
+                *self.swing(side, (tau[sw] - self.Ts) / (self.T - self.Ts)), hip_y[sw])
+            k, a, heel, toe = self._leg_points(hip, thigh, knee, beta)
+            down = np.broadcast_to([0.0, -1.0], t.shape + (2,))
+            # arms swing opposite to the legs: this side's arm is back when its thigh is forward
+            ph = 2 * np.pi * (tau / self.T)
+            arm = -28.0 * np.cos(ph - 0.5) - lean * 0.3
+            elbow_flex = 95.0 + 15.0 * np.sin(ph)
+            sh = shoulder + _rot(np.broadcast_to([0.012 * b.height, 0.0], t.shape + (2,)), -lean) * 0
+            el = sh + b.upper_arm * _rot(down, arm)
+            wr = el + b.forearm * _rot(down, arm + elbow_flex)
+            out[side] = {"hip": hip, "knee": k, "ankle": a, "heel": heel, "toe": toe,
+                         "shoulder": sh, "elbow": el, "wrist": wr}
+            out["angles"][side] = {"thigh": thigh, "knee_flexion": knee, "shank": thigh - knee,
+                                   "foot": beta, "in_stance": st}
+        out["angles"]["trunk_lean"] = lean
+        return out
+
+    def events(self, t_end: float) -> dict:
+        """IC and TO times per leg in [0, t_end] (forward running)."""
+        ev = {}
+        for side in SIDES:
+            n = int(t_end / self.T) + 2
+            ics = self.phase0[side] + self.T * np.arange(-1, n)
+            tos = ics + self.Ts
+            ev[side] = {"ic_s": [float(x) for x in ics if 0 <= x <= t_end],
+                        "to_s": [float(x) for x in tos if 0 <= x <= t_end]}
+        return ev
+
+
+# --------------------------------------------------------------------------- rendering
+class _Camera:
+    """Maps sagittal metres to image pixels (y down) for one scene."""
+
+    def __init__(self, scene: Scene, body: Body, v: float, duration: float):
+        self.scene = scene
+        w, h = scene.width, scene.height
+        self.sign = 1.0 if scene.facing == "right" else -1.0
+        self.ground_y = h * 0.90
+        if scene.setting == "treadmill":
+            self.ppm = scene.body_frac * h / (body.height * 1.08)
+            self.x0 = w / 2.0
+            self.travel = 0.0
+        else:
+            # wide static camera: the runner crosses from one edge to the other
+            self.ppm = min(0.36 * h / (body.height * 1.08), w / (v * duration + 1.6))
+            dirn = 1.0 if scene.direction == "forward" else -1.0
+            span = v * duration * self.ppm
+            self.x0 = w / 2.0 - self.sign * dirn * span / 2.0
+            self.travel = dirn * v
+        self.margin_m = 0.0
+
+    def __call__(self, pts: np.ndarray, t: float) -> np.ndarray:
+        """(…, 2) metres (hip-centred) → pixels at time ``t``."""
+        x = self.x0 + self.sign * (pts[..., 0] + self.travel * t) * self.ppm
+        y = self.ground_y - pts[..., 1] * self.ppm
+        return np.stack([x, y], -1)
+
+
+def _capsule(img, p0, p1, r0, r1, color, outline: float = 0.0):
+    import cv2
+
+    if outline > 0:
+        _capsule(img, p0, p1, r0 + outline, r1 + outline, _shade(color, 0.55))
+
+    p0, p1 = np.asarray(p0, float), np.asarray(p1, float)
+    d = p1 - p0
+    n = np.hypot(*d)
+    if n < 1e-6:
+        cv2.circle(img, tuple(np.round(p0).astype(int)), int(round(max(r0, r1))), color, -1, cv2.LINE_AA)
+        return
+    u = d / n
+    perp = np.array([-u[1], u[0]])
+    poly = np.array([p0 + perp * r0, p1 + perp * r1, p1 - perp * r1, p0 - perp * r0])
+    shift = 4  # sub-pixel precision
+    cv2.fillConvexPoly(img, np.round(poly * (1 << shift)).astype(np.int32), color, cv2.LINE_AA, shift)
+    for p, r in ((p0, r0), (p1, r1)):
+        cv2.circle(img, tuple(np.round(p * (1 << shift)).astype(int)), int(round(r * (1 << shift))), color, -1, cv2.LINE_AA, shift)
+
+
+def _shade(color, f):
+    return tuple(int(max(0, min(255, c * f))) for c in color)
+
+
+class _Renderer:
+    def __init__(self, scene: Scene, body: Body, cam: _Camera):
+        self.s, self.b, self.cam = scene, body, cam
+        self.rng = np.random.default_rng(scene.seed)
+        self.bg = self._background()
+
+    def _background(self):
+        import cv2
+
+        s = self.s
+        h, w = s.height, s.width
+        img = np.empty((h, w, 3), np.uint8)
+        top = np.array(s.background, float)
+        grad = np.linspace(1.05, 0.85, h)[:, None, None]
+        img[:] = np.clip(top[None, None, :] * grad, 0, 255).astype(np.uint8)
+        gy = int(self.cam.ground_y)
+        img[gy:] = s.floor
+        rng = np.random.default_rng(s.seed + 1)
+        # a few soft background shapes (a wall, a door, a plant) so the scene is not empty
+        for _ in range(4):
+            x0 = int(rng.uniform(0, w)); ww = int(rng.uniform(0.05, 0.2) * w)
+            y0 = int(rng.uniform(0.05, 0.5) * h); hh = int(rng.uniform(0.1, 0.4) * h)
+            col = tuple(int(c) for c in np.clip(top * rng.uniform(0.75, 0.95), 0, 255))
+            cv2.rectangle(img, (x0, y0), (x0 + ww, min(y0 + hh, gy - 5)), col, -1)
+        return img
+
+    def render(self, pose: dict, i: int, t: float) -> np.ndarray:
+        import cv2
+
+        s, b, cam = self.s, self.b, self.cam
+        img = self.bg.copy()
+        gy = int(cam.ground_y)
+        ppm = cam.ppm
+        if s.setting == "treadmill":
+            # belt with marks moving backward under the runner at belt speed
+            x_lo, x_hi = int(cam.x0 - 1.1 * ppm), int(cam.x0 + 1.1 * ppm)
+            cv2.rectangle(img, (x_lo, gy - int(0.02 * ppm)), (x_hi, gy + int(0.10 * ppm)), (45, 45, 48), -1)
+            period = 0.5 * ppm
+            off = (-cam.sign * self.v_belt * t * ppm) % period
+            for xm in np.arange(x_lo + off, x_hi, period):
+                cv2.line(img, (int(xm), gy + int(0.02 * ppm)), (int(xm), gy + int(0.08 * ppm)), (80, 80, 84), 2)
+        px = {side: {j: cam(pose[side][j][i], t) for j in JOINTS} for side in SIDES}
+        near = s.facing  # the side nearer the camera is the one the runner faces toward (image)
+        far = "left" if near == "right" else "right"
+        r = lambda m: m * ppm  # noqa: E731
+        order = [(far, 0.72), (near, 1.0)]
+        # far arm and leg behind the body
+        for side, f in order[:1]:
+            self._leg(img, px[side], f, r)
+            self._arm(img, px[side], f, r)
+        self._torso(img, px, r)
+        for side, f in order[1:]:
+            self._leg(img, px[side], f, r)
+            self._arm(img, px[side], f, r)
+        if s.noise > 0:
+            # sensor noise: a few pre-drawn noise fields, cycled with random offsets (fast)
+            if not hasattr(self, "_noise"):
+                self._noise = [np.clip(self.rng.normal(0.0, s.noise, img.shape), -127, 127).astype(np.int16)
+                               for _ in range(4)]
+            nz = np.roll(self._noise[i % 4], int(self.rng.integers(0, img.shape[1])), axis=1)
+            img = np.clip(img.astype(np.int16) + nz, 0, 255).astype(np.uint8)
+        return img
+
+    def _leg(self, img, p, f, r):
+        import cv2
+
+        s, b = self.s, self.b
+        skin, shorts, shoe = _shade(s.skin, f), _shade(s.shorts, f), _shade(s.shoes, f)
+        edge = max(1.0, r(0.008))
+        _capsule(img, p["hip"], p["knee"], r(0.075), r(0.055), skin, edge)
+        _capsule(img, p["knee"], p["ankle"], r(0.055), r(0.038), skin, edge)
+        # knee cap and calf give the joint a visible shape
+        _capsule(img, p["knee"], p["knee"] + 0.3 * (p["ankle"] - p["knee"]), r(0.058), r(0.05), _shade(s.skin, f * 0.93))
+        # shorts over the upper thigh
+        mid = p["hip"] + 0.45 * (p["knee"] - p["hip"])
+        _capsule(img, p["hip"], mid, r(0.085), r(0.075), shorts, edge)
+        # sock, then the shoe: heel, toe and a raised instep with a dark sole
+        _capsule(img, p["ankle"] + 0.25 * (p["knee"] - p["ankle"]), p["ankle"], r(0.042), r(0.04), _shade((245, 245, 240), f))
+        sole = _shade((50, 50, 55), f)
+        _capsule(img, p["heel"], p["toe"], r(0.02), r(0.014), sole)
+        instep = p["ankle"] + 0.45 * (p["toe"] - p["ankle"])
+        up = p["ankle"] - 0.5 * (p["heel"] + p["toe"])
+        top = instep + 0.25 * up
+        poly = np.array([p["heel"], p["toe"], top, p["ankle"] + 0.15 * up])
+        cv2.fillConvexPoly(img, np.round(poly * 16).astype(np.int32), shoe, cv2.LINE_AA, 4)
+        _capsule(img, p["ankle"], p["heel"], r(0.04), r(0.03), shoe)
+        _capsule(img, p["heel"] + 0.1 * (p["toe"] - p["heel"]), p["toe"], r(0.026), r(0.018), shoe)
+        _capsule(img, p["ankle"], p["ankle"], r(0.014), r(0.014), _shade((120, 120, 125), f))
+
+    def _arm(self, img, p, f, r):
+        s = self.s
+        edge = max(1.0, r(0.006))
+        _capsule(img, p["elbow"], p["wrist"], r(0.035), r(0.028), _shade(s.skin, f), edge)
+        _capsule(img, p["shoulder"], p["elbow"], r(0.047), r(0.037), _shade(s.skin, f), edge)
+        _capsule(img, p["shoulder"], p["shoulder"] + 0.35 * (p["elbow"] - p["shoulder"]), r(0.055), r(0.05), _shade(s.shirt, f * 0.9))
+        hand = p["wrist"] + 0.35 * (p["wrist"] - p["elbow"])
+        _capsule(img, p["wrist"], hand, r(0.03), r(0.03), _shade(s.skin, f))
+
+    def _torso(self, img, px, r):
+        import cv2
+
+        s, b, cam = self.s, self.b, self.cam
+        hip = 0.5 * (px["left"]["hip"] + px["right"]["hip"])
+        sh = 0.5 * (px["left"]["shoulder"] + px["right"]["shoulder"])
+        _capsule(img, hip, sh, r(0.11), r(0.12), s.shirt, max(1.0, r(0.006)))
+        _capsule(img, hip, hip + 0.25 * (sh - hip), r(0.115), r(0.11), s.shorts)
+        axis = (sh - hip) / max(np.hypot(*(sh - hip)), 1e-6)
+        neck_top = sh + axis * r(b.neck + 0.02)
+        _capsule(img, sh, neck_top, r(0.05), r(0.045), s.skin)
+        head = neck_top + axis * r(b.head_r * 0.9)
+        fwd = np.array([cam.sign, 0.0])
+        c = tuple(np.round(head * 16).astype(int))
+        ax = (int(r(b.head_r) * 16 * 0.92), int(r(b.head_r) * 16 * 1.08))
+        ang = float(np.degrees(np.arctan2(axis[0], -axis[1])))
+        cv2.ellipse(img, c, ax, ang, 0, 360, s.skin, -1, cv2.LINE_AA, 4)
+        # hair on the back and top of the head
+        start = 180 if cam.sign > 0 else 0
+        cv2.ellipse(img, c, (ax[0] + 8, ax[1] + 8), ang - 90, start - 20, start + 150, s.hair, -1, cv2.LINE_AA, 4)
+        # face: nose, eye, mouth, ear
+        hr = r(b.head_r)
+        nose = head + fwd * hr * 1.05 + axis * hr * 0.05
+        _capsule(img, head + fwd * hr * 0.7, nose, hr * 0.16, hr * 0.10, _shade(s.skin, 0.93))
+        eye = head + fwd * hr * 0.55 + axis * hr * 0.28
+        cv2.circle(img, tuple(np.round(eye * 16).astype(int)), int(hr * 0.11 * 16), (40, 30, 30), -1, cv2.LINE_AA, 4)
+        brow = eye + axis * hr * 0.2
+        _capsule(img, brow - fwd * hr * 0.15, brow + fwd * hr * 0.15, hr * 0.04, hr * 0.04, s.hair)
+        mouth = head + fwd * hr * 0.75 - axis * hr * 0.45
+        _capsule(img, mouth - fwd * hr * 0.2, mouth, hr * 0.04, hr * 0.04, (150, 80, 80))
+        ear = head - fwd * hr * 0.1 + axis * hr * 0.05
+        cv2.ellipse(img, tuple(np.round(ear * 16).astype(int)), (int(hr * 0.16 * 16), int(hr * 0.26 * 16)), ang, 0, 360,
+                    _shade(s.skin, 0.85), -1, cv2.LINE_AA, 4)
+
+
+# ------------------------------------------------------------------------------ truth
+def strike_class(angle_deg: float) -> str:
+    """Foot-strike class from the strike angle (metrics.md: Altman & Davis cut-offs)."""
+    if angle_deg > 7.4:
+        return "rearfoot"
+    if angle_deg < -0.8:
+        return "forefoot"
+    return "midfoot"
+
+
+def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: Callable) -> dict:
+    """Metrics of metrics.md section 1 evaluated on the model at the exact event times."""
+    b = model.b
+    dense = np.linspace(0.0, model.T, 2001)
+    p = model.pose(dense)
+    leg_len = float(np.median([np.hypot(*(p[s]["ankle"] - p[s]["hip"]).T) for s in SIDES]))
+    hip_osc = float(np.ptp(p["hip_y"]))
+    per_side = {}
+    for side in SIDES:
+        ics = np.array(events[side]["ic_s"]); tos = np.array(events[side]["to_s"])
+        if len(ics) == 0:
+            continue
+        at_ic = model.pose(to_model_time(ics))
+        at_to = model.pose(to_model_time(tos)) if len(tos) else None
+        a_ic = at_ic["angles"][side]
+        mid_hip_x = 0.0
+        heel_ahead = (at_ic[side]["heel"][:, 0] - mid_hip_x) / leg_len * 100.0
+        peaks = []
+        for t0 in ics:
+            nxt = tos[tos > t0]
+            if len(nxt) == 0:
+                continue
+            ts = np.linspace(t0, nxt[0], 400)
+            peaks.append(float(np.max(model.pose(to_model_time(ts))["angles"][side]["knee_flexion"])))
+        per_side[side] = {
+            "knee_flexion_ic_deg": float(np.median(a_ic["knee_flexion"])),
+            "knee_flexion_peak_stance_deg": float(np.median(peaks)) if peaks else None,
+            "shank_angle_ic_deg": float(np.median(a_ic["shank"])),
+            "foot_strike_angle_ic_deg": float(np.median(a_ic["foot"])),
+            "heel_ahead_of_hip_ic_pct_leg": float(np.median(heel_ahead)),
+            "hip_extension_to_deg": float(np.median(-at_to["angles"][side]["thigh"])) if at_to else None,
+            "hip_extension_trunk_to_deg": float(np.median(-(at_to["angles"][side]["thigh"] + model.g.trunk_lean_deg))) if at_to else None,
+        }
+    # a backward runner's step alternates the same way; timing is symmetric by construction
+    metrics = {
+        "cadence_spm": model.g.cadence_spm,
+        "trunk_lean_deg": model.g.trunk_lean_deg,
+        "contact_time_ms": model.Ts * 1000.0,
+        "flight_time_ms": (model.T / 2.0 - model.Ts) * 1000.0,
+        "duty_factor_pct": model.g.duty_factor * 100.0,
+        "vertical_oscillation_pct_leg": hip_osc / leg_len * 100.0,
+        "step_time_asymmetry_pct": 0.0,
+    }
+    for name in per_side.get("left", {}):
+        vals = {s: per_side[s][name] for s in per_side if per_side[s][name] is not None}
+        metrics[name] = float(np.mean(list(vals.values()))) if vals else None
+        metrics[f"{name}__left"] = vals.get("left")
+        metrics[f"{name}__right"] = vals.get("right")
+    return {"metrics": metrics, "leg_length_m": leg_len,
+            "foot_strike": {s: strike_class(per_side[s]["foot_strike_angle_ic_deg"]) for s in per_side}}
+
+
+def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progress: Callable[[int, int], None] | None = None) -> dict:
+    """Render a synthetic runner to ``out`` and write ``<out>.truth.json`` beside it.
+
+    Returns the truth dictionary (also written as JSON).
+
+    Notes
+    -----
+    The truth's times are real seconds from the first frame; with
+    ``scene.playback_fps`` set, the clip is stored as slow motion (its media time
+    runs ``fps / playback_fps`` times longer).
+    """
+    from formcheck.video import VideoWriter
+
+    if scene.facing not in ("left", "right") or scene.direction not in ("forward", "backward") \
+            or scene.setting not in ("treadmill", "overground"):
+        raise ValueError("facing must be left/right, direction forward/backward, setting treadmill/overground")
+    out = Path(out)
+    model = GaitModel(gait)
+    if scene.duration_s is not None:
+        duration = scene.duration_s
+    elif scene.setting == "treadmill":
+        duration = 8.0
+    else:
+        ppm = 0.36 * scene.height / (gait.height_m * 1.08)
+        duration = max((scene.width / ppm - 1.6) / model.v, 1.0)
+    n = int(round(duration * scene.fps))
+    t = np.arange(n) / scene.fps
+    t_end = float(t[-1])
+    backward = scene.direction == "backward"
+    # backward running = forward running reversed in time; offset so the clip does not start at an event
+    offset = 0.123 * model.T
+    to_model_time = (lambda x: t_end + offset - np.asarray(x)) if backward else (lambda x: np.asarray(x) + offset)
+    fwd_events = model.events(t_end + 2 * offset + model.T)
+    events = {}
+    for side in SIDES:
+        ic_m, to_m = np.array(fwd_events[side]["ic_s"]), np.array(fwd_events[side]["to_s"])
+        if backward:  # reversed time: forward TO becomes IC (toes first), forward IC becomes TO
+            ic, to = t_end + offset - to_m, t_end + offset - ic_m
+        else:
+            ic, to = ic_m - offset, to_m - offset
+        events[side] = {"ic_s": sorted(float(x) for x in ic if 0.0 <= x <= t_end),
+                        "to_s": sorted(float(x) for x in to if 0.0 <= x <= t_end)}
+    pose = model.pose(to_model_time(t))
+    cam = _Camera(scene, model.b, model.v, duration)
+    if backward:
+        cam.travel = -cam.travel if scene.setting == "overground" else 0.0
+    # model time runs backward for a backward runner, so travel in clip time flips sign
+    rend = _Renderer(scene, model.b, cam)
+    rend.v_belt = model.v * (-1.0 if backward else 1.0)
+    t_cam = to_model_time(t) - offset if not backward else to_model_time(t) - offset
+    frames_px = {side: {j: np.zeros((n, 2)) for j in JOINTS} for side in SIDES}
+    k_rot = (scene.rotation_deg // 90) % 4
+    with VideoWriter(out, scene.playback_fps or scene.fps, codec=scene.codec, rotation_deg=scene.rotation_deg,
+                     crf=23) as writer:
+        for i in range(n):
+            tc = float(t_cam[i]) if scene.setting == "overground" else 0.0
+            img = rend.render(pose, i, tc if not backward else -tc)
+            for side in SIDES:
+                for j in JOINTS:
+                    frames_px[side][j][i] = cam(pose[side][j][i], tc if not backward else -tc)
+            writer.write(np.rot90(img, k=k_rot) if k_rot else img)
+            if progress:
+                progress(i + 1, n)
+    summary = _truth_metrics(model, scene, events, to_model_time)
+    truth = {
+        "kind": "formcheck-synthetic-truth",
+        "version": 1,
+        "video": {"path": out.name, "fps": scene.fps, "n_frames": n, "width": scene.width, "height": scene.height,
+                  "playback_fps": scene.playback_fps, "rotation_deg": scene.rotation_deg},
+        "gait": asdict(gait),
+        "scene": {k: v for k, v in asdict(scene).items()},
+        "view": {"plane": "sagittal", "facing": scene.facing, "direction": scene.direction,
+                 "setting": scene.setting, "gait": "run"},
+        "near_side": scene.facing,
+        "speed_m_s": model.v,
+        "px_per_m": cam.ppm,
+        "events": events,
+        **summary,
+        "frames": {
+            "t_s": t.tolist(),
+            "joints_px": {side: {j: np.round(frames_px[side][j], 3).tolist() for j in JOINTS} for side in SIDES},
+            "angles_deg": {side: {k: np.round(np.asarray(v, float), 4).tolist() for k, v in pose["angles"][side].items()}
+                           for side in SIDES},
+        },
+    }
+    tmp = out.with_name(out.name + ".truth.json.part")
+    tmp.write_text(json.dumps(truth))
+    tmp.replace(out.with_name(out.name + ".truth.json"))
+    return truth
+
+
+def load_truth(video: str | Path) -> dict:
+    """Read the truth written beside a synthetic clip."""
+    return json.loads(Path(str(video) + ".truth.json").read_text())
