@@ -202,6 +202,7 @@ def download_source_wheel(dest: Path) -> Path:
         "--platform", _WHEEL_PLATFORM, "--python-version", _WHEEL_PYTHON,
         "--implementation", "cp", "--abi", "cp311", "-d", str(dest), SOURCE_PACKAGE,
     ]
+    dest.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wheels = sorted(dest.glob("mediapipe-0.10.21-*.whl"))
     if proc.returncode != 0 or not wheels:
@@ -226,6 +227,24 @@ def _atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def wheel_cache_dir() -> Path:
+    """Where the downloaded source wheel is kept, so a rebuild needs no network."""
+    env = os.environ.get("FORMCHECK_WHEEL_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("formcheck", appauthor=False)) / "wheels"
+
+
+def _cached_wheel() -> Path | None:
+    for cand in sorted(wheel_cache_dir().glob("mediapipe-0.10.21-*.whl")):
+        with open(cand, "rb") as fh:
+            if fh.read(4) == b"PK\x03\x04":
+                return cand
+    return None
 
 
 @dataclass(frozen=True)
@@ -254,12 +273,13 @@ def install(wheel: Path | None = None, *, force: bool = False, log=None) -> Inst
         if sha256_file(target) == expected:
             return InstallResult(target, expected, built=False)
         say(f"{target} does not match its checksum; rebuilding it")
-    with tempfile.TemporaryDirectory(prefix="formcheck-wheel-") as tmp:
-        if wheel is None:
-            say(f"downloading {SOURCE_PACKAGE} (about 35 MB) to build the pose model")
-            wheel = download_source_wheel(Path(tmp))
-        say(f"building {MODEL_NAME} from {wheel.name}")
-        data = build_bundle(Path(wheel))
+    if wheel is None:
+        wheel = _cached_wheel()
+    if wheel is None:
+        say(f"downloading {SOURCE_PACKAGE} (about 35 MB) to build the pose model")
+        wheel = download_source_wheel(wheel_cache_dir())
+    say(f"building {MODEL_NAME} from {Path(wheel).name}")
+    data = build_bundle(Path(wheel))
     digest = sha256_bytes(data)
     if digest != expected:
         raise ModelError(

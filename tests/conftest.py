@@ -1,0 +1,54 @@
+"""Shared fixtures: an isolated data dir, the provisioned model, synthetic clips, real clips."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_VIDEOS = (ROOT / ".." / "shared" / "videos").resolve()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_home(tmp_path_factory):
+    """Keep caches and databases of the test run out of the user's data dir."""
+    home = tmp_path_factory.mktemp("formcheck-home")
+    old = os.environ.get("FORMCHECK_HOME")
+    os.environ["FORMCHECK_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("FORMCHECK_HOME", None)
+    else:
+        os.environ["FORMCHECK_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The provisioned, checksum-verified pose model (built by `make test` before pytest)."""
+    from formcheck.provision import verified_model_path
+
+    return verified_model_path()
+
+
+def shared_video(name: str) -> Path:
+    path = SHARED_VIDEOS / name
+    if not path.exists():
+        pytest.skip(f"real clip {name} not available: ../shared/videos is absent on this machine")
+    return path
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("synth")
+
+
+@pytest.fixture(scope="session")
+def synth_clip(synth_dir) -> Path:
+    """A 4 s, 60 fps, 960×540 treadmill runner facing right (truth beside it)."""
+    from formcheck.synth import Gait, Scene, generate
+
+    path = synth_dir / "runner_right.mp4"
+    generate(path, Gait(), Scene(facing="right", fps=60, width=960, height=540, duration_s=4.0, seed=3))
+    return path
