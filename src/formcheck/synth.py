@@ -677,3 +677,35 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
 def load_truth(video: str | Path) -> dict:
     """Read the truth written beside a synthetic clip."""
     return json.loads(Path(str(video) + ".truth.json").read_text())
+
+
+def validation_suite() -> dict[str, tuple[Gait, Scene]]:
+    """The varied synthetic clips the accuracy benchmark and tests run on.
+
+    Both facings, forward and backward, treadmill and overground, 30/60/120 fps
+    (and 240 fps slow motion stored at 30), portrait and landscape, rear/mid/
+    forefoot strike, overstride, deep knee and asymmetric knees.
+    """
+    tm = dict(setting="treadmill", width=1280, height=720, duration_s=8.0)
+    looks = [dict(), dict(skin=(150, 100, 70), shirt=(200, 40, 40), shorts=(20, 40, 90), background=(180, 190, 170)),
+             dict(skin=(240, 200, 170), shirt=(30, 30, 30), shorts=(90, 90, 95), shoes=(200, 60, 40), background=(215, 210, 190))]
+    return {
+        "tm_right_60": (Gait(), Scene(facing="right", fps=60, seed=1, **tm)),
+        "tm_left_60": (Gait(cadence_spm=176), Scene(facing="left", fps=60, seed=2, **tm, **looks[1])),
+        "tm_right_30": (Gait(cadence_spm=166), Scene(facing="right", fps=30, seed=3, **tm, **looks[2])),
+        "tm_left_120": (Gait(cadence_spm=172), Scene(facing="left", fps=120, seed=4, **{**tm, "duration_s": 6.0})),
+        "tm_portrait_right_60": (Gait(cadence_spm=168), Scene(facing="right", fps=60, seed=5, setting="treadmill",
+                                                               width=720, height=1280, duration_s=8.0, body_frac=0.55, **looks[1])),
+        "tm_back_left_60": (Gait(cadence_spm=160, trunk_lean_deg=2.0), Scene(facing="left", direction="backward", fps=60, seed=6, **tm)),
+        "og_right_60": (Gait(cadence_spm=170), Scene(facing="right", setting="overground", fps=60, seed=7, width=1920, height=1080, **looks[2])),
+        "og_back_left_60": (Gait(cadence_spm=164, trunk_lean_deg=3.0), Scene(facing="left", direction="backward", setting="overground",
+                                                                             fps=60, seed=8, width=1920, height=1080)),
+        "tm_forefoot_right_60": (Gait(strike_deg=-8.0, thigh_ic_deg=17.0, knee_ic_deg=22.0), Scene(facing="right", fps=60, seed=9, **tm, **looks[1])),
+        "tm_midfoot_left_60": (Gait(strike_deg=3.0, thigh_ic_deg=19.0), Scene(facing="left", fps=60, seed=10, **tm, **looks[2])),
+        "tm_overstride_right_60": (Gait(cadence_spm=156, thigh_ic_deg=30.0, knee_ic_deg=7.0, strike_deg=20.0),
+                                   Scene(facing="right", fps=60, seed=11, **tm)),
+        "tm_deepknee_left_60": (Gait(knee_peak_deg=58.0, trunk_lean_deg=3.0, knee_ic_deg=22.0), Scene(facing="left", fps=60, seed=12, **tm, **looks[1])),
+        "tm_asym_right_60": (Gait(right_knee_offset_deg=8.0), Scene(facing="right", fps=60, seed=13, **tm, **looks[2])),
+        "tm_slowmo240_right": (Gait(cadence_spm=174), Scene(facing="right", fps=240, playback_fps=30, seed=14,
+                                                          **{**tm, "duration_s": 5.0})),
+    }

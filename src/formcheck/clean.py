@@ -1,0 +1,356 @@
+"""Cleaning: turn raw MediaPipe landmarks into anatomically named, filtered tracks.
+
+Steps, in order:
+
+1. a uniform time grid (variable-frame-rate clips are resampled to their median
+   frame interval, so filters and derivatives see equal steps);
+2. visibility gating (a landmark below ``min_visibility`` is treated as missing);
+3. leg identity: MediaPipe's left/right labels sit on the wrong leg and swap in a
+   side view, so the two leg tracks are re-linked by continuity over time
+   (a two-state Viterbi pass over "labels as given" / "labels swapped"), frames
+   where both label sets sit on the same leg lose the less continuous one, and
+   the track nearer the camera (smaller MediaPipe depth) is found;
+4. facing direction (nose ahead of the ears; toes ahead of the heel) and
+   anatomical names: a runner facing image-right shows the camera the right
+   side, so the near track is the right leg;
+5. bounded gap interpolation (gaps up to ``max_gap_s``);
+6. zero-phase low-pass filtering: 2nd-order Butterworth run forward and
+   backward (``scipy.signal.filtfilt``, effectively 4th order, no lag) with
+   cut-off ``min(10 Hz, 0.25 × fps)`` — 7.5 Hz at 30 fps, 10 Hz from 40 fps on.
+
+Conventions
+-----------
+Pixel coordinates of the upright frame, x right, y down. Joint keys are
+``"<side>_<joint>"`` with side ``left``/``right`` (anatomical) and joint one of
+``hip knee ankle heel toe shoulder``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.interpolate import interp1d
+from scipy.signal import butter, filtfilt
+
+from formcheck.pose import LM, PoseSeries
+
+LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
+JOINTS = LEG_JOINTS + ("shoulder",)
+_MP_NAME = {"toe": "foot_index"}
+_ID_JOINTS = ("knee", "ankle", "heel", "toe")  # the ones that separate the legs
+
+
+@dataclass
+class CleanSeries:
+    """Cleaned, anatomically named joint tracks of the runner.
+
+    Attributes
+    ----------
+    t : ndarray, shape (n,)
+        Uniform time grid, seconds.
+    fps : float
+        Samples per second of ``t``.
+    xy : dict of str -> ndarray, shape (n, 2)
+        Filtered pixel positions, keys ``left_knee``, ``right_toe``, ``mid_hip``,
+        ``mid_shoulder``, ``nose`` …; NaN where missing beyond ``max_gap_s``.
+    raw : dict of str -> ndarray, shape (n, 2)
+        The same after identity fixing and gap filling, before filtering.
+    measured : dict of str -> ndarray of bool, shape (n,)
+        True where the value was measured (not interpolated, not missing).
+    facing : {"left", "right"}
+        Image direction the runner faces.
+    near_side : {"left", "right"}
+        Anatomical side nearer the camera.
+    cutoff_hz : float
+        Low-pass cut-off used.
+    swaps_fixed : int
+        Frames where MediaPipe's leg labels were swapped back.
+    """
+
+    t: np.ndarray
+    fps: float
+    xy: dict
+    raw: dict
+    measured: dict
+    facing: str
+    near_side: str
+    cutoff_hz: float
+    width: int
+    height: int
+    visibility: dict = field(default_factory=dict)
+    swaps_fixed: int = 0
+    collapsed_frames: int = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def far_side(self) -> str:
+        return "left" if self.near_side == "right" else "right"
+
+    @property
+    def n(self) -> int:
+        return int(self.t.shape[0])
+
+    def leg_length_px(self) -> float:
+        """Median hip → ankle distance of the near leg (pixels)."""
+        s = self.near_side
+        d = np.linalg.norm(self.xy[f"{s}_ankle"] - self.xy[f"{s}_hip"], axis=1)
+        return float(np.nanmedian(d)) if np.isfinite(d).any() else float("nan")
+
+
+# ------------------------------------------------------------------ time grid
+def uniform_grid(t: np.ndarray, tol: float = 0.05) -> tuple[np.ndarray, float, bool]:
+    """A uniform grid over ``t`` at its median step; flag whether resampling is needed."""
+    dt = np.diff(t)
+    step = float(np.median(dt)) if len(dt) else 1 / 30
+    irregular = bool(len(dt) and np.max(np.abs(dt - step)) > tol * step)
+    if not irregular:
+        return t.copy(), 1.0 / step, False
+    n = int(np.floor((t[-1] - t[0]) / step)) + 1
+    return t[0] + step * np.arange(n), 1.0 / step, True
+
+
+def _resample(t_src, values, t_dst):
+    """Linear resampling of (n, …) ``values`` (NaN-aware: NaN spreads to neighbours)."""
+    flat = values.reshape(len(t_src), -1)
+    out = np.empty((len(t_dst), flat.shape[1]), dtype=float)
+    for k in range(flat.shape[1]):
+        out[:, k] = np.interp(t_dst, t_src, flat[:, k])
+    return out.reshape((len(t_dst),) + values.shape[1:])
+
+
+# ------------------------------------------------------------- leg identity
+def _legs(image: np.ndarray, min_visibility: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per label (0 = MediaPipe left, 1 = right): (n, len(LEG_JOINTS), 2) positions, visibility, z."""
+    n = image.shape[0]
+    pos = np.full((2, n, len(LEG_JOINTS), 2), np.nan)
+    vis = np.zeros((2, n, len(LEG_JOINTS)))
+    z = np.full((2, n, len(LEG_JOINTS)), np.nan)
+    for lab, prefix in enumerate(("left", "right")):
+        for j, joint in enumerate(LEG_JOINTS):
+            idx = LM[f"{prefix}_{_MP_NAME.get(joint, joint)}"]
+            p = image[:, idx, :2].astype(float)
+            v = np.nan_to_num(image[:, idx, 3].astype(float))
+            bad = v < min_visibility
+            p[bad] = np.nan
+            pos[lab, :, j] = p
+            vis[lab, :, j] = v
+            z[lab, :, j] = image[:, idx, 2]
+    return pos, vis, z
+
+
+def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, velocity_gain: float = 0.8,
+                     cap: float = 0.3) -> tuple[np.ndarray, int]:
+    """Viterbi over per-frame swap states so each leg track is continuous.
+
+    The hidden state of a frame is whether MediaPipe's labels are swapped there
+    relative to the true tracks. Moving from one frame to the next costs the
+    distance of every leg joint from where its track was heading (constant
+    velocity from the two previous frames, in leg lengths; joints missing are
+    skipped); changing the swap state costs ``switch_cost`` leg lengths.
+    A label swap shows up as both tracks jumping to the other leg, which costs
+    far more than one state change, so it is undone; a crossing of the legs
+    costs little either way and keeps the labels as they are.
+
+    Parameters
+    ----------
+    pos : ndarray, shape (2, n, J, 2)
+        Leg joint positions per MediaPipe label.
+    scale : float
+        Typical leg length in pixels (normalises the cost).
+
+    Returns
+    -------
+    swap : ndarray of bool, shape (n,)
+        True where the labels must be exchanged.
+    n_swaps : int
+        Number of frames swapped.
+    """
+    idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
+    P = pos[:, :, idj, :]  # (2, n, J', 2)
+    n = P.shape[1]
+    # carry each label's last seen position forward through missing frames
+    held = P.copy()
+    for t in range(1, n):
+        miss = ~np.isfinite(held[:, t])
+        held[:, t][miss] = held[:, t - 1][miss]
+
+    # constant-velocity prediction (legs that cross move in opposite directions,
+    # so position alone would favour swapping at every crossing), from a
+    # 3-frame median so that a one-frame glitch does not steer it
+    from scipy.ndimage import median_filter
+
+    smooth = median_filter(held, size=(1, 3, 1, 1), mode="nearest") if n >= 3 else held
+    pred = held.copy()
+    pred[:, 2:] = smooth[:, 1:-1] + velocity_gain * (smooth[:, 1:-1] - smooth[:, :-2])
+
+    def jump(t, s_prev, s):
+        a = pred[:, t] if s_prev == 0 else pred[::-1, t]
+        b = P[:, t] if s == 0 else P[::-1, t]
+        d = np.minimum(np.linalg.norm(b - a, axis=-1) / scale, cap)  # one wild joint is not the whole leg
+        return float(np.where(np.isfinite(d), d, 0.0).sum())
+
+    cost = np.zeros((n, 2))
+    cost[0, 1] = switch_cost
+    back = np.zeros((n, 2), dtype=np.int8)
+    for t in range(1, n):
+        for s in (0, 1):
+            options = [cost[t - 1, sp] + jump(t, sp, s) + (switch_cost if sp != s else 0.0) for sp in (0, 1)]
+            back[t, s] = int(np.argmin(options))
+            cost[t, s] = min(options)
+    swap = np.zeros(n, dtype=bool)
+    s = int(np.argmin(cost[-1]))
+    for t in range(n - 1, -1, -1):
+        swap[t] = bool(s)
+        s = int(back[t, s])
+    # the global labelling is arbitrary: keep the majority of frames as given
+    if swap.mean() > 0.5:
+        swap = ~swap
+    return swap, int(swap.sum())
+
+
+def drop_collapsed(pos: np.ndarray, scale: float, frac: float = 0.06) -> tuple[np.ndarray, int]:
+    """Where both tracks sit on one leg, keep only the track that continues best.
+
+    MediaPipe often puts both label sets on the visible leg while the far leg is
+    hidden; the other track's joints become missing for those frames.
+    """
+    out = pos.copy()
+    n = pos.shape[1]
+    idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
+    d = np.nanmean(np.linalg.norm(pos[0][:, idj] - pos[1][:, idj], axis=-1), axis=1)
+    collapsed = np.flatnonzero(d < frac * scale)
+    for t in collapsed:
+        errs = []
+        for k in (0, 1):
+            ref = None
+            for back in range(1, 6):
+                if t - back >= 0 and np.isfinite(out[k, t - back, idj]).all():
+                    ref = out[k, t - back, idj]
+                    break
+            errs.append(np.inf if ref is None else float(np.nanmean(np.linalg.norm(pos[k, t, idj] - ref, axis=-1))))
+        worse = int(np.argmax(errs))
+        out[worse, t, 1:] = np.nan  # keep the hip (shared), drop the leg below it
+    return out, len(collapsed)
+
+
+# ------------------------------------------------------------------- facing
+def estimate_facing(image: np.ndarray) -> tuple[str, float]:
+    """Image direction the runner faces, with the fraction of frames that agree.
+
+    Votes: nose x against the mean ear x, and toes x against heels x.
+    """
+    nose = image[:, LM["nose"], 0]
+    ears = np.nanmean(image[:, [LM["left_ear"], LM["right_ear"]], 0], axis=1)
+    toes = np.nanmean(image[:, [LM["left_foot_index"], LM["right_foot_index"]], 0], axis=1)
+    heels = np.nanmean(image[:, [LM["left_heel"], LM["right_heel"]], 0], axis=1)
+    votes = np.concatenate([np.sign(nose - ears), np.sign(toes - heels)])
+    votes = votes[np.isfinite(votes) & (votes != 0)]
+    if len(votes) == 0:
+        return "right", 0.0
+    share_right = float(np.mean(votes > 0))
+    return ("right", share_right) if share_right >= 0.5 else ("left", 1.0 - share_right)
+
+
+# ----------------------------------------------------------------- filtering
+def cutoff_for(fps: float) -> float:
+    """Low-pass cut-off (Hz) used at a frame rate: ``min(10, 0.25 × fps)``."""
+    return float(min(10.0, 0.25 * fps))
+
+
+def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
+    """Linearly interpolate NaN runs of at most ``max_gap`` samples in a 1-D array."""
+    x = x.astype(float).copy()
+    bad = ~np.isfinite(x)
+    if not bad.any() or bad.all():
+        return x
+    idx = np.arange(len(x))
+    good = ~bad
+    filled = np.interp(idx, idx[good], x[good])
+    # only runs that are short and bounded on both sides
+    starts = np.flatnonzero(np.diff(np.r_[0, bad.astype(int)]) == 1)
+    ends = np.flatnonzero(np.diff(np.r_[bad.astype(int), 0]) == -1)
+    for s, e in zip(starts, ends):
+        if e - s + 1 <= max_gap and s > 0 and e < len(x) - 1:
+            x[s:e + 1] = filled[s:e + 1]
+    return x
+
+
+def lowpass(x: np.ndarray, fps: float, cutoff: float, order: int = 2) -> np.ndarray:
+    """Zero-phase Butterworth low-pass of a 1-D array, segment by segment between NaNs."""
+    out = np.full_like(x, np.nan, dtype=float)
+    b, a = butter(order, cutoff / (fps / 2.0))
+    good = np.isfinite(x)
+    starts = np.flatnonzero(np.diff(np.r_[0, good.astype(int)]) == 1)
+    ends = np.flatnonzero(np.diff(np.r_[good.astype(int), 0]) == -1)
+    padlen = 3 * max(len(a), len(b))
+    for s, e in zip(starts, ends):
+        seg = x[s:e + 1]
+        out[s:e + 1] = filtfilt(b, a, seg, padlen=min(padlen, len(seg) - 1)) if len(seg) > padlen else seg
+    return out
+
+
+# ---------------------------------------------------------------------- main
+def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float = 0.1) -> CleanSeries:
+    """Clean a raw :class:`~formcheck.pose.PoseSeries` (see the module docstring).
+
+    Parameters
+    ----------
+    series : PoseSeries
+        Raw landmarks of the runner.
+    min_visibility : float
+        Landmarks less visible than this count as missing.
+    max_gap_s : float
+        Longest gap (seconds) that is interpolated.
+    """
+    t_grid, fps, resampled = uniform_grid(series.t)
+    image = series.image.astype(float)
+    if resampled:
+        image = _resample(series.t, image, t_grid)
+    n = len(t_grid)
+    pos, vis, z = _legs(image, min_visibility)
+    hip = np.nanmean(pos[:, :, 0], axis=0)
+    ankle = np.nanmean(pos[:, :, 2], axis=0)
+    scale = float(np.nanmedian(np.linalg.norm(ankle - hip, axis=1))) if np.isfinite(ankle).any() else 100.0
+    swap, n_swaps = fix_leg_identity(pos, scale)
+    pos[:, swap] = pos[::-1][:, swap]
+    vis[:, swap] = vis[::-1][:, swap]
+    z[:, swap] = z[::-1][:, swap]
+    pos, n_collapsed = drop_collapsed(pos, scale)
+    # the near track has the smaller depth (z) on the leg joints most of the time
+    dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])
+    near_track = 0 if dz < 0 else 1
+    facing, agree = estimate_facing(image)
+    near_side = facing
+    far_side = "left" if near_side == "right" else "right"
+    names = {near_track: near_side, 1 - near_track: far_side}
+    max_gap = max(1, int(round(max_gap_s * fps)))
+    cutoff = cutoff_for(fps)
+    xy, raw, measured, visd = {}, {}, {}, {}
+
+    def put(key, arr, v=None):
+        m = np.isfinite(arr).all(axis=1)
+        filled = np.stack([fill_gaps(arr[:, k], max_gap) for k in (0, 1)], axis=1)
+        raw[key] = filled
+        xy[key] = np.stack([lowpass(filled[:, k], fps, cutoff) for k in (0, 1)], axis=1)
+        measured[key] = m
+        if v is not None:
+            visd[key] = v
+
+    for k in (0, 1):
+        side = names[k]
+        for j, joint in enumerate(LEG_JOINTS):
+            put(f"{side}_{joint}", pos[k, :, j], vis[k, :, j])
+    for side in ("left", "right"):
+        sh = image[:, LM[f"{side}_shoulder"], :2].copy()
+        sh[image[:, LM[f"{side}_shoulder"], 3] < min_visibility] = np.nan
+        put(f"{side}_shoulder", sh)
+    put("mid_hip", np.nanmean(np.stack([pos[0, :, 0], pos[1, :, 0]]), axis=0))
+    put("mid_shoulder", np.nanmean(np.stack([raw["left_shoulder"], raw["right_shoulder"]]), axis=0))
+    put("nose", image[:, LM["nose"], :2])
+    notes = []
+    if resampled:
+        notes.append(f"variable frame rate: resampled to a uniform {fps:.1f} fps grid")
+    return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
+                       cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
+                       swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes)
