@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.interpolate import interp1d
 from scipy.signal import butter, filtfilt
 
 from formcheck.pose import LM, PoseSeries
@@ -82,6 +81,9 @@ class CleanSeries:
     swaps_fixed: int = 0
     collapsed_frames: int = 0
     notes: list = field(default_factory=list)
+    plane: str = "sagittal"
+    frontal_facing: str | None = None
+    spread: float = float("nan")
 
     @property
     def far_side(self) -> str:
@@ -252,6 +254,38 @@ def estimate_facing(image: np.ndarray) -> tuple[str, float]:
     return ("right", share_right) if share_right >= 0.5 else ("left", 1.0 - share_right)
 
 
+def shoulder_hip_spread(series: PoseSeries) -> float:
+    """Median horizontal shoulder and hip separation relative to trunk height.
+
+    About 0 in a true side view, about 0.5–0.8 from behind or in front.
+    """
+    img = series.image
+    sh = np.abs(img[:, LM["left_shoulder"], 0] - img[:, LM["right_shoulder"], 0])
+    hp = np.abs(img[:, LM["left_hip"], 0] - img[:, LM["right_hip"], 0])
+    mid_sh = 0.5 * (img[:, LM["left_shoulder"], :2] + img[:, LM["right_shoulder"], :2])
+    mid_hp = 0.5 * (img[:, LM["left_hip"], :2] + img[:, LM["right_hip"], :2])
+    trunk = np.linalg.norm(mid_sh - mid_hp, axis=1)
+    ratio = (0.5 * (sh + hp)) / trunk
+    ratio = ratio[np.isfinite(ratio)]
+    return float(np.median(ratio)) if len(ratio) else float("nan")
+
+
+def detect_plane(series: PoseSeries, threshold: float = 0.3) -> tuple[str, str | None, float]:
+    """``(plane, frontal_facing, spread)``.
+
+    In a frontal view the subject's left shoulder appears on the image left when
+    the camera sees the back (``"away"``) and on the right when it sees the face.
+    """
+    spread = shoulder_hip_spread(series)
+    if not np.isfinite(spread) or spread < threshold:
+        return "sagittal", None, spread
+    img = series.image
+    lr = img[:, LM["left_shoulder"], 0] - img[:, LM["right_shoulder"], 0]
+    lr = np.concatenate([lr, img[:, LM["left_hip"], 0] - img[:, LM["right_hip"], 0]])
+    lr = lr[np.isfinite(lr)]
+    return "frontal", ("away" if np.median(lr) < 0 else "toward"), spread
+
+
 # ----------------------------------------------------------------- filtering
 def cutoff_for(fps: float) -> float:
     """Low-pass cut-off (Hz) used at a frame rate: ``min(10, 0.25 × fps)``."""
@@ -312,18 +346,26 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
     hip = np.nanmean(pos[:, :, 0], axis=0)
     ankle = np.nanmean(pos[:, :, 2], axis=0)
     scale = float(np.nanmedian(np.linalg.norm(ankle - hip, axis=1))) if np.isfinite(ankle).any() else 100.0
-    swap, n_swaps = fix_leg_identity(pos, scale)
-    pos[:, swap] = pos[::-1][:, swap]
-    vis[:, swap] = vis[::-1][:, swap]
-    z[:, swap] = z[::-1][:, swap]
-    pos, n_collapsed = drop_collapsed(pos, scale)
-    # the near track has the smaller depth (z) on the leg joints most of the time
-    dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])
-    near_track = 0 if dz < 0 else 1
-    facing, agree = estimate_facing(image)
-    near_side = facing
-    far_side = "left" if near_side == "right" else "right"
-    names = {near_track: near_side, 1 - near_track: far_side}
+    plane, frontal_facing, spread = detect_plane(series)
+    n_swaps = n_collapsed = 0
+    if plane == "sagittal":
+        swap, n_swaps = fix_leg_identity(pos, scale)
+        pos[:, swap] = pos[::-1][:, swap]
+        vis[:, swap] = vis[::-1][:, swap]
+        z[:, swap] = z[::-1][:, swap]
+        pos, n_collapsed = drop_collapsed(pos, scale)
+        # the near track has the smaller depth (z) on the leg joints most of the time
+        dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])
+        near_track = 0 if dz < 0 else 1
+        facing, _ = estimate_facing(image)
+        near_side = facing
+        far_side = "left" if near_side == "right" else "right"
+        names = {near_track: near_side, 1 - near_track: far_side}
+    else:
+        # seen from behind or in front the labels are reliable; keep them
+        names = {0: "left", 1: "right"}
+        facing = frontal_facing
+        near_side = "left" if np.nanmean(vis[0]) >= np.nanmean(vis[1]) else "right"
     max_gap = max(1, int(round(max_gap_s * fps)))
     cutoff = cutoff_for(fps)
     xy, raw, measured, visd = {}, {}, {}, {}
@@ -353,4 +395,5 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
         notes.append(f"variable frame rate: resampled to a uniform {fps:.1f} fps grid")
     return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
                        cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
-                       swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes)
+                       swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,
+                       frontal_facing=frontal_facing, spread=spread)

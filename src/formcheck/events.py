@@ -43,7 +43,8 @@ class FootSignal:
     h: np.ndarray  # height of the lowest foot point above ground, leg lengths (filtered)
     contact: np.ndarray  # bool
     threshold: float
-    h_raw: np.ndarray | None = None  # the same from the unfiltered track (sharper corners)
+    h_raw: np.ndarray | None = None  # the same from the unfiltered track
+    slope_deg: float = 0.0  # ground line slope in the image (+ descending to the right)
 
 
 @dataclass
@@ -134,7 +135,8 @@ def foot_signal(clean: CleanSeries, side: str, leg_px: float) -> FootSignal:
     h_raw = ((a * xr + b) - yr) / leg_px
     finite = np.isfinite(h)
     if finite.sum() < 10:
-        return FootSignal(h=h, contact=np.zeros_like(h, bool), threshold=np.nan, h_raw=h_raw)
+        return FootSignal(h=h, contact=np.zeros_like(h, bool), threshold=np.nan, h_raw=h_raw,
+                          slope_deg=float(np.degrees(np.arctan(a))))
     hv = h[finite]
     stance_level = float(np.median(hv[hv <= np.percentile(hv, 30)]))
     noise = float(np.median(np.abs(hv[hv <= np.percentile(hv, 30)] - stance_level))) * 1.4826
@@ -157,7 +159,7 @@ def foot_signal(clean: CleanSeries, side: str, leg_px: float) -> FootSignal:
     for s, e in _runs(contact):
         if e - s + 1 < min_len:
             contact[s:e + 1] = False
-    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw)
+    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw, slope_deg=float(np.degrees(np.arctan(a))))
 
 
 def spectral_cadence(clean: CleanSeries, lo_spm: float = 60.0, hi_spm: float = 260.0) -> float | None:
@@ -183,25 +185,48 @@ def spectral_cadence(clean: CleanSeries, lo_spm: float = 60.0, hi_spm: float = 2
     return float(f * 60.0)  # one vertical oscillation per step
 
 
-def _refine(h: np.ndarray, idx: int, level: float, thr: float, direction: int) -> float:
+def _refine(h: np.ndarray, idx: int, level: float, direction: int, fps: float) -> float:
     """Sub-sample index where the foot meets (IC) or leaves (TO) the ground.
 
-    The corner between the steep approach and the flat contact: a line is fitted
-    to the samples of the unfiltered height between ``level + thr`` and
-    ``level + 4 thr`` just outside the contact, and its crossing with the stance
-    level is taken (clipped to a few samples around the detection).
+    The tangent at the steepest part of the approach (IC, looking back up to
+    0.15 s) or of the lift (TO, looking ahead) is extended to the stance level.
+    This finds the corner between flight and contact without depending on the
+    detection threshold, and it undoes most of the rounding that the pose
+    model's own temporal smoothing puts on that corner.
     """
-    span = 12
-    rng = np.arange(idx - span, idx + 1) if direction < 0 else np.arange(idx, idx + span + 1)
-    rng = rng[(rng >= 0) & (rng < len(h))]
-    y = h[rng]
-    sel = np.isfinite(y) & (y > level + thr) & (y < level + 4 * thr)
-    if sel.sum() < 2:
+    w = max(3, int(round(0.15 * fps)))
+    lo, hi = (idx - w, idx + 1) if direction < 0 else (idx, idx + w + 1)
+    lo, hi = max(lo, 1), min(hi, len(h) - 1)
+    if hi - lo < 3:
         return float(idx)
-    slope, icpt = np.polyfit(rng[sel].astype(float), y[sel], 1)
-    if (direction < 0 and slope >= 0) or (direction > 0 and slope <= 0):
+    seg = np.arange(lo, hi)
+    v = (h[seg + 1] - h[seg - 1]) / 2.0  # central difference, per sample
+    if not np.isfinite(v).any():
         return float(idx)
-    return float(np.clip((level - icpt) / slope, idx - 3, idx + 3))
+    k = seg[np.nanargmin(v)] if direction < 0 else seg[np.nanargmax(v)]
+    slope = (h[k + 1] - h[k - 1]) / 2.0
+    if not np.isfinite(slope) or (direction < 0 and slope >= 0) or (direction > 0 and slope <= 0):
+        return float(idx)
+    x = k + (level - h[k]) / slope
+    return float(np.clip(x, idx - w, idx + w))
+
+
+def _refine_to(h: np.ndarray, idx: int, level: float, thr: float) -> float:
+    """Sub-sample toe-off: where ``h`` leaves the stance band (linear interpolation).
+
+    The toes leave the ground slowly, so the tangent of the steepest lift lies
+    well after toe-off; the crossing of the middle of the band between the stance
+    level and the detection threshold tracks it better.
+    """
+    cross = level + 0.5 * (thr - level)
+    j = idx
+    while j + 1 < len(h) and np.isfinite(h[j + 1]) and h[j + 1] <= cross:
+        j += 1
+    while j > 0 and np.isfinite(h[j]) and h[j] > cross:
+        j -= 1
+    if j + 1 >= len(h) or not np.isfinite(h[j + 1]) or h[j + 1] == h[j]:
+        return float(idx)
+    return float(j + (cross - h[j]) / (h[j + 1] - h[j]))
 
 
 def _alternate(near: list[tuple[int, int]], far: list[tuple[int, int]], h_far: np.ndarray) -> list[tuple[int, int]]:
@@ -245,16 +270,14 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     dt = clean.t[1] - clean.t[0] if clean.n > 1 else 1.0 / clean.fps
     for side in SIDES:
         sig = signals[side]
-        hr = sig.h_raw if sig.h_raw is not None else sig.h
-        level = float(np.nanmedian(hr[sig.contact])) if sig.contact.any() else 0.0
-        band = max(sig.threshold - float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.03, 0.01)
+        level = float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.0
         # a run touching the clip's edge has an unseen end
         ics = [s for s, e in runs[side] if s > 0 and np.isfinite(sig.h[s - 1])]
         tos = [e for s, e in runs[side] if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
         ic_idx[side] = np.array(ics, int)
         to_idx[side] = np.array(tos, int)
-        ic_s[side] = np.array([clean.t[0] + _refine(hr, i, level, band, -1) * dt for i in ics])
-        to_s[side] = np.array([clean.t[0] + _refine(hr, i, level, band, +1) * dt for i in tos])
+        ic_s[side] = np.array([clean.t[0] + _refine(sig.h, i, level, -1, clean.fps) * dt for i in ics])
+        to_s[side] = np.array([clean.t[0] + _refine_to(sig.h, i, level, sig.threshold) * dt for i in tos])
         contacts[side] = [(s, e) for s, e in runs[side] if s in ics and e in tos]
     # cadence from the near foot's strides (its contacts are the best measured;
     # a constant timing bias cancels in IC-to-IC intervals); two steps per stride

@@ -74,10 +74,119 @@ def write_pose_outputs(series: PoseSeries, out_dir: Path) -> list[str]:
     return ["pose.npz", "pose.csv"]
 
 
+def _metric_json(m, name: str, flag_value, runner_height_cm=None) -> dict:
+    from formcheck.norms import NORMS, leg_length_cm
+
+    norm = NORMS.get(name)
+    d = {
+        "value": m.value, "unit": m.unit, "left": m.left, "right": m.right, "sd": m.sd, "n": m.n,
+        "confidence": m.confidence, "flag": flag_value,
+        "source": m.source, "n_left": m.n_left, "n_right": m.n_right,
+        "confidence_reasons": m.confidence_reasons,
+        "starting_value": bool(norm and norm.starting_value and flag_value is not None),
+        "normal": None if norm is None else {"typical": norm.typical, "low": norm.low, "high": norm.high,
+                                             "source": norm.source},
+    }
+    if m.value is None:
+        d["reason"] = m.reason
+    if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
+        d["value_cm"] = round(m.value / 100.0 * leg_length_cm(runner_height_cm), 1)
+    return d
+
+
+def _null_metric(name: str, reason: str) -> dict:
+    from formcheck.metrics import METRICS
+
+    return {"value": None, "unit": METRICS[name][0], "left": None, "right": None, "sd": None, "n": 0,
+            "confidence": None, "flag": None, "reason": reason}
+
+
+def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_height_cm: float | None = None) -> dict:
+    """Gait engine on a pose series: cleaning → events → strides → metrics → view → quality → cues.
+
+    Returns the engine's part of the JSON contract (``view``, ``quality``,
+    ``events``, ``strides``, ``metrics``, ``foot_strike``, ``cues``…).
+    """
+    from formcheck.clean import clean as clean_series
+    from formcheck.cues import select_cues
+    from formcheck.events import SIDES, detect_events
+    from formcheck.metrics import FRONTAL, METRICS, SAGITTAL, frontal_strides, sagittal_strides, summarise
+    from formcheck.norms import flag, strike_class
+    from formcheck.quality import assess
+    from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
+    from formcheck.view import detect_view
+
+    cl = clean_series(series)
+    ev = detect_events(cl)
+    slopes = {s: ev.signals[s].slope_deg for s in SIDES}
+    frontal = cl.plane == "frontal"
+    strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes)
+    names = FRONTAL if frontal else SAGITTAL
+    cadence_note = ev.notes[0] if ev.notes else None
+    summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps, cadence_spm=ev.cadence_spm,
+                     cadence_note=cadence_note)
+    duty = summ["duty_factor_pct"].value if "duty_factor_pct" in summ else None
+    view = detect_view(cl, ev, duty, ev.cadence_spm)
+    running_forward = view.gait == "run" and view.direction == "forward"
+    # flags: running norms apply to forward running only
+    strike = {}
+    for side in SIDES:
+        vals = [x.values.get("foot_strike_angle_ic_deg") for x in strides if x.side == side]
+        vals = [v for v in vals if v is not None and np.isfinite(v)]
+        strike[side] = strike_class(float(np.median(vals)))[0] if vals and not frontal else None
+    heel_striker = strike.get(cl.near_side) == "rearfoot"
+    shank = summ.get("shank_angle_ic_deg")
+    heel = summ.get("heel_ahead_of_hip_ic_pct_leg")
+    overstride = bool((shank and shank.value is not None and shank.value > 8)
+                      or (heel and heel.value is not None and heel_striker and heel.value > 15))
+    metrics_json = {}
+    for name in METRICS:
+        if name not in summ:
+            metrics_json[name] = _null_metric(name, "needs a side view" if frontal else "needs a rear view")
+            continue
+        m = summ[name]
+        f = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,
+                 heel_striker=heel_striker) if running_forward else None
+        metrics_json[name] = _metric_json(m, name, f, runner_height_cm)
+    view_d = view.to_dict()
+    cues = [c.to_dict() for c in select_cues(metrics_json, view_d, lang)]
+    n_steps = {s: sum(1 for x in strides if x.side == s) for s in SIDES}
+    ok, warnings = assess(series, view=view_d, fps=cl.fps, steps=n_steps,
+                          ground_slope_deg=float(np.median(list(slopes.values()))),
+                          cadence_spm=ev.cadence_spm, cadence_note=cadence_note, spread=cl.spread,
+                          capture_fps=info.capture_fps, lang=lang)
+    # too few strides: keep what was measured but never present it as trustworthy
+    advice = []
+    if cues:
+        advice.append(RETRAINING_ADVICE[lang])
+    if view.direction == "backward" and view.gait == "run":
+        advice.append(BACKWARD_NOTE[lang])
+    return {
+        "view": view_d,
+        "quality": {"ok": ok, "warnings": [w.to_dict() for w in warnings]},
+        "events": {s: {"ic_s": [round(float(x), 4) for x in ev.ic_s[s]], "to_s": [round(float(x), 4) for x in ev.to_s[s]]}
+                   for s in SIDES},
+        "strides": [x.to_dict() for x in strides],
+        "metrics": metrics_json,
+        "foot_strike": strike,
+        "cues": cues,
+        "advice": advice,
+        "analysis": {
+            "near_side": cl.near_side if not frontal else None, "fps": round(cl.fps, 3),
+            "lowpass_cutoff_hz": cl.cutoff_hz, "leg_length_px": round(cl.leg_length_px(), 1),
+            "cadence_events_spm": None if ev.cadence_events_spm is None else round(ev.cadence_events_spm, 2),
+            "cadence_spectrum_spm": None if ev.cadence_spectrum_spm is None else round(ev.cadence_spectrum_spm, 2),
+            "leg_label_swaps_fixed": cl.swaps_fixed, "view_evidence": view.evidence,
+            "notes": cl.notes + ev.notes, "lang": lang,
+        },
+    }
+
+
 def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
                   use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
-                  show_progress: bool = False, on_progress: Callable[[float], None] | None = None) -> dict:
-    """Analyse one clip and return the JSON-ready result.
+                  show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
+                  runner_height_cm: float | None = None, return_series: bool = False):
+    """Analyse one clip and return the JSON-ready result (the public contract).
 
     Parameters
     ----------
@@ -86,11 +195,15 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
     capture_fps : float, optional
         For slow-motion clips: the capture frame rate.
     lang : {"de", "en"}
-        Language of messages.
+        Language of cues and warnings.
     model : path-like, optional
         A specific ``.task`` bundle; default: the provisioned, checksum-verified one.
     on_progress : callable, optional
         Receives the fraction done (0–1) while the pose model runs.
+    runner_height_cm : float, optional
+        Adds centimetre values where metrics.md gives thresholds in cm.
+    return_series : bool
+        Also return the :class:`PoseSeries` (for drawing).
     """
     say = log or (lambda msg: None)
     info = probe(video, capture_fps=capture_fps)
@@ -114,10 +227,13 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         "video": video_block(info, series),
         "pose": pose_block(series, model_path),
     }
+    result.update(run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm))
+    if series.notes:
+        result["analysis"]["notes"] = series.notes + result["analysis"]["notes"]
     if out_dir:
         files = write_pose_outputs(series, Path(out_dir))
         result["pose"]["files"] = files
-    return result
+    return (result, series) if return_series else result
 
 
 def summary_text(result: dict) -> str:

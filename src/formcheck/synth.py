@@ -229,20 +229,24 @@ class GaitModel:
         toe = a + _rot(np.broadcast_to([b.foot - b.ankle_x, -b.ankle_h], np.shape(thigh) + (2,)), beta)
         return k, a, heel, toe
 
-    def _clear_ground(self, thigh, knee, beta, hip_y):
+    def _clear_ground(self, thigh, knee, beta, hip_y, u):
         """Keep the swing foot above the ground.
 
-        Where the smooth swing profiles would put the heel or toes below the
-        ground (just after TO and just before IC, while the hip is low), the
+        Where the smooth swing profiles would put the heel or toes below a small
+        clearance (just after TO and just before IC, while the hip is low), the
         smallest extra hip flexion (ankle ahead of the hip) or knee flexion
-        (ankle behind it) that lifts the foot to the ground line is added —
-        what a runner does to clear the ground.
+        (ankle behind it) that lifts the foot clear is added — what a runner
+        does to clear the ground.
         """
         hip = np.stack([np.zeros_like(hip_y), hip_y], -1)
+        # required clearance: rises from 0 at toe-off, 2 % of height within the first
+        # 15 % of swing, and falls back to 0 at contact — the foot leaves the ground
+        # at toe-off instead of dragging along it
+        need = 0.02 * self.b.height * np.minimum(1.0, np.minimum(u / 0.15, (1.0 - u) / 0.15))
 
         def foot_y(th, kn):
             _, a, heel, toe = self._leg_points(hip, th, kn, beta)
-            return np.minimum(heel[..., 1], toe[..., 1]), a[..., 0]
+            return np.minimum(heel[..., 1], toe[..., 1]) - need, a[..., 0]
 
         y, ax = foot_y(thigh, knee)
         bad = y < 0
@@ -304,8 +308,8 @@ class GaitModel:
             thigh = np.empty_like(t); knee = np.empty_like(t); beta = np.empty_like(t)
             thigh[st], knee[st], beta[st], _ = self.stance(side, tau[st] / self.Ts)
             sw = ~st
-            thigh[sw], knee[sw], beta[sw] = self._clear_ground(
-                *self.swing(side, (tau[sw] - self.Ts) / (self.T - self.Ts)), hip_y[sw])
+            u_sw = (tau[sw] - self.Ts) / (self.T - self.Ts)
+            thigh[sw], knee[sw], beta[sw] = self._clear_ground(*self.swing(side, u_sw), hip_y[sw], u_sw)
             k, a, heel, toe = self._leg_points(hip, thigh, knee, beta)
             down = np.broadcast_to([0.0, -1.0], t.shape + (2,))
             # arms swing opposite to the legs: this side's arm is back when its thigh is forward

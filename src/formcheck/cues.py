@@ -1,0 +1,78 @@
+"""At most three plain-language cues, most important first (metrics.md section 3).
+
+Rules
+-----
+- Only from metrics whose confidence is not ``"low"``.
+- Never for walking (running norms do not apply).
+- Backward running: contact starts at the toes, so the forward-running
+  overstride, shank and cadence rules are not applied; trunk and vertical
+  oscillation cues still are.
+- Each cue names the metric and value that triggered it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from formcheck.texts import CUES, text
+
+
+@dataclass
+class Cue:
+    id: str
+    metric: str
+    value: float
+    text: str
+    priority: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _usable(metrics: dict, name: str):
+    m = metrics.get(name)
+    if not m or m.get("value") is None or m.get("confidence") == "low":
+        return None
+    return m
+
+
+def select_cues(metrics: dict, view: dict, lang: str = "de", max_cues: int = 3) -> list[Cue]:
+    """Choose cues from the summarised metrics (JSON-shaped dicts with ``value``, ``flag``, ``confidence``)."""
+    if view.get("gait") != "run":
+        return []
+    backward = view.get("direction") == "backward"
+    out: list[Cue] = []
+
+    def add(cue_id, metric):
+        m = metrics[metric]
+        out.append(Cue(cue_id, metric, m["value"], text(CUES, cue_id, lang), len(out) + 1))
+
+    if view.get("plane") == "frontal":
+        pd = _usable(metrics, "pelvic_drop_deg")
+        if pd and pd["value"] > 2.8:  # beyond the noise floor
+            add("level_pelvis", "pelvic_drop_deg")
+        sw = _usable(metrics, "step_width_pct_hip")
+        if sw and sw["value"] <= 0:
+            add("own_lane", "step_width_pct_hip")
+        return out[:max_cues]
+
+    shank, heel = _usable(metrics, "shank_angle_ic_deg"), _usable(metrics, "heel_ahead_of_hip_ic_pct_leg")
+    if not backward:
+        overstride = [m for m, x in (("shank_angle_ic_deg", shank), ("heel_ahead_of_hip_ic_pct_leg", heel))
+                      if x and x.get("flag") == "flag"]
+        if overstride:
+            add("overstride_cadence", overstride[0])
+        if shank and shank.get("flag") == "flag":
+            add("land_under_body", "shank_angle_ic_deg")
+        knee = _usable(metrics, "knee_flexion_ic_deg")
+        if knee and knee.get("flag") == "flag":
+            add("soft_knee", "knee_flexion_ic_deg")
+    peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
+    if not backward and peak and peak["value"] > 55 and trunk and trunk["value"] < 7:
+        add("lean_from_ankles", "knee_flexion_peak_stance_deg")
+    if trunk and trunk["value"] > 15:
+        add("run_tall", "trunk_lean_deg")
+    vo = _usable(metrics, "vertical_oscillation_pct_leg")
+    if vo and vo.get("flag") == "flag":
+        add("forward_not_up", "vertical_oscillation_pct_leg")
+    return out[:max_cues]

@@ -1,0 +1,299 @@
+"""Per-stride metrics and their summaries (definitions: ``shared/reference/metrics.md``).
+
+Conventions
+-----------
+Image coordinates (x right, y down) turned into a runner frame: "forward" is the
+direction the runner **faces** (``+1`` = image right). Angles in degrees.
+
+- thigh angle: hip → knee against the downward vertical, + knee ahead of the hip;
+- ``knee_flexion`` = 180° − angle(hip, knee, ankle): 0 straight, + bent;
+- ``hip_extension_to_deg`` = −thigh angle at toe-off (+ thigh behind vertical);
+- ``hip_extension_trunk_to_deg`` = −(thigh angle + trunk lean) at toe-off;
+- ``trunk_lean_deg``: mid-hip → mid-shoulder against the vertical, + forward;
+- ``shank_angle_ic_deg``: knee → ankle against the vertical, + ankle ahead of knee;
+- ``heel_ahead_of_hip_ic_pct_leg``: (heel − mid-hip) along forward, % of leg length;
+- ``foot_strike_angle_ic_deg``: heel → toe against the ground line, + toes up.
+
+Notes
+-----
+2-D angles from one camera carry about 5–8° error against marker-based capture;
+hip extension is the least accurate. The far leg is measured worse than the near
+leg; summaries say which leg a value comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.clean import CleanSeries
+from formcheck.events import SIDES, GaitEvents
+
+#: (unit, which legs feed the headline value). Per-leg angles and timing come from
+#: the near leg (the far leg is often hidden and measured worse); both sides are
+#: still reported as ``left``/``right``.
+METRICS = {
+    "cadence_spm": ("steps/min", "both"),
+    "knee_flexion_ic_deg": ("deg", "near"),
+    "knee_flexion_peak_stance_deg": ("deg", "near"),
+    "hip_extension_to_deg": ("deg", "near"),
+    "hip_extension_trunk_to_deg": ("deg", "near"),
+    "trunk_lean_deg": ("deg", "both"),
+    "shank_angle_ic_deg": ("deg", "near"),
+    "heel_ahead_of_hip_ic_pct_leg": ("% leg length", "near"),
+    "foot_strike_angle_ic_deg": ("deg", "near"),
+    "contact_time_ms": ("ms", "near"),
+    "flight_time_ms": ("ms", "both"),
+    "duty_factor_pct": ("%", "near"),
+    "vertical_oscillation_pct_leg": ("% leg length", "both"),
+    "step_time_asymmetry_pct": ("%", "both"),
+    "pelvic_drop_deg": ("deg", "both"),
+    "knee_fppa_deg": ("deg", "both"),
+    "step_width_pct_hip": ("% hip width", "both"),
+}
+SAGITTAL = [m for m in METRICS if m not in ("pelvic_drop_deg", "knee_fppa_deg", "step_width_pct_hip")]
+FRONTAL = ["cadence_spm", "pelvic_drop_deg", "knee_fppa_deg", "step_width_pct_hip", "step_time_asymmetry_pct"]
+
+
+# ------------------------------------------------------------------- geometry
+def segment_angle(p_from: np.ndarray, p_to: np.ndarray, forward: float) -> np.ndarray:
+    """Angle of the segment ``p_from → p_to`` against the downward vertical.
+
+    + when ``p_to`` lies forward of ``p_from`` (forward = ``+1`` image right,
+    ``-1`` image left). Degrees.
+    """
+    d = p_to - p_from
+    return np.degrees(np.arctan2(forward * d[..., 0], d[..., 1]))
+
+
+def joint_flexion(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """180° − the angle at ``b`` between ``b→a`` and ``b→c`` (0 = straight)."""
+    u, v = a - b, c - b
+    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
+    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def trunk_lean(mid_hip: np.ndarray, mid_shoulder: np.ndarray, forward: float) -> np.ndarray:
+    """Trunk (mid-hip → mid-shoulder) against the upward vertical, + forward."""
+    d = mid_shoulder - mid_hip
+    return np.degrees(np.arctan2(forward * d[..., 0], -d[..., 1]))
+
+
+def foot_angle(heel: np.ndarray, toe: np.ndarray, forward: float, ground_slope_deg: float = 0.0) -> np.ndarray:
+    """Heel → toe against the ground line, + toes up (image y down)."""
+    d = toe - heel
+    return np.degrees(np.arctan2(-d[..., 1], forward * d[..., 0])) + forward * ground_slope_deg
+
+
+@dataclass
+class Stride:
+    """One contact (IC → TO) and the stride it starts (IC → next IC of the same foot)."""
+
+    side: str
+    ic_s: float
+    to_s: float
+    next_ic_s: float | None
+    values: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"side": self.side, "ic_s": round(self.ic_s, 4), "to_s": round(self.to_s, 4),
+                "next_ic_s": None if self.next_ic_s is None else round(self.next_ic_s, 4),
+                **{k: (None if v is None or not np.isfinite(v) else round(float(v), 2)) for k, v in self.values.items()}}
+
+
+@dataclass
+class MetricSummary:
+    name: str
+    unit: str
+    value: float | None
+    left: float | None
+    right: float | None
+    sd: float | None
+    n: int
+    n_left: int
+    n_right: int
+    source: str  # "left", "right", "both"
+    confidence: str  # "high" | "medium" | "low"
+    confidence_reasons: list = field(default_factory=list)
+    reason: str | None = None  # why value is null
+
+
+def _at(arr: np.ndarray, t: np.ndarray, t_s: float) -> np.ndarray:
+    """Linear interpolation of (n, …) ``arr`` at time ``t_s``."""
+    i = np.searchsorted(t, t_s)
+    i = int(np.clip(i, 1, len(t) - 1))
+    w = (t_s - t[i - 1]) / (t[i] - t[i - 1])
+    return arr[i - 1] * (1 - w) + arr[i] * w
+
+
+def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: dict | None = None) -> list[Stride]:
+    """Measure every complete contact of both feet (side view)."""
+    fwd = 1.0 if clean.facing == "right" else -1.0
+    t, xy = clean.t, clean.xy
+    leg = clean.leg_length_px()
+    lean_all = trunk_lean(xy["mid_hip"], xy["mid_shoulder"], fwd)
+    strides = []
+    other_ic = {s: np.sort(events.ic_s[o]) for s, o in (("left", "right"), ("right", "left"))}
+    for side in SIDES:
+        ics = np.sort(events.ic_s[side])
+        tos = np.sort(events.to_s[side])
+        slope = (ground_slope_deg or {}).get(side, 0.0)
+        for k, ic in enumerate(ics):
+            later = tos[tos > ic]
+            if len(later) == 0:
+                continue
+            to = float(later[0])
+            nxt = float(ics[k + 1]) if k + 1 < len(ics) else None
+            if nxt is not None and to > nxt:  # the TO found belongs to a later contact
+                continue
+            hip, knee, ankle = xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"]
+            heel, toe = xy[f"{side}_heel"], xy[f"{side}_toe"]
+            v = {}
+            v["knee_flexion_ic_deg"] = float(joint_flexion(_at(hip, t, ic), _at(knee, t, ic), _at(ankle, t, ic)))
+            m = (t >= ic) & (t <= to)
+            flex = joint_flexion(hip[m], knee[m], ankle[m])
+            v["knee_flexion_peak_stance_deg"] = float(np.nanmax(flex)) if np.isfinite(flex).any() else np.nan
+            thigh_to = float(segment_angle(_at(hip, t, to), _at(knee, t, to), fwd))
+            lean_to = float(_at(lean_all, t, to))
+            v["hip_extension_to_deg"] = -thigh_to
+            v["hip_extension_trunk_to_deg"] = -(thigh_to + lean_to)
+            v["trunk_lean_deg"] = float(_at(lean_all, t, 0.5 * (ic + to)))  # at midstance
+            v["shank_angle_ic_deg"] = float(segment_angle(_at(knee, t, ic), _at(ankle, t, ic), fwd))
+            v["heel_ahead_of_hip_ic_pct_leg"] = float(fwd * (_at(heel, t, ic)[0] - _at(xy["mid_hip"], t, ic)[0]) / leg * 100.0)
+            v["foot_strike_angle_ic_deg"] = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope))
+            v["contact_time_ms"] = (to - ic) * 1000.0
+            nxt_other = other_ic[side][other_ic[side] > to]
+            v["flight_time_ms"] = max(0.0, float(nxt_other[0] - to)) * 1000.0 if len(nxt_other) else np.nan
+            if nxt is not None:
+                v["duty_factor_pct"] = (to - ic) / (nxt - ic) * 100.0
+                mh = (t >= ic) & (t <= nxt)
+                y = xy["mid_hip"][mh, 1]
+                v["vertical_oscillation_pct_leg"] = float(np.nanmax(y) - np.nanmin(y)) / leg * 100.0 if np.isfinite(y).any() else np.nan
+            prev_other = other_ic[side][other_ic[side] < ic]
+            v["step_time_ms"] = float(ic - prev_other[-1]) * 1000.0 if len(prev_other) else np.nan
+            strides.append(Stride(side=side, ic_s=float(ic), to_s=to, next_ic_s=nxt, values=v))
+    strides.sort(key=lambda s: s.ic_s)
+    return strides
+
+
+def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
+    """Rear/front view: pelvic drop, knee FPPA and step width per contact.
+
+    In a rear view MediaPipe's left/right labels are reliable; ``clean`` keeps
+    them as the anatomical sides when the view is frontal.
+    """
+    t, xy = clean.t, clean.xy
+    strides = []
+    hip_w = np.linalg.norm(xy["left_hip"] - xy["right_hip"], axis=1)
+    for side in SIDES:
+        other = "right" if side == "left" else "left"
+        ics, tos = np.sort(events.ic_s[side]), np.sort(events.to_s[side])
+        other_ics = np.sort(events.ic_s[other])
+        for k, ic in enumerate(ics):
+            later = tos[tos > ic]
+            if len(later) == 0:
+                continue
+            to = float(later[0])
+            mid = 0.5 * (ic + to)
+            v = {}
+            stance_hip, swing_hip = _at(xy[f"{side}_hip"], t, mid), _at(xy[f"{other}_hip"], t, mid)
+            # drop of the swing side: + when the swing-side hip is lower (image y larger)
+            dx = abs(swing_hip[0] - stance_hip[0])
+            v["pelvic_drop_deg"] = float(np.degrees(np.arctan2(swing_hip[1] - stance_hip[1], max(dx, 1e-6))))
+            hip, knee, ankle = (_at(xy[f"{side}_{j}"], t, mid) for j in ("hip", "knee", "ankle"))
+            flex = float(joint_flexion(hip, knee, ankle))
+            # + when the knee lies medial to (inside) the hip–ankle line
+            line = ankle - hip
+            cross = line[0] * (knee[1] - hip[1]) - line[1] * (knee[0] - hip[0])
+            mid_x = 0.5 * (stance_hip[0] + swing_hip[0])
+            medial_dir = np.sign(mid_x - hip[0]) or 1.0
+            knee_off = (knee[0] - (hip[0] + line[0] * (knee[1] - hip[1]) / max(line[1], 1e-6)))
+            v["knee_fppa_deg"] = flex if np.sign(knee_off) == medial_dir else -flex
+            del cross
+            prev = other_ics[other_ics < ic]
+            if len(prev):
+                foot_now = _at(xy[f"{side}_ankle"], t, ic)[0]
+                foot_prev = _at(xy[f"{other}_ankle"], t, float(prev[-1]))[0]
+                hw = float(np.nanmedian(hip_w))
+                # width between the feet, positive when each foot stays on its own side
+                side_sign = np.sign(_at(xy[f"{side}_hip"], t, ic)[0] - _at(xy[f"{other}_hip"], t, ic)[0]) or 1.0
+                v["step_width_pct_hip"] = float(side_sign * (foot_now - foot_prev) / hw * 100.0)
+            strides.append(Stride(side=side, ic_s=float(ic), to_s=to, next_ic_s=None, values=v))
+    strides.sort(key=lambda s: s.ic_s)
+    return strides
+
+
+def _median(vals) -> float | None:
+    vals = [v for v in vals if v is not None and np.isfinite(v)]
+    return float(np.median(vals)) if vals else None
+
+
+def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
+              cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7) -> dict[str, MetricSummary]:
+    """Median per side and combined, spread, counts and confidence for each metric."""
+    out = {}
+    for name in names:
+        unit, source = METRICS[name]
+        if name == "cadence_spm":
+            n = len(strides)
+            reasons = []
+            if cadence_spm is None:
+                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
+                                          reason="fewer than two contacts of the same foot were seen")
+                continue
+            if cadence_note:
+                reasons.append(cadence_note)
+            conf = "high" if n >= 2 * min_steps and not reasons else ("medium" if n >= 4 else "low")
+            out[name] = MetricSummary(name, unit, round(cadence_spm, 1), None, None, None, n,
+                                      sum(s.side == "left" for s in strides), sum(s.side == "right" for s in strides),
+                                      "both", conf, reasons)
+            continue
+        if name == "step_time_asymmetry_pct":
+            st = {s: _median([x.values.get("step_time_ms") for x in strides if x.side == s]) for s in SIDES}
+            if st["left"] and st["right"]:
+                val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
+                nl = sum(1 for x in strides if x.side == "left" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+                nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+                reasons = []
+                if fps < 60:
+                    reasons.append(f"{fps:.0f} fps: contact timing is uncertain by about a frame")
+                if min(nl, nr) < min_steps:
+                    reasons.append(f"only {min(nl, nr)} steps on one side (7 or more wanted)")
+                conf = "low" if len(reasons) >= 2 or min(nl, nr) < 3 else ("medium" if reasons else "high")
+                out[name] = MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
+                                          nl + nr, nl, nr, "both", conf, reasons)
+            else:
+                out[name] = MetricSummary(name, unit, None, None, None, None, 0, 0, 0, "both", "low",
+                                          reason="steps of both feet are needed")
+            continue
+        per = {s: [x.values.get(name) for x in strides if x.side == s] for s in SIDES}
+        per = {s: [v for v in vals if v is not None and np.isfinite(v)] for s, vals in per.items()}
+        left, right = _median(per["left"]), _median(per["right"])
+        use = [near_side] if source == "near" else list(SIDES)
+        pooled = [v for s in use for v in per[s]]
+        if source == "near" and not pooled:  # near foot not measurable: fall back to the far one
+            use = [s for s in SIDES if s != near_side]
+            pooled = [v for s in use for v in per[s]]
+        n = len(pooled)
+        if n == 0:
+            out[name] = MetricSummary(name, unit, None, left, right, None, 0, 0, 0, "both", "low",
+                                      reason="no complete contact was measured for this metric")
+            continue
+        reasons = []
+        nl, nr = len(per["left"]), len(per["right"])
+        if min(nl, nr) < min_steps and source == "both" or n < min_steps:
+            reasons.append(f"only {nl} left / {nr} right steps (7 or more per side wanted)")
+        if name in ("contact_time_ms", "flight_time_ms", "duty_factor_pct") and fps < 60:
+            reasons.append(f"{fps:.0f} fps: contact timing needs 60 fps or more")
+        if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
+            reasons.append("hip extension is the least accurate angle from one camera")
+        if source == "near" and use != [near_side]:
+            reasons.append("measured on the far leg (the near leg was not measurable)")
+        conf = "low" if n < 3 or len(reasons) >= 2 else ("medium" if reasons else "high")
+        out[name] = MetricSummary(
+            name, unit, round(float(np.median(pooled)), 2),
+            None if left is None else round(left, 2), None if right is None else round(right, 2),
+            round(float(np.std(pooled, ddof=1)), 2) if n > 1 else None, n, nl, nr,
+            use[0] if len(use) == 1 else "both", conf, reasons)
+    return out

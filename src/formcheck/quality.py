@@ -1,0 +1,97 @@
+"""Quality warnings: each with a code and a sentence that says what to do.
+
+Codes: ``too_few_steps``, ``feet_out_of_frame``, ``head_out_of_frame``,
+``not_side_on``, ``tilted_camera``, ``several_people``, ``runner_leaves_frame``,
+``walking``, ``low_fps_timing``, ``slow_motion_suspected``, ``little_pose``,
+``no_strides``, ``frontal_view``, ``cadence_disagrees``.
+
+``ok`` is false when a warning makes the numbers untrustworthy (too few steps,
+no strides, feet cut off, little pose, runner leaving the frame, suspected
+slow motion); the others are advice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.pose import LM, PoseSeries
+from formcheck.texts import WARNINGS, text
+
+BLOCKING = {"too_few_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
+            "slow_motion_suspected"}
+MIN_STEPS_PER_SIDE = 7
+
+
+@dataclass
+class Warning_:
+    code: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
+    """Share of frames with a pose where any of ``names`` is outside or on the image border."""
+    found = series.found
+    if not found.any():
+        return 0.0
+    w, h = series.width, series.height
+    out = np.zeros(series.n_frames, bool)
+    for name in names:
+        x, y = series.image[:, LM[name], 0], series.image[:, LM[name], 1]
+        out |= (x < margin * w) | (x > (1 - margin) * w) | (y < margin * h) | (y > (1 - margin) * h)
+    return float(out[found].mean())
+
+
+def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_slope_deg: float | None,
+           cadence_spm: float | None, cadence_note: str | None, spread: float | None, capture_fps: float | None,
+           lang: str = "de") -> tuple[bool, list[Warning_]]:
+    """All quality warnings for one analysis."""
+    w: list[Warning_] = []
+
+    def add(code, **fmt):
+        w.append(Warning_(code, text(WARNINGS, code, lang, **fmt)))
+
+    found = float(series.found.mean()) if series.n_frames else 0.0
+    n_left, n_right = steps.get("left", 0), steps.get("right", 0)
+    if n_left + n_right == 0:
+        add("no_strides")
+    elif min(n_left, n_right) < MIN_STEPS_PER_SIDE:
+        add("too_few_steps", left=n_left, right=n_right)
+    feet = _border_share(series, ["left_heel", "right_heel", "left_foot_index", "right_foot_index"])
+    if feet > 0.1:
+        add("feet_out_of_frame", pct=100 * feet)
+    head = _border_share(series, ["nose"])
+    if head > 0.1:
+        add("head_out_of_frame", pct=100 * head)
+    if view.get("plane") == "frontal":
+        add("frontal_view")
+    elif spread is not None and 0.15 <= spread:
+        add("not_side_on")
+    if ground_slope_deg is not None and abs(ground_slope_deg) > 3.0:
+        add("tilted_camera", deg=abs(ground_slope_deg))
+    people = int(series.n_people.max()) if series.n_frames else 0
+    if people > 1:
+        add("several_people", n=people)
+    missing = 1.0 - found
+    if found < 0.8:
+        # missing frames at the start or end of an overground clip: the runner left the picture
+        f = series.found
+        edge = (not f[: max(1, len(f) // 10)].any()) or (not f[-max(1, len(f) // 10):].any())
+        if edge:
+            add("runner_leaves_frame", pct=100 * missing)
+        else:
+            add("little_pose", pct=100 * found)
+    if view.get("gait") == "walk":
+        add("walking")
+    if fps < 60:
+        add("low_fps_timing", fps=fps)
+    if cadence_spm is not None and cadence_spm < 110 and view.get("gait") == "run" and not capture_fps:
+        add("slow_motion_suspected", cad=cadence_spm)
+    if cadence_note:
+        add("cadence_disagrees")
+    ok = not any(x.code in BLOCKING for x in w)
+    return ok, w

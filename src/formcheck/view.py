@@ -1,0 +1,112 @@
+"""View and gait mode: camera plane, facing, running direction, setting, run or walk.
+
+Conventions
+-----------
+- ``plane``: ``"sagittal"`` (side view) or ``"frontal"`` (rear or front view).
+- ``facing``: ``"left"``/``"right"`` (image direction, side view) or
+  ``"toward"``/``"away"`` (frontal: the camera sees the face or the back).
+- ``direction``: ``"forward"`` when the body travels the way it faces; backward
+  running travels the other way (on a treadmill the stance foot then moves
+  toward the facing side instead of away from it).
+- ``setting``: ``"treadmill"`` (the hips stay in place) or ``"overground"``.
+- ``gait``: ``"walk"`` when there is no flight phase — duty factor ≥ 50 %,
+  feet overlapping on the ground, or cadence below 140 steps/min — else ``"run"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+
+@dataclass
+class View:
+    plane: str
+    facing: str
+    direction: str
+    setting: str
+    gait: str
+    evidence: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"plane": self.plane, "facing": self.facing, "direction": self.direction,
+                "setting": self.setting, "gait": self.gait}
+
+
+def stance_foot_drift(t: np.ndarray, foot_x: np.ndarray, hip_x: np.ndarray, contacts, forward: float) -> float:
+    """Median velocity of the stance foot relative to the hip along ``forward`` (px/s).
+
+    Negative (the foot moves back under the body) for forward running on a
+    treadmill or overground; positive for backward running.
+    """
+    vals = []
+    for s, e in contacts:
+        if e - s < 2:
+            continue
+        rel = foot_x[s:e + 1] - hip_x[s:e + 1]
+        ok = np.isfinite(rel)
+        if ok.sum() < 3:
+            continue
+        slope = np.polyfit(t[s:e + 1][ok], rel[ok], 1)[0]
+        vals.append(forward * slope)
+    return float(np.median(vals)) if vals else float("nan")
+
+
+def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float | None) -> View:
+    """Classify the clip (see the module docstring)."""
+    plane, frontal_facing, spread = clean.plane, clean.frontal_facing, clean.spread
+    ev = {"shoulder_hip_spread": round(spread, 3) if np.isfinite(spread) else None}
+    leg = clean.leg_length_px()
+    hip_x = clean.xy["mid_hip"][:, 0]
+    travel = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5)) / leg if np.isfinite(hip_x).any() else 0.0
+    ev["hip_travel_leg_lengths"] = round(travel, 2)
+    if plane == "frontal":
+        hip_y = clean.xy["mid_hip"][:, 1]
+        # moving toward/away from the camera changes the apparent size instead of x
+        size = np.linalg.norm(clean.xy["left_hip"] - clean.xy["right_hip"], axis=1)
+        scale_change = float(np.nanpercentile(size, 90) / max(np.nanpercentile(size, 10), 1e-6))
+        ev["size_change"] = round(scale_change, 2)
+        setting = "overground" if scale_change > 1.4 or travel > 1.5 else "treadmill"
+        direction = "forward"
+        if setting == "overground":
+            first, last = np.nanmedian(size[: max(3, len(size) // 5)]), np.nanmedian(size[-max(3, len(size) // 5):])
+            moving_away = last < first
+            direction = "forward" if (moving_away and frontal_facing == "away") or (not moving_away and frontal_facing == "toward") else "backward"
+        del hip_y
+        facing = frontal_facing
+    else:
+        facing = clean.facing
+        fwd = 1.0 if facing == "right" else -1.0
+        near = clean.near_side
+        foot_x = np.nanmean(np.stack([clean.xy[f"{near}_heel"][:, 0], clean.xy[f"{near}_toe"][:, 0]]), axis=0)
+        drift = stance_foot_drift(clean.t, foot_x, hip_x, events.contacts.get(near, []), fwd)
+        ev["stance_foot_drift_leg_per_s"] = round(drift / leg, 3) if np.isfinite(drift) else None
+        direction = "backward" if np.isfinite(drift) and drift > 0 else "forward"
+        setting = "overground" if travel > 1.5 else "treadmill"
+    # below 110 steps/min with a flight phase is not walking but (most likely) an
+    # unmarked slow-motion clip: quality warns about it instead
+    walking = (duty_factor_pct is not None and duty_factor_pct >= 50.0) or \
+        (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
+    overlap = _double_support_share(events, clean.n)
+    ev["double_support_share"] = round(overlap, 3)
+    if overlap > 0.05:
+        walking = True
+    return View(plane=plane, facing=facing, direction=direction, setting=setting,
+                gait="walk" if walking else "run", evidence=ev)
+
+
+def _double_support_share(events, n: int) -> float:
+    """Share of frames with both feet on the ground (walking has it, running not)."""
+    both = np.ones(n, bool)
+    for side in ("left", "right"):
+        on = np.zeros(n, bool)
+        for s, e in events.contacts.get(side, []):
+            on[s:e + 1] = True
+        both &= on
+    covered = np.zeros(n, bool)
+    for side in ("left", "right"):
+        for s, e in events.contacts.get(side, []):
+            covered[s:e + 1] = True
+    return float(both.sum() / max(covered.sum(), 1))
