@@ -27,6 +27,7 @@ Pixel coordinates of the upright frame, x right, y down. Joint keys are
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -211,6 +212,39 @@ def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, ve
     return swap, int(swap.sum())
 
 
+def fix_short_swaps(pos: np.ndarray, scale: float, fps: float, max_s: float = 0.08,
+                    gain: float = 0.5) -> tuple[np.ndarray, int]:
+    """Undo brief label swaps the Viterbi pass keeps (it only flips long runs).
+
+    For every run of up to ``max_s`` seconds, both tracks are compared with the
+    straight line joining the frames just before and just after the run; where
+    exchanging the labels inside the run brings the tracks at least ``1/gain``
+    times closer to those lines, the run is swapped back.
+
+    Returns the corrected positions and the number of frames swapped.
+    """
+    idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
+    out = pos.copy()
+    n = pos.shape[1]
+    kmax = max(1, int(round(max_s * fps)))
+    swapped = 0
+    for k in range(1, kmax + 1):
+        for t in range(1, n - k):
+            a, b = out[:, t - 1, idj], out[:, t + k, idj]  # (2, J', 2)
+            if not (np.isfinite(a).all() and np.isfinite(b).all()):
+                continue
+            w = (np.arange(1, k + 1) / (k + 1))[None, :, None, None]
+            line = a[:, None] * (1 - w) + b[:, None] * w  # (2, k, J', 2)
+            seg = out[:, t:t + k, idj]
+            keep = np.nansum(np.linalg.norm(seg - line, axis=-1))
+            swap = np.nansum(np.linalg.norm(seg[::-1] - line, axis=-1))
+            apart = np.nanmean(np.linalg.norm(seg[0] - seg[1], axis=-1)) > 0.1 * scale
+            if apart and swap < gain * keep and keep > 0.15 * scale * k:
+                out[:, t:t + k] = out[::-1, t:t + k]
+                swapped += k
+    return out, swapped
+
+
 def drop_collapsed(pos: np.ndarray, scale: float, frac: float = 0.06) -> tuple[np.ndarray, int]:
     """Where both tracks sit on one leg, keep only the track that continues best.
 
@@ -336,7 +370,23 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
         Landmarks less visible than this count as missing.
     max_gap_s : float
         Longest gap (seconds) that is interpolated.
+
+    Returns
+    -------
+    CleanSeries
+        Uniformly sampled, leg-identified, gap-filled and low-passed series.
+
+    Notes
+    -----
+    Frames without a pose stay NaN (numpy's warnings about all-NaN slices are
+    expected there and silenced).
     """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _clean(series, min_visibility=min_visibility, max_gap_s=max_gap_s)
+
+
+def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> CleanSeries:
     t_grid, fps, resampled = uniform_grid(series.t)
     image = series.image.astype(float)
     if resampled:
@@ -353,6 +403,8 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
         pos[:, swap] = pos[::-1][:, swap]
         vis[:, swap] = vis[::-1][:, swap]
         z[:, swap] = z[::-1][:, swap]
+        pos, n_short = fix_short_swaps(pos, scale, fps)
+        n_swaps += n_short
         pos, n_collapsed = drop_collapsed(pos, scale)
         # the near track has the smaller depth (z) on the leg joints most of the time
         dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])

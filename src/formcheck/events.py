@@ -76,6 +76,7 @@ class GaitEvents:
     cadence_events_spm: float | None
     cadence_spectrum_spm: float | None
     notes: list = field(default_factory=list)
+    far_from_hip: int = 0  # far-foot contacts timed from the hip motion
 
     @property
     def cadence_spm(self) -> float | None:
@@ -91,6 +92,61 @@ class GaitEvents:
 
 
 # ------------------------------------------------------------------ helpers
+MIN_EVENT_GAP_S = 0.2
+"""Two contacts of the same foot closer than this (s) are one contact seen twice."""
+
+
+def _spaced(idx: list[int], refined: list[float], min_gap: float) -> list[int]:
+    """Keep events whose refined positions are at least ``min_gap`` frames after the last kept one."""
+    keep, last = [], -np.inf
+    for i, r in zip(idx, refined):
+        if r - last >= min_gap:
+            keep.append(i)
+            last = r
+    return keep
+
+
+def alternating(near_ic: np.ndarray, far_ic: np.ndarray, lo: float = 0.3, hi: float = 0.7) -> np.ndarray:
+    """Mask of far-foot contacts that alternate with the near foot's.
+
+    Parameters
+    ----------
+    near_ic, far_ic : numpy.ndarray
+        Contact times (s) of the near and the far foot, sorted.
+    lo, hi : float
+        Allowed phase of a far contact within the near foot's stride
+        (0 = near contact, 1 = the next one); 0.5 is a symmetric gait, and
+        ±0.2 allows step-time asymmetry far beyond any runner's.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the far contact is kept. Before the first or after the last
+        near contact the phase is taken against the median near stride.
+    """
+    near_ic, far_ic = np.asarray(near_ic, float), np.asarray(far_ic, float)
+    if len(near_ic) < 2 or len(far_ic) == 0:
+        return np.ones(len(far_ic), bool)
+    stride = float(np.median(np.diff(near_ic)))
+    keep = np.zeros(len(far_ic), bool)
+    for k, t in enumerate(far_ic):
+        i = np.searchsorted(near_ic, t)
+        if 0 < i < len(near_ic):
+            phase = (t - near_ic[i - 1]) / (near_ic[i] - near_ic[i - 1])
+        elif i == 0:
+            phase = 1.0 - (near_ic[0] - t) / stride
+        else:
+            phase = (t - near_ic[-1]) / stride
+        keep[k] = lo <= phase <= hi
+    used = set()
+    for k in np.flatnonzero(keep):  # one far contact per near stride
+        slot = int(np.searchsorted(near_ic, far_ic[k]))
+        if slot in used:
+            keep[k] = False
+        used.add(slot)
+    return keep
+
+
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Inclusive (start, end) index pairs of True runs."""
     m = np.r_[False, mask.astype(bool), False]
@@ -185,30 +241,36 @@ def spectral_cadence(clean: CleanSeries, lo_spm: float = 60.0, hi_spm: float = 2
     return float(f * 60.0)  # one vertical oscillation per step
 
 
-def _refine(h: np.ndarray, idx: int, level: float, direction: int, fps: float) -> float:
-    """Sub-sample index where the foot meets (IC) or leaves (TO) the ground.
+def _refine_ic(h: np.ndarray, idx: int, level: float, thr: float, fps: float) -> float:
+    """Sub-sample initial contact: tangent of the final descent onto the stance level.
 
-    The tangent at the steepest part of the approach (IC, looking back up to
-    0.15 s) or of the lift (TO, looking ahead) is extended to the stance level.
-    This finds the corner between flight and contact without depending on the
-    detection threshold, and it undoes most of the rounding that the pose
-    model's own temporal smoothing puts on that corner.
+    The final descent starts at the last local maximum of ``h`` before the foot
+    settles near the stance level (a hidden far foot often dips, bounces and
+    only then lands); the tangent at its steepest point is extended to the stance
+    level. This finds the corner between flight and contact without depending
+    on the detection threshold and undoes most of the rounding that the pose
+    model's temporal smoothing puts on that corner.
     """
     w = max(3, int(round(0.15 * fps)))
-    lo, hi = (idx - w, idx + 1) if direction < 0 else (idx, idx + w + 1)
-    lo, hi = max(lo, 1), min(hi, len(h) - 1)
-    if hi - lo < 3:
+    band = max(thr - level, 1e-6)
+    p = idx
+    while p < min(len(h) - 2, idx + w) and np.isfinite(h[p]) and h[p] > level + 0.4 * band:
+        p += 1
+    lo = max(1, p - w)
+    seg = h[lo:p + 1]
+    if len(seg) < 3 or not np.isfinite(seg).all():
         return float(idx)
-    seg = np.arange(lo, hi)
-    v = (h[seg + 1] - h[seg - 1]) / 2.0  # central difference, per sample
-    if not np.isfinite(v).any():
+    peaks = [k for k in range(1, len(seg) - 1) if seg[k] >= seg[k - 1] and seg[k] >= seg[k + 1]]
+    start = lo + (peaks[-1] if peaks else 0)
+    ks = np.arange(max(start, 1), min(p + 1, len(h) - 1))
+    if len(ks) == 0:
         return float(idx)
-    k = seg[np.nanargmin(v)] if direction < 0 else seg[np.nanargmax(v)]
+    v = (h[ks + 1] - h[ks - 1]) / 2.0
+    k = int(ks[int(np.nanargmin(v))])
     slope = (h[k + 1] - h[k - 1]) / 2.0
-    if not np.isfinite(slope) or (direction < 0 and slope >= 0) or (direction > 0 and slope <= 0):
+    if not np.isfinite(slope) or slope >= 0:
         return float(idx)
-    x = k + (level - h[k]) / slope
-    return float(np.clip(x, idx - w, idx + w))
+    return float(np.clip(k + (level - h[k]) / slope, idx - w, p + 1))
 
 
 def _refine_to(h: np.ndarray, idx: int, level: float, thr: float) -> float:
@@ -250,6 +312,48 @@ def _alternate(near: list[tuple[int, int]], far: list[tuple[int, int]], h_far: n
     return keep
 
 
+def hip_lows(clean: CleanSeries, step_s: float) -> np.ndarray:
+    """Times of the hip's lowest points (one per step, near midstance)."""
+    from scipy.signal import find_peaks
+
+    y = clean.xy["mid_hip"][:, 1]
+    if not np.isfinite(y).any():
+        return np.array([])
+    y = np.where(np.isfinite(y), y, np.nanmean(y))
+    peaks, _ = find_peaks(y, distance=max(1, int(0.6 * step_s * clean.fps)))  # image y down: low hip = peak
+    return clean.t[peaks]
+
+
+def far_events_from_hip(near_ic: np.ndarray, near_to: np.ndarray, lows: np.ndarray, fps: float,
+                        max_sd_s: float = 0.025):
+    """Far-foot IC/TO estimated from the hip's lowest points of the far steps.
+
+    The near foot gives the offset from IC (and TO) to its step's hip low; where
+    that offset is consistent (SD ≤ ``max_sd_s``), the far foot's events are
+    the far steps' hip lows minus (plus) the same offsets. Returns ``None`` when
+    the near foot does not give a consistent offset.
+    """
+    pairs = []
+    for ic in near_ic:
+        later_to = near_to[near_to > ic]
+        inside = lows[(lows > ic) & (lows < (later_to[0] if len(later_to) else ic + 0.5))]
+        if len(inside) and len(later_to):
+            pairs.append((inside[0] - ic, later_to[0] - inside[0]))
+    if len(pairs) < 3:
+        return None
+    off_ic, off_to = np.array(pairs).T
+    spread = 1.4826 * np.median(np.abs(off_ic - np.median(off_ic)))  # robust SD: one bad near IC is no reason to give up
+    if spread > max(max_sd_s, 1.5 / fps):
+        return None
+    near_lows = set()
+    for ic in near_ic:
+        nxt = lows[lows > ic]
+        if len(nxt):
+            near_lows.add(float(nxt[0]))
+    far_lows = np.array([x for x in lows if float(x) not in near_lows])
+    return far_lows - np.median(off_ic), far_lows + np.median(off_to)
+
+
 def detect_events(clean: CleanSeries) -> GaitEvents:
     """Detect IC and TO for both feet (see the module docstring).
 
@@ -274,11 +378,58 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         # a run touching the clip's edge has an unseen end
         ics = [s for s, e in runs[side] if s > 0 and np.isfinite(sig.h[s - 1])]
         tos = [e for s, e in runs[side] if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
+        # two runs refined onto the same instant are one contact
+        ics = _spaced(ics, [_refine_ic(sig.h, i, level, sig.threshold, clean.fps) for i in ics], MIN_EVENT_GAP_S / dt)
+        tos = _spaced(tos, [_refine_to(sig.h, i, level, sig.threshold) for i in tos], MIN_EVENT_GAP_S / dt)
         ic_idx[side] = np.array(ics, int)
         to_idx[side] = np.array(tos, int)
-        ic_s[side] = np.array([clean.t[0] + _refine(sig.h, i, level, -1, clean.fps) * dt for i in ics])
+        ic_s[side] = np.array([clean.t[0] + _refine_ic(sig.h, i, level, sig.threshold, clean.fps) * dt for i in ics])
         to_s[side] = np.array([clean.t[0] + _refine_to(sig.h, i, level, sig.threshold) * dt for i in tos])
         contacts[side] = [(s, e) for s, e in runs[side] if s in ics and e in tos]
+    # the far foot is often hidden at contact; where its measured IC strays from
+    # the estimate given by the hip motion (consistent for the near foot), the
+    # hip-based estimate is used instead
+    cad_guess = 120.0 / float(np.median(np.diff(ic_s[near]))) if len(ic_s[near]) > 1 else None
+    far_from_hip = 0
+    if cad_guess:
+        step_s = 60.0 / cad_guess
+        est = far_events_from_hip(ic_s[near], to_s[near], hip_lows(clean, step_s), clean.fps)
+        if est is not None:
+            e_ic, e_to = est
+            tol = 1.5 / clean.fps
+            new_ic = []
+            for t_est in e_ic:
+                if t_est < clean.t[0] or t_est > clean.t[-1]:
+                    continue
+                meas = ic_s[far][np.abs(ic_s[far] - t_est) <= tol] if len(ic_s[far]) else []
+                if new_ic and t_est - new_ic[-1] < 0.5 * step_s:
+                    continue  # two estimates for one step
+                if len(meas):
+                    new_ic.append(float(meas[0]))
+                else:
+                    new_ic.append(float(t_est))
+                    far_from_hip += 1
+            new_to = []
+            for t_est in e_to:
+                if t_est < clean.t[0] or t_est > clean.t[-1]:
+                    continue
+                meas = to_s[far][np.abs(to_s[far] - t_est) <= tol] if len(to_s[far]) else []
+                if new_to and t_est - new_to[-1] < 0.5 * step_s:
+                    continue
+                new_to.append(float(meas[0]) if len(meas) else float(t_est))
+            ic_s[far], to_s[far] = np.array(sorted(new_ic)), np.array(sorted(new_to))
+            ic_idx[far] = np.clip(np.round((ic_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
+            to_idx[far] = np.clip(np.round((to_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
+            contacts[far] = [(int(a), int(b)) for a in ic_idx[far] for b in to_idx[far][to_idx[far] > a][:1]]
+    # a far-foot contact must fall between two near-foot contacts, near mid-stride
+    keep = alternating(ic_s[near], ic_s[far])
+    if not keep.all():
+        dropped = int((~keep).sum())
+        kept_idx = set(ic_idx[far][keep].tolist())
+        ic_s[far], ic_idx[far] = ic_s[far][keep], ic_idx[far][keep]
+        contacts[far] = [(a, b) for a, b in contacts[far] if a in kept_idx]
+    else:
+        dropped = 0
     # cadence from the near foot's strides (its contacts are the best measured;
     # a constant timing bias cancels in IC-to-IC intervals); two steps per stride
     strides = np.diff(ic_s[near])
@@ -287,5 +438,10 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     notes = []
     if cad_ev and cad_sp and abs(cad_ev - cad_sp) / cad_ev > 0.05:
         notes.append(f"cadence from the contacts ({cad_ev:.0f}/min) and from the hip motion ({cad_sp:.0f}/min) disagree")
+    if dropped:
+        notes.append(f"{dropped} {far}-foot contacts out of step with the {near} foot were discarded")
+    if far_from_hip:
+        notes.append(f"{far_from_hip} {far}-foot contacts were timed from the hip motion (the foot was hidden)")
     return GaitEvents(ic_idx=ic_idx, to_idx=to_idx, ic_s=ic_s, to_s=to_s, contacts=contacts, signals=signals,
-                      cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes)
+                      cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes,
+                      far_from_hip=far_from_hip)

@@ -23,7 +23,7 @@ leg; summaries say which leg a value comes from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -164,14 +164,18 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
             v["foot_strike_angle_ic_deg"] = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope))
             v["contact_time_ms"] = (to - ic) * 1000.0
             nxt_other = other_ic[side][other_ic[side] > to]
-            v["flight_time_ms"] = max(0.0, float(nxt_other[0] - to)) * 1000.0 if len(nxt_other) else np.nan
+            flight_ok = len(nxt_other) and (nxt is None or nxt_other[0] < nxt)
+            v["flight_time_ms"] = max(0.0, float(nxt_other[0] - to)) * 1000.0 if flight_ok else np.nan
             if nxt is not None:
                 v["duty_factor_pct"] = (to - ic) / (nxt - ic) * 100.0
                 mh = (t >= ic) & (t <= nxt)
                 y = xy["mid_hip"][mh, 1]
                 v["vertical_oscillation_pct_leg"] = float(np.nanmax(y) - np.nanmin(y)) / leg * 100.0 if np.isfinite(y).any() else np.nan
             prev_other = other_ic[side][other_ic[side] < ic]
-            v["step_time_ms"] = float(ic - prev_other[-1]) * 1000.0 if len(prev_other) else np.nan
+            prev_own = events.ic_s[side][events.ic_s[side] < ic]
+            # a step is other foot -> this foot; a missing contact between them is no step
+            step_ok = len(prev_other) and not (len(prev_own) and prev_own[-1] > prev_other[-1])
+            v["step_time_ms"] = float(ic - prev_other[-1]) * 1000.0 if step_ok else np.nan
             strides.append(Stride(side=side, ic_s=float(ic), to_s=to, next_ic_s=nxt, values=v))
     strides.sort(key=lambda s: s.ic_s)
     return strides
@@ -224,6 +228,13 @@ def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
     return strides
 
 
+MIN_STEPS_FOR_VALUE = 3
+"""Fewest steps from which a median is reported (per metric and per side)."""
+
+CADENCE_PLAUSIBLE = (60.0, 300.0)
+"""Cadences outside this range (steps/min) mean the contacts were mis-detected."""
+
+
 def _median(vals) -> float | None:
     vals = [v for v in vals if v is not None and np.isfinite(v)]
     return float(np.median(vals)) if vals else None
@@ -241,6 +252,16 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             if cadence_spm is None:
                 out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
                                           reason="fewer than two contacts of the same foot were seen")
+                continue
+            if n < MIN_STEPS_FOR_VALUE:
+                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
+                                          reason=f"only {n} step(s) seen: too few for a cadence; "
+                                                 "film at least 7 steps per side")
+                continue
+            if not CADENCE_PLAUSIBLE[0] <= cadence_spm <= CADENCE_PLAUSIBLE[1]:
+                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
+                                          reason=f"{cadence_spm:.0f} steps/min is not plausible: the contacts "
+                                                 "were not detected reliably in this clip")
                 continue
             if cadence_note:
                 reasons.append(cadence_note)
@@ -280,6 +301,17 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             out[name] = MetricSummary(name, unit, None, left, right, None, 0, 0, 0, "both", "low",
                                       reason="no complete contact was measured for this metric")
             continue
+        if n < MIN_STEPS_FOR_VALUE:
+            # one or two steps are an anecdote, not a measurement: no value is invented
+            out[name] = MetricSummary(name, unit, None, None, None, None, n, len(per["left"]), len(per["right"]),
+                                      "both", "low",
+                                      reason=f"only {n} step(s) measured: too few for a value; "
+                                             "film at least 7 steps per side")
+            continue
+        if len(per["left"]) < MIN_STEPS_FOR_VALUE:
+            left = None
+        if len(per["right"]) < MIN_STEPS_FOR_VALUE:
+            right = None
         reasons = []
         nl, nr = len(per["left"]), len(per["right"])
         if min(nl, nr) < min_steps and source == "both" or n < min_steps:
@@ -296,4 +328,50 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             None if left is None else round(left, 2), None if right is None else round(right, 2),
             round(float(np.std(pooled, ddof=1)), 2) if n > 1 else None, n, nl, nr,
             use[0] if len(use) == 1 else "both", conf, reasons)
+    return out
+
+
+TIMING = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor_pct", "step_time_asymmetry_pct")
+MAX_IRREGULAR_SHARE = 0.3
+"""More than this share of steps off the median step time by over 25 % means the
+contacts were mis-detected: steady running varies by a few per cent, and a few
+stray steps (a hidden far foot) are tolerated by the medians."""
+
+
+def irregular_step_share(strides: list[Stride], near_side: str | None = None,
+                         tol: float = 0.25) -> float | None:
+    """Share of strides or steps whose duration is more than ``tol`` off the median.
+
+    With ``near_side`` and at least 3 of its strides, the near foot's
+    contact-to-contact stride times are judged (they carry the cadence and are
+    measured best); otherwise all step times (other foot -> this foot).
+    Returns None when there are too few to judge.
+    """
+    if near_side is not None:
+        d = [1000.0 * (x.next_ic_s - x.ic_s) for x in strides if x.side == near_side and x.next_ic_s is not None]
+        if len(d) >= 3:
+            d = np.array(d)
+            return float(np.mean(np.abs(d / np.median(d) - 1.0) > tol))
+    st = [x.values.get("step_time_ms") for x in strides]
+    st = np.array([v for v in st if v is not None and np.isfinite(v)], float)
+    if len(st) < 4:
+        return None
+    return float(np.mean(np.abs(st / np.median(st) - 1.0) > tol))
+
+
+def distrust_irregular(summ: dict[str, MetricSummary], share: float) -> dict[str, MetricSummary]:
+    """Summaries when the steps were timed irregularly (``share`` > :data:`MAX_IRREGULAR_SHARE`).
+
+    Timing metrics become null (their value would be an artefact); the angles
+    are kept at low confidence (they are measured at doubtful instants).
+    """
+    out = {}
+    why = f"{100 * share:.0f} % of the steps have implausible step times: the contacts were not detected reliably"
+    for name, m in summ.items():
+        if m.value is None:
+            out[name] = m
+        elif name in TIMING:
+            out[name] = replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=why)
+        else:
+            out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])
     return out

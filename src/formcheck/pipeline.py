@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import os
 import tempfile
 from pathlib import Path
@@ -107,10 +108,19 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
     Returns the engine's part of the JSON contract (``view``, ``quality``,
     ``events``, ``strides``, ``metrics``, ``foot_strike``, ``cues``…).
     """
+    import warnings
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices where the runner is hidden
+        return _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)
+
+
+def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None) -> dict:
     from formcheck.clean import clean as clean_series
     from formcheck.cues import select_cues
     from formcheck.events import SIDES, detect_events
-    from formcheck.metrics import FRONTAL, METRICS, SAGITTAL, frontal_strides, sagittal_strides, summarise
+    from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
+                                   distrust_irregular, irregular_step_share, frontal_strides, sagittal_strides, summarise)
     from formcheck.norms import flag, strike_class
     from formcheck.quality import assess
     from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
@@ -125,7 +135,22 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
     cadence_note = ev.notes[0] if ev.notes else None
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps, cadence_spm=ev.cadence_spm,
                      cadence_note=cadence_note)
-    duty = summ["duty_factor_pct"].value if "duty_factor_pct" in summ else None
+    odd = irregular_step_share(strides, None if frontal else cl.near_side)
+    irregular = odd is not None and odd > MAX_IRREGULAR_SHARE
+    if irregular:
+        summ = distrust_irregular(summ, odd)
+    elif not frontal and "step_time_asymmetry_pct" in summ:
+        odd_steps = irregular_step_share(strides)
+        if odd_steps is not None and odd_steps > MAX_IRREGULAR_SHARE:
+            # the near foot is regular but the far one was timed badly
+            summ["step_time_asymmetry_pct"] = replace(
+                summ["step_time_asymmetry_pct"], value=None, left=None, right=None, confidence="low",
+                reason=f"the {cl.far_side} foot's contacts were not timed reliably "
+                       f"({100 * odd_steps:.0f} % of the steps have implausible durations)")
+    # the gait decision uses every measured step, even when too few for a reported value
+    duty_vals = [x.values.get("duty_factor_pct") for x in strides]
+    duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
+    duty = float(np.median(duty_vals)) if duty_vals else None
     view = detect_view(cl, ev, duty, ev.cadence_spm)
     running_forward = view.gait == "run" and view.direction == "forward"
     # flags: running norms apply to forward running only
@@ -133,7 +158,8 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
     for side in SIDES:
         vals = [x.values.get("foot_strike_angle_ic_deg") for x in strides if x.side == side]
         vals = [v for v in vals if v is not None and np.isfinite(v)]
-        strike[side] = strike_class(float(np.median(vals)))[0] if vals and not frontal else None
+        enough = len(vals) >= MIN_STEPS_FOR_VALUE
+        strike[side] = strike_class(float(np.median(vals)))[0] if enough and not frontal else None
     heel_striker = strike.get(cl.near_side) == "rearfoot"
     shank = summ.get("shank_angle_ic_deg")
     heel = summ.get("heel_ahead_of_hip_ic_pct_leg")
@@ -154,7 +180,7 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
     ok, warnings = assess(series, view=view_d, fps=cl.fps, steps=n_steps,
                           ground_slope_deg=float(np.median(list(slopes.values()))),
                           cadence_spm=ev.cadence_spm, cadence_note=cadence_note, spread=cl.spread,
-                          capture_fps=info.capture_fps, lang=lang)
+                          capture_fps=info.capture_fps, irregular_share=odd if irregular else None, lang=lang)
     # too few strides: keep what was measured but never present it as trustworthy
     advice = []
     if cues:

@@ -3,7 +3,7 @@
 Codes: ``too_few_steps``, ``feet_out_of_frame``, ``head_out_of_frame``,
 ``not_side_on``, ``tilted_camera``, ``several_people``, ``runner_leaves_frame``,
 ``walking``, ``low_fps_timing``, ``slow_motion_suspected``, ``little_pose``,
-``no_strides``, ``frontal_view``, ``cadence_disagrees``.
+``no_strides``, ``frontal_view``, ``cadence_disagrees``, ``irregular_steps``.
 
 ``ok`` is false when a warning makes the numbers untrustworthy (too few steps,
 no strides, feet cut off, little pose, runner leaving the frame, suspected
@@ -19,7 +19,7 @@ import numpy as np
 from formcheck.pose import LM, PoseSeries
 from formcheck.texts import WARNINGS, text
 
-BLOCKING = {"too_few_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
+BLOCKING = {"too_few_steps", "irregular_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
             "slow_motion_suspected"}
 MIN_STEPS_PER_SIDE = 7
 
@@ -48,7 +48,7 @@ def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
 
 def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_slope_deg: float | None,
            cadence_spm: float | None, cadence_note: str | None, spread: float | None, capture_fps: float | None,
-           lang: str = "de") -> tuple[bool, list[Warning_]]:
+           irregular_share: float | None = None, lang: str = "de") -> tuple[bool, list[Warning_]]:
     """All quality warnings for one analysis."""
     w: list[Warning_] = []
 
@@ -61,6 +61,8 @@ def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_sl
         add("no_strides")
     elif min(n_left, n_right) < MIN_STEPS_PER_SIDE:
         add("too_few_steps", left=n_left, right=n_right)
+    if irregular_share is not None:
+        add("irregular_steps", pct=100 * irregular_share)
     feet = _border_share(series, ["left_heel", "right_heel", "left_foot_index", "right_foot_index"])
     if feet > 0.1:
         add("feet_out_of_frame", pct=100 * feet)

@@ -57,6 +57,10 @@ BACKWARD_NOTE = {
 }
 
 WARNINGS = {
+    "irregular_steps": {
+        "en": "The steps could not be timed reliably ({pct:.0f} % of the steps have implausible durations; in steady running they vary by a few per cent). Film steady running with the whole body in view, side-on, in good light.",
+        "de": "Die Schritte ließen sich nicht zuverlässig zeitlich bestimmen ({pct:.0f} % der Schritte haben unplausible Dauern; bei gleichmäßigem Laufen schwanken sie nur um wenige Prozent). Filme gleichmäßiges Laufen seitlich, mit ganzem Körper im Bild und gutem Licht.",
+    },
     "too_few_steps": {
         "en": "Too few strides: {left} left and {right} right steps were measured; 7 or more per side are needed for stable values. Film at least 10 s of steady running.",
         "de": "Zu wenige Schritte: {left} links und {right} rechts gemessen; für stabile Werte braucht es 7 oder mehr pro Seite. Filme mindestens 10 s gleichmäßiges Laufen.",

@@ -91,7 +91,9 @@ def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float
         (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
     overlap = _double_support_share(events, clean.n)
     ev["double_support_share"] = round(overlap, 3)
-    if overlap > 0.05:
+    # the far foot's contacts are the least certain events, so overlapping contacts
+    # only confirm walking when the near foot's duty factor is already near 50 %
+    if overlap > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0:
         walking = True
     return View(plane=plane, facing=facing, direction=direction, setting=setting,
                 gait="walk" if walking else "run", evidence=ev)

@@ -1,0 +1,115 @@
+"""Accuracy of the gait engine against the synthetic runner's exact truth.
+
+Generates the validation suite once (``benchmarks/out/suite/``, reused on later
+runs), analyses every clip with the real pipeline and prints, per clip, the
+error of each headline metric against the truth and whether it meets the
+target of the engine issue. Run by hand:
+
+    .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from formcheck.pipeline import analyze_video
+from formcheck.synth import generate, load_truth, validation_suite
+
+OUT = Path(__file__).resolve().parent / "out" / "suite"
+
+#: metric -> (absolute tolerance, unit); cadence is relative (1 %)
+TARGETS = {
+    "cadence_spm": (0.01, "rel"),
+    "knee_flexion_ic_deg": (4.0, "deg"),
+    "knee_flexion_peak_stance_deg": (4.0, "deg"),
+    "trunk_lean_deg": (2.0, "deg"),
+    "shank_angle_ic_deg": (3.0, "deg"),
+    "hip_extension_to_deg": (5.0, "deg"),
+}
+SHORT = {"cadence_spm": "cad%", "knee_flexion_ic_deg": "kneeIC", "knee_flexion_peak_stance_deg": "kneePk",
+         "trunk_lean_deg": "trunk", "shank_angle_ic_deg": "shank", "hip_extension_to_deg": "hipExt"}
+
+
+def ic_frame_errors(result: dict, truth: dict, fps: float) -> dict:
+    """Per side: signed error (frames) of each true IC to the nearest detected IC."""
+    out = {}
+    t_end = truth["frames"]["t_s"][-1]
+    for side in ("left", "right"):
+        det = np.array(result["events"][side]["ic_s"])
+        tru = np.array([t for t in truth["events"][side]["ic_s"] if 0.05 < t < t_end - 0.05])
+        if len(det) == 0 or len(tru) == 0:
+            out[side] = np.array([np.inf])
+            continue
+        out[side] = np.array([(det[np.argmin(np.abs(det - t))] - t) * fps for t in tru])
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", help="clip names to run")
+    ap.add_argument("--regenerate", action="store_true")
+    args = ap.parse_args(argv)
+    suite = validation_suite()
+    names = args.only or list(suite)
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows, all_ic, passes = [], [], {k: 0 for k in TARGETS}
+    view_ok = strike_ok = 0
+    for name in names:
+        gait, scene = suite[name]
+        path = OUT / f"{name}.mp4"
+        if args.regenerate or not path.exists() or not Path(str(path) + ".truth.json").exists():
+            generate(path, gait, scene)
+        truth = load_truth(path)
+        capture = scene.fps if scene.playback_fps else None
+        t0 = time.monotonic()
+        res = analyze_video(path, capture_fps=capture, lang="en")
+        dt = time.monotonic() - t0
+        cells = []
+        for m, (tol, kind) in TARGETS.items():
+            est, tru = res["metrics"][m]["value"], truth["metrics"][m]
+            if est is None:
+                cells.append(f"{SHORT[m]:>6} None  ✗")
+                continue
+            err = (est - tru) / tru if kind == "rel" else est - tru
+            ok = abs(err) <= tol
+            passes[m] += ok
+            cells.append(f"{SHORT[m]:>6} {err * 100 if kind == 'rel' else err:+5.1f} {'✓' if ok else '✗'}")
+        near = res["analysis"]["near_side"]
+        v = res["view"]
+        tv = truth["view"]
+        vok = all(v[k] == tv[k] for k in ("facing", "direction", "setting", "gait"))
+        view_ok += vok
+        est_strike = res["foot_strike"].get(near)
+        sok = est_strike == truth["foot_strike"][near]
+        strike_ok += sok
+        ic = ic_frame_errors(res, truth, scene.fps)
+        all_ic.append(ic)
+        asym = ""
+        if truth["gait"]["right_knee_offset_deg"]:
+            kl, kr = res["metrics"]["knee_flexion_ic_deg"]["left"], res["metrics"]["knee_flexion_ic_deg"]["right"]
+            asym = f" asym knee L {kl} R {kr} ({'✓' if kr is not None and kl is not None and kr > kl else '✗'})"
+        rows.append(
+            f"{name:<24} " + " ".join(cells)
+            + f" | view {'✓' if vok else '✗ ' + str({k: v[k] for k in tv if v.get(k) != tv[k]})}"
+            + f" | strike {est_strike} {'✓' if sok else '✗ (' + truth['foot_strike'][near] + ')'}"
+            + f" | IC frames med near {np.median(ic[near]):+.1f} far {np.median(ic['left' if near == 'right' else 'right']):+.1f}"
+            + f" | {dt:4.1f} s{asym}"
+        )
+        print(rows[-1], flush=True)
+    n = len(names)
+    print()
+    print("targets met: " + ", ".join(f"{SHORT[m]} {passes[m]}/{n}" for m in TARGETS)
+          + f", view {view_ok}/{n}, foot strike class {strike_ok}/{n}")
+    near_med = [float(np.median(np.abs(x[s]))) for x in all_ic for s in x]
+    print(f"IC |error| median over clips and sides: {np.median(near_med):.2f} frames; clips/sides within 1 frame: "
+          f"{sum(m <= 1.0 for m in near_med)}/{len(near_med)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
