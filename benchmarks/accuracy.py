@@ -49,6 +49,23 @@ def ic_frame_errors(result: dict, truth: dict, fps: float) -> dict:
     return out
 
 
+def leg_identity_error(series, truth: dict) -> dict:
+    """Share of frames where the cleaned near/far ankle is over 0.25 leg lengths from the true one."""
+    from formcheck.clean import clean
+
+    cl = clean(series)
+    near = truth["near_side"]
+    out = {}
+    for role, side in (("near", near), ("far", "left" if near == "right" else "right")):
+        true = np.asarray(truth["frames"]["joints_px"][side]["ankle"])
+        if len(true) != len(cl.t):  # resampled (variable frame rate): skip
+            out[role] = float("nan")
+            continue
+        err = np.linalg.norm(cl.raw[f"{side}_ankle"] - true, axis=1) / cl.leg_length_px()
+        out[role] = float(np.nanmean(err > 0.25))
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="clip names to run")
@@ -67,8 +84,9 @@ def main(argv=None) -> int:
         truth = load_truth(path)
         capture = scene.fps if scene.playback_fps else None
         t0 = time.monotonic()
-        res = analyze_video(path, capture_fps=capture, lang="en")
+        res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True)
         dt = time.monotonic() - t0
+        ident = leg_identity_error(series, truth)
         cells = []
         for m, (tol, kind) in TARGETS.items():
             est, tru = res["metrics"][m]["value"], truth["metrics"][m]
@@ -98,6 +116,7 @@ def main(argv=None) -> int:
             + f" | view {'✓' if vok else '✗ ' + str({k: v[k] for k in tv if v.get(k) != tv[k]})}"
             + f" | strike {est_strike} {'✓' if sok else '✗ (' + truth['foot_strike'][near] + ')'}"
             + f" | IC frames med near {np.median(ic[near]):+.1f} far {np.median(ic['left' if near == 'right' else 'right']):+.1f}"
+            + f" | legs off {ident['near']:.0%}/{ident['far']:.0%}"
             + f" | {dt:4.1f} s{asym}"
         )
         print(rows[-1], flush=True)

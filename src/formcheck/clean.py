@@ -168,6 +168,16 @@ def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, ve
         True where the labels must be exchanged.
     n_swaps : int
         Number of frames swapped.
+
+    Notes
+    -----
+    Brief flickers are removed beforehand by :func:`fix_short_swaps`. A long
+    swap whose start or end falls where the legs pass each other is
+    ambiguous by position and often kept: the velocity term is too weak to
+    overrule it without also "correcting" MediaPipe's noisy far leg (a
+    stronger, exact second-order model was tried: perfect on exact landmarks,
+    clearly worse on MediaPipe's). The leg-identity error on MediaPipe tracks is
+    measured by ``benchmarks/accuracy.py``.
     """
     idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
     P = pos[:, :, idj, :]  # (2, n, J', 2)
@@ -399,11 +409,12 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
     plane, frontal_facing, spread = detect_plane(series)
     n_swaps = n_collapsed = 0
     if plane == "sagittal":
+        # brief flickers first (they would mislead the Viterbi's velocity), then long swaps
+        pos, n_short = fix_short_swaps(pos, scale, fps)
         swap, n_swaps = fix_leg_identity(pos, scale)
         pos[:, swap] = pos[::-1][:, swap]
         vis[:, swap] = vis[::-1][:, swap]
         z[:, swap] = z[::-1][:, swap]
-        pos, n_short = fix_short_swaps(pos, scale, fps)
         n_swaps += n_short
         pos, n_collapsed = drop_collapsed(pos, scale)
         # the near track has the smaller depth (z) on the leg joints most of the time

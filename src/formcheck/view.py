@@ -9,8 +9,13 @@ Conventions
   running travels the other way (on a treadmill the stance foot then moves
   toward the facing side instead of away from it).
 - ``setting``: ``"treadmill"`` (the hips stay in place) or ``"overground"``.
-- ``gait``: ``"walk"`` when there is no flight phase — duty factor ≥ 50 %,
-  feet overlapping on the ground, or cadence below 140 steps/min — else ``"run"``.
+- ``gait``: ``"walk"`` when there is no flight phase, else ``"run"``. In a side
+  view the hip tells: a runner's hip is lowest at midstance, a walker's highest
+  (see :func:`hip_height_at_midstance`); a duty factor of 60 % or more (the
+  measured one, which a frame of timing error moves by several per cent) or
+  a cadence of 110–140 steps/min also mean walking. Without that hip evidence
+  (rear view, too few contacts): duty factor ≥ 50 %, or ≥ 45 % with both feet
+  on the ground at once.
 """
 
 from __future__ import annotations
@@ -54,6 +59,30 @@ def stance_foot_drift(t: np.ndarray, foot_x: np.ndarray, hip_x: np.ndarray, cont
     return float(np.median(vals)) if vals else float("nan")
 
 
+def hip_height_at_midstance(clean, contacts) -> float | None:
+    """Where the hip sits at midstance within its own vertical range, −1 … +1.
+
+    +1: the hip is at its lowest at midstance (running: the leg is a spring,
+    compressed under the body); −1: at its highest (walking: the body vaults
+    over a stiff leg). The median over the near foot's contacts; ``None`` with
+    fewer than two contacts. This does not depend on exact contact timing,
+    which makes it a sturdier run/walk test than the duty factor.
+    """
+    y = clean.xy["mid_hip"][:, 1]  # image y grows downward
+    vals = []
+    for s, e in contacts:
+        lo, hi = max(0, s - (e - s)), min(len(y), e + (e - s) + 1)  # about one step around the contact
+        seg = y[lo:hi]
+        if not np.isfinite(seg).all() or len(seg) < 5:
+            continue
+        mid = y[(s + e) // 2]
+        rng = np.ptp(seg)
+        if rng <= 0:
+            continue
+        vals.append(2.0 * (mid - seg.min()) / rng - 1.0)
+    return float(np.median(vals)) if len(vals) >= 2 else None
+
+
 def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float | None) -> View:
     """Classify the clip (see the module docstring)."""
     plane, frontal_facing, spread = clean.plane, clean.frontal_facing, clean.spread
@@ -87,14 +116,19 @@ def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float
         setting = "overground" if travel > 1.5 else "treadmill"
     # below 110 steps/min with a flight phase is not walking but (most likely) an
     # unmarked slow-motion clip: quality warns about it instead
-    walking = (duty_factor_pct is not None and duty_factor_pct >= 50.0) or \
-        (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
     overlap = _double_support_share(events, clean.n)
     ev["double_support_share"] = round(overlap, 3)
-    # the far foot's contacts are the least certain events, so overlapping contacts
-    # only confirm walking when the near foot's duty factor is already near 50 %
-    if overlap > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0:
-        walking = True
+    near_contacts = events.contacts.get(clean.near_side if plane == "sagittal" else "left", [])
+    hip_mid = hip_height_at_midstance(clean, near_contacts) if plane == "sagittal" else None
+    ev["hip_at_midstance"] = None if hip_mid is None else round(hip_mid, 2)
+    if hip_mid is not None:
+        # the hip's phase is read off the whole contact, so it is robust to the
+        # frame or two of contact-timing error that moves the duty factor by 5-10 %
+        walking = hip_mid < 0.0 or duty_factor_pct is not None and duty_factor_pct >= 60.0
+    else:
+        walking = (duty_factor_pct is not None and duty_factor_pct >= 50.0) or \
+            (overlap > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0)
+    walking = walking or (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
     return View(plane=plane, facing=facing, direction=direction, setting=setting,
                 gait="walk" if walking else "run", evidence=ev)
 

@@ -1,0 +1,169 @@
+"""The whole engine on MediaPipe landmarks: synthetic truth, the JSON contract, real clips.
+
+Targets (issue 3): cadence within 1 %, knee angles within 4°, trunk within 2°,
+shank within 3°, hip extension within 5°, the foot-strike class and the view
+right, left and right not swapped. The full 14-clip table is
+``benchmarks/accuracy.py``; here two clips guard the pipeline end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from formcheck.pipeline import analyze_video
+from formcheck.synth import Gait, Scene, generate, load_truth
+from tests.conftest import ROOT, shared_video
+
+TOL = {"knee_flexion_ic_deg": 4.0, "knee_flexion_peak_stance_deg": 4.0, "trunk_lean_deg": 2.0,
+       "shank_angle_ic_deg": 3.0, "hip_extension_to_deg": 5.0}
+
+
+@pytest.fixture(scope="module")
+def left_runner(synth_dir, model_path):
+    path = synth_dir / "engine_left.mp4"
+    generate(path, Gait(cadence_spm=176), Scene(facing="left", fps=60, width=960, height=540, duration_s=7.0, seed=2,
+                                                skin=(150, 100, 70), shirt=(200, 40, 40), shorts=(20, 40, 90),
+                                                background=(180, 190, 170)))
+    return load_truth(path), analyze_video(path, lang="en", model=model_path)
+
+
+@pytest.fixture(scope="module")
+def asymmetric_runner(synth_dir, model_path):
+    path = synth_dir / "engine_asym.mp4"
+    generate(path, Gait(right_knee_offset_deg=8.0), Scene(facing="right", fps=60, width=960, height=540,
+                                                          duration_s=7.0, seed=13))
+    return load_truth(path), analyze_video(path, lang="de", model=model_path)
+
+
+def test_view_is_recognised(left_runner):
+    truth, res = left_runner
+    assert res["view"] == truth["view"]
+
+
+def test_cadence_within_one_percent(left_runner):
+    truth, res = left_runner
+    assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(truth["metrics"]["cadence_spm"], rel=0.01)
+    assert res["metrics"]["cadence_spm"]["unit"] == "steps/min"
+
+
+@pytest.mark.parametrize("name", sorted(TOL))
+def test_angles_within_target(left_runner, name):
+    truth, res = left_runner
+    got = res["metrics"][name]
+    assert got["value"] == pytest.approx(truth["metrics"][name], abs=TOL[name]), got
+    assert got["n"] >= 5
+
+
+def test_foot_strike_class(left_runner):
+    truth, res = left_runner
+    near = truth["near_side"]
+    assert res["foot_strike"][near] == truth["foot_strike"][near]
+
+
+def test_initial_contacts_of_the_near_foot_within_two_frames(left_runner):
+    truth, res = left_runner
+    near, fps = truth["near_side"], truth["video"]["fps"]
+    true_ic = truth["events"][near]["ic_s"]
+    errs = sorted(abs(min(true_ic, key=lambda x: abs(x - t)) - t) * fps for t in res["events"][near]["ic_s"])
+    assert errs[len(errs) // 2] <= 2.0, errs  # median; the benchmark quotes the 1-frame target per clip
+
+
+def test_left_and_right_are_not_swapped(asymmetric_runner):
+    truth, res = asymmetric_runner
+    knee = res["metrics"]["knee_flexion_peak_stance_deg"]
+    assert knee["right"] is not None and knee["left"] is not None
+    assert knee["right"] - knee["left"] > 3.0, knee  # truth: +8° on the right
+    assert res["view"]["facing"] == "right"
+    assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(truth["metrics"]["cadence_spm"], rel=0.01)
+
+
+def test_german_texts_by_default_language(asymmetric_runner):
+    _, res = asymmetric_runner
+    for w in res["quality"]["warnings"]:
+        assert w["message"] and w["code"]
+    assert res["analysis"]["lang"] == "de"
+
+
+# ----------------------------------------------------------------- contract
+CONTRACT_METRICS = [
+    "cadence_spm", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg", "hip_extension_to_deg",
+    "hip_extension_trunk_to_deg", "trunk_lean_deg", "shank_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg",
+    "foot_strike_angle_ic_deg", "contact_time_ms", "flight_time_ms", "duty_factor_pct",
+    "vertical_oscillation_pct_leg", "step_time_asymmetry_pct", "pelvic_drop_deg", "knee_fppa_deg",
+    "step_width_pct_hip",
+]
+
+
+def test_cli_json_follows_the_contract(tmp_path):
+    sample = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
+    out = tmp_path / "a.json"
+    r = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(sample), "--json", str(out), "--lang", "en"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    d = json.loads(out.read_text())
+    assert d["schema_version"] == 1
+    assert set(d["video"]) >= {"path", "fps", "n_frames", "duration_s", "width", "height", "rotation_deg", "capture_fps"}
+    assert set(d["view"]) == {"plane", "facing", "direction", "setting", "gait"}
+    assert isinstance(d["quality"]["ok"], bool)
+    assert all(set(w) >= {"code", "message"} for w in d["quality"]["warnings"])
+    for side in ("left", "right"):
+        assert set(d["events"][side]) == {"ic_s", "to_s"}
+        assert d["foot_strike"][side] in ("rearfoot", "midfoot", "forefoot", None)
+    assert isinstance(d["strides"], list) and d["strides"]
+    for name in CONTRACT_METRICS:
+        mm = d["metrics"][name]
+        assert set(mm) >= {"value", "unit", "left", "right", "sd", "n", "confidence", "flag"}, name
+        if mm["value"] is None:
+            assert mm.get("reason"), f"{name} is null without a reason"
+    # a side view cannot measure the rear-view metrics
+    assert d["metrics"]["pelvic_drop_deg"]["value"] is None
+    assert len(d["cues"]) <= 3
+    for c in d["cues"]:
+        assert set(c) >= {"id", "metric", "value", "text", "priority"}
+        assert d["metrics"][c["metric"]]["value"] == c["value"]
+    truth = load_truth(sample)
+    assert d["view"] == truth["view"]
+    assert d["metrics"]["cadence_spm"]["value"] == pytest.approx(truth["metrics"]["cadence_spm"], rel=0.01)
+
+
+# ------------------------------------------------------------- real clips
+def test_real_treadmill_cadence_and_contact_time(model_path):
+    res = analyze_video(shared_video("treadmill_side_male_30fps.mp4"), lang="en", model=model_path)
+    assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(168.9, rel=0.01)
+    assert 180 <= res["metrics"]["contact_time_ms"]["value"] <= 320
+    assert res["view"]["plane"] == "sagittal" and res["view"]["setting"] == "treadmill"
+    assert res["view"]["gait"] == "run" and res["view"]["facing"] == "left"
+
+
+def test_real_short_clip_warns_and_invents_nothing(model_path):
+    res = analyze_video(shared_video("outdoor_side_run_short.mp4"), lang="en", model=model_path)
+    assert "too_few_steps" in {w["code"] for w in res["quality"]["warnings"]}
+    assert not res["quality"]["ok"]
+    for name, mm in res["metrics"].items():
+        assert mm["value"] is None, f"{name} = {mm['value']} from about one stride"
+    assert res["cues"] == []
+
+
+def test_real_walker_is_walking_with_no_running_cues(model_path):
+    res = analyze_video(shared_video("outdoor_side_walk_two_people.mp4"), lang="de", model=model_path)
+    assert res["view"]["gait"] == "walk"
+    assert "walking" in {w["code"] for w in res["quality"]["warnings"]}
+    assert res["cues"] == []
+    assert all(mm.get("flag") is None for mm in res["metrics"].values())
+
+
+def test_real_rear_view_is_frontal(model_path):
+    res = analyze_video(shared_video("outdoor_rear_run_overlay.mp4"), lang="en", model=model_path)
+    assert res["view"]["plane"] == "frontal" and res["view"]["facing"] == "away"
+    assert res["metrics"]["knee_flexion_ic_deg"]["value"] is None  # needs a side view
+
+
+def test_real_runner_leaving_the_frame_gives_no_garbage_cadence(model_path):
+    res = analyze_video(shared_video("outdoor_side_run_overlay.mp4"), lang="en", model=model_path)
+    cad = res["metrics"]["cadence_spm"]["value"]
+    assert cad is None or 120 <= cad <= 240
+    assert not res["quality"]["ok"] and res["cues"] == []

@@ -1,0 +1,106 @@
+"""Events, metrics and view on exact landmarks of the synthetic runner (no pose model).
+
+Notes
+-----
+The contact detector is built for MediaPipe's smoothed feet: on exact
+landmarks its initial contacts come about two frames early (the tangent of the
+foot's final descent meets the ground before the real, decelerating foot does).
+The tolerances below state that; the MediaPipe-side accuracy is measured by
+``benchmarks/accuracy.py`` and the integration tests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.clean import clean
+from formcheck.events import alternating, detect_events
+from formcheck.pipeline import run_engine
+from tests.oracle import oracle_info, oracle_series
+
+
+def _ic_errors_frames(truth, events, side, fps):
+    true_ic = np.asarray(truth["events"][side]["ic_s"])
+    return np.array([(t - true_ic[np.argmin(np.abs(true_ic - t))]) * fps for t in events.ic_s[side]])
+
+
+def test_alternating_keeps_far_contacts_near_mid_stride():
+    near = np.array([0.0, 0.7, 1.4, 2.1])
+    far = np.array([0.35, 0.72, 1.05, 1.12, 1.8])
+    # 0.72 sits on a near contact; 1.12 is a second far contact in one near stride
+    np.testing.assert_array_equal(alternating(near, far), [True, False, True, False, True])
+
+
+def test_contacts_and_cadence_of_an_exact_runner(oracle_truth_right):
+    truth = oracle_truth_right
+    cl = clean(oracle_series(truth))
+    ev = detect_events(cl)
+    fps = truth["video"]["fps"]
+    for side in ("left", "right"):
+        t_end = truth["frames"]["t_s"][-1]
+        inside = [t for t in truth["events"][side]["ic_s"] if 0.1 < t < t_end - 0.1]  # contact seen whole
+        assert len(ev.ic_s[side]) >= len(inside)
+        err = _ic_errors_frames(truth, ev, side, fps)
+        assert np.all(np.abs(err) <= 3.0), err
+    assert ev.cadence_spm == pytest.approx(truth["metrics"]["cadence_spm"], rel=0.01)
+    assert ev.cadence_events_spm == pytest.approx(truth["metrics"]["cadence_spm"], rel=0.01)
+
+
+@pytest.fixture(scope="module")
+def exact_right(oracle_truth_right):
+    return oracle_truth_right, run_engine(oracle_series(oracle_truth_right), oracle_info(oracle_truth_right), lang="en")
+
+
+@pytest.mark.parametrize("name, tol", [
+    ("knee_flexion_ic_deg", 4.0), ("knee_flexion_peak_stance_deg", 2.0), ("trunk_lean_deg", 0.5),
+    ("shank_angle_ic_deg", 2.0), ("hip_extension_to_deg", 2.0), ("foot_strike_angle_ic_deg", 1.0),
+])
+def test_angles_of_an_exact_runner(exact_right, name, tol):
+    truth, res = exact_right
+    m = res["metrics"][name]
+    assert m["value"] == pytest.approx(truth["metrics"][name], abs=tol)
+    assert m["unit"] == "deg" and m["n"] >= 7
+
+
+def test_view_and_strike_of_an_exact_runner(exact_right):
+    truth, res = exact_right
+    assert res["view"] == truth["view"]
+    assert res["foot_strike"] == truth["foot_strike"]
+    assert res["quality"]["ok"] and res["quality"]["warnings"] == []
+
+
+def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_left_backward):
+    truth = oracle_truth_left_backward
+    res = run_engine(oracle_series(truth), oracle_info(truth), lang="de")
+    assert res["view"] == {**truth["view"], "direction": "backward"}
+    assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(160, rel=0.01)
+    # contact starts at the toes
+    assert res["foot_strike"][truth["near_side"]] == "forefoot"
+    assert all(c["id"] not in ("overstride_cadence", "land_under_body", "soft_knee") for c in res["cues"])
+    # no running norms applied to backward running
+    assert all(m.get("flag") is None for m in res["metrics"].values())
+
+
+def test_overground_120fps_runner(oracle_truth_overground):
+    truth = oracle_truth_overground
+    res = run_engine(oracle_series(truth), oracle_info(truth), lang="en")
+    assert res["view"] == truth["view"]
+    assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(176, rel=0.01)
+    assert res["metrics"]["trunk_lean_deg"]["value"] == pytest.approx(truth["metrics"]["trunk_lean_deg"], abs=0.5)
+
+
+def test_one_step_gives_no_invented_statistics(oracle_truth_right):
+    """Cut to about one stride: a too-few-steps warning and null values with a reason."""
+    truth = oracle_truth_right
+    series = oracle_series(truth)
+    keep = slice(0, int(0.9 * truth["video"]["fps"]))
+    short = type(series)(t=series.t[keep], image=series.image[keep], world=series.world[keep],
+                         width=series.width, height=series.height, n_people=series.n_people[keep])
+    res = run_engine(short, oracle_info(truth), lang="en")
+    codes = {w["code"] for w in res["quality"]["warnings"]}
+    assert codes & {"too_few_steps", "no_strides"} and not res["quality"]["ok"]
+    for name in ("cadence_spm", "knee_flexion_ic_deg", "contact_time_ms", "trunk_lean_deg"):
+        m = res["metrics"][name]
+        assert m["value"] is None and m["reason"], name
+    assert res["cues"] == []

@@ -1,0 +1,96 @@
+"""Norms, cue selection and the German/English texts (metrics.md sections 2-3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from formcheck.cues import select_cues
+from formcheck.metrics import METRICS
+from formcheck.norms import NORMS, flag, strike_class
+from formcheck.texts import CUES, METRIC_LABELS, UNITS, WARNINGS, text
+
+RUN = {"plane": "sagittal", "facing": "right", "direction": "forward", "setting": "treadmill", "gait": "run"}
+
+
+def m(value, flag_=None, confidence="high"):
+    return {"value": value, "flag": flag_, "confidence": confidence}
+
+
+@pytest.mark.parametrize("angle, cls", [(17.7, "rearfoot"), (2.6, "midfoot"), (-7.9, "forefoot"),
+                                        (7.5, "rearfoot"), (-1.0, "forefoot")])
+def test_strike_class_uses_the_published_cut_points(angle, cls):
+    assert strike_class(angle)[0] == cls
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("shank_angle_ic_deg", 2.0, "ok"), ("shank_angle_ic_deg", 6.0, "watch"), ("shank_angle_ic_deg", 10.0, "flag"),
+    ("knee_flexion_ic_deg", 8.0, "flag"), ("knee_flexion_ic_deg", 18.0, "ok"),
+    ("trunk_lean_deg", 17.0, "flag"), ("trunk_lean_deg", 7.0, "ok"),
+    ("knee_flexion_peak_stance_deg", 58.0, "flag"),
+])
+def test_flags(name, value, expected):
+    assert flag(name, value) == expected
+
+
+def test_low_cadence_is_flagged_only_with_overstriding():
+    assert flag("cadence_spm", 158, overstride=False) == "ok"
+    assert flag("cadence_spm", 158, overstride=True) == "flag"
+
+
+def test_every_metric_has_a_norm_a_label_and_a_unit_in_both_languages():
+    for name, (unit, _) in METRICS.items():
+        assert name in NORMS
+        assert set(METRIC_LABELS[name]) == {"de", "en"}
+        assert set(UNITS[unit]) == {"de", "en"}
+    assert UNITS["steps/min"]["de"] == "Schritte/min"
+
+
+def test_every_text_exists_in_german_and_english():
+    for table in (CUES, WARNINGS):
+        for key, langs in table.items():
+            assert set(langs) == {"de", "en"}, key
+            assert langs["de"] != langs["en"], key
+
+
+def test_warning_text_formats_its_numbers():
+    assert "3 left and 4 right" in text(WARNINGS, "too_few_steps", "en", left=3, right=4)
+    assert "3 links und 4 rechts" in text(WARNINGS, "too_few_steps", "de", left=3, right=4)
+
+
+def _overstrider(**extra):
+    return {"shank_angle_ic_deg": m(11.0, "flag"), "heel_ahead_of_hip_ic_pct_leg": m(22.0, "flag"),
+            "knee_flexion_ic_deg": m(6.0, "flag"), "knee_flexion_peak_stance_deg": m(40.0, "ok"),
+            "trunk_lean_deg": m(17.0, "flag"), "vertical_oscillation_pct_leg": m(12.0, None), **extra}
+
+
+def test_at_most_three_cues_most_important_first_each_tied_to_its_metric():
+    cues = select_cues(_overstrider(), RUN, "en")
+    assert [c.id for c in cues] == ["overstride_cadence", "land_under_body", "soft_knee"]
+    assert [c.priority for c in cues] == [1, 2, 3]
+    assert cues[1].metric == "shank_angle_ic_deg" and cues[1].value == 11.0
+    assert cues[0].text == CUES["overstride_cadence"]["en"]
+
+
+def test_cues_in_german():
+    cues = select_cues(_overstrider(), RUN, "de")
+    assert cues[1].text == "Setz den Fuß näher unter dem Körper auf."
+
+
+def test_no_cues_from_low_confidence_metrics():
+    metrics = {k: {**v, "confidence": "low"} for k, v in _overstrider().items()}
+    assert select_cues(metrics, RUN, "en") == []
+
+
+def test_no_cues_for_walking():
+    assert select_cues(_overstrider(), {**RUN, "gait": "walk"}, "en") == []
+
+
+def test_backward_running_gets_no_overstride_cues_but_keeps_trunk():
+    cues = select_cues(_overstrider(), {**RUN, "direction": "backward"}, "en")
+    assert [c.id for c in cues] == ["run_tall"]
+
+
+def test_rear_view_cues_pelvic_drop_beyond_noise_floor_only():
+    rear = {**RUN, "plane": "frontal", "facing": "away"}
+    assert [c.id for c in select_cues({"pelvic_drop_deg": m(5.0)}, rear, "en")] == ["level_pelvis"]
+    assert select_cues({"pelvic_drop_deg": m(2.0)}, rear, "en") == []
