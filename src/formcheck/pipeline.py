@@ -132,7 +132,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     frontal = cl.plane == "frontal"
     strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes)
     names = FRONTAL if frontal else SAGITTAL
-    cadence_note = ev.notes[0] if ev.notes else None
+    cadence_note = next((x for x in ev.notes if x.startswith("cadence from the contacts")), None)
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps, cadence_spm=ev.cadence_spm,
                      cadence_note=cadence_note)
     odd = irregular_step_share(strides, None if frontal else cl.near_side)
