@@ -7,7 +7,7 @@ MODEL  := models/pose_landmarker_full.task
 SAMPLE := sample_videos/synthetic_treadmill_right.mp4
 PORT   ?= 8501
 
-.PHONY: run test setup model samples bench clean
+.PHONY: run test setup model browser samples bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "formcheck needs Python >= 3.11")'
@@ -24,8 +24,17 @@ model: $(STAMP)
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) -- --sample $(SAMPLE)
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
+
+# The real-browser test drives Debian's Chromium; install it when missing (needs
+# root or sudo; without it the browser test is skipped and says why).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian package chromium for the browser test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
+	  ( $$SUDO apt-get install -y -q chromium || ( $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium ) ) >/dev/null 2>&1 \
+	  || echo "could not install chromium: tests/ui/test_browser.py will be skipped"; }
 
 # Regenerate the bundled demo clips with the project's own synthetic runner.
 samples: $(STAMP)

@@ -1,53 +1,39 @@
-"""formcheck dashboard (Streamlit). Thin: every number comes from the library.
+"""formcheck dashboard (Streamlit). Thin: pages live in ``formcheck.dashboard``.
 
-Run with ``make run``. The full analysis pages arrive with the dashboard issue;
-until then this page analyses a bundled sample or an upload and shows the clip
-facts and pose-tracking summary.
+Run with ``make run`` (or ``streamlit run app.py -- --sample sample_videos/NAME.mp4``).
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from formcheck import pipeline
-from formcheck.errors import FormcheckError
+from formcheck import dashboard
+from formcheck.texts import tr
 
 ROOT = Path(__file__).parent
-SAMPLES = sorted((ROOT / "sample_videos").glob("*.mp4"))
 
 
 def _default_sample() -> Path | None:
     args = sys.argv[1:]
     if "--sample" in args and args.index("--sample") + 1 < len(args):
         return ROOT / args[args.index("--sample") + 1]
-    return SAMPLES[0] if SAMPLES else None
+    return None
 
 
-st.set_page_config(page_title="formcheck", layout="wide")
-st.title("formcheck — Laufanalyse / running analysis")
-st.caption("Everything runs on this computer; no video or data leaves it.")
+st.set_page_config(page_title="formcheck", page_icon="🏃", layout="wide")
+with st.sidebar:
+    st.radio("Sprache / Language", ["de", "en"], key="lang", horizontal=True,
+             format_func=lambda k: {"de": "Deutsch", "en": "English"}[k])
+    page = st.radio(tr("page", dashboard.lang()), ["analyse", "compare"], key="page",
+                    format_func=lambda k: tr("page_analyse" if k == "analyse" else "page_compare", dashboard.lang()))
+    if dashboard.analyses():
+        st.caption(tr("analyses_in_session", dashboard.lang()) + ": " + ", ".join(dashboard.analyses()))
+    st.caption(tr("local_note", dashboard.lang()))
 
-sample = _default_sample()
-choice = st.selectbox("Sample clip", [p.name for p in SAMPLES], index=[p.name for p in SAMPLES].index(sample.name) if sample in SAMPLES else 0) if SAMPLES else None
-upload = st.file_uploader("…or upload a video", type=["mp4", "mov", "avi", "webm", "m4v"])
-
-if st.button("Analyse", type="primary"):
-    with tempfile.TemporaryDirectory() as tmp:
-        if upload is not None:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getbuffer())
-        else:
-            path = ROOT / "sample_videos" / choice
-        bar = st.progress(0.0, text="Analysing…")
-        try:
-            result = pipeline.analyze_video(path, on_progress=lambda f: bar.progress(f, text="Analysing…"))
-        except FormcheckError as exc:
-            st.error(str(exc))
-        else:
-            bar.progress(1.0, text="Done")
-            st.text(pipeline.summary_text(result))
-            st.json(result, expanded=False)
+if page == "compare":
+    dashboard.compare_page(ROOT)
+else:
+    dashboard.analyse_page(ROOT, _default_sample())

@@ -375,3 +375,56 @@ def distrust_irregular(summ: dict[str, MetricSummary], share: float) -> dict[str
         else:
             out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])
     return out
+
+
+def angle_curves(clean: CleanSeries) -> dict[str, np.ndarray]:
+    """Per-frame joint angles on ``clean.t`` (degrees, the conventions of the metrics).
+
+    Keys: ``knee_flexion_{left,right}`` (0 straight, + bent),
+    ``hip_extension_{left,right}`` (thigh behind the vertical, +),
+    ``shank_angle_{left,right}`` (+ ankle ahead of knee) and ``trunk_lean``
+    (+ forward). Side view only: a frontal clip gives ``knee_fppa_{left,right}``
+    and ``pelvis_tilt`` (left hip above right +) instead.
+    """
+    xy = clean.xy
+    out: dict[str, np.ndarray] = {}
+    if clean.plane == "frontal":
+        for side in SIDES:
+            out[f"knee_fppa_{side}"] = joint_flexion(xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"])
+        d = xy["right_hip"] - xy["left_hip"]
+        out["pelvis_tilt"] = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0]) + 1e-9))
+        return out
+    fwd = 1.0 if clean.facing == "right" else -1.0
+    for side in SIDES:
+        hip, knee, ankle = xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"]
+        out[f"knee_flexion_{side}"] = joint_flexion(hip, knee, ankle)
+        out[f"hip_extension_{side}"] = -segment_angle(hip, knee, fwd)
+        out[f"shank_angle_{side}"] = segment_angle(knee, ankle, fwd)
+    out["trunk_lean"] = trunk_lean(xy["mid_hip"], xy["mid_shoulder"], fwd)
+    return out
+
+
+def cycle_normalised(t: np.ndarray, curve: np.ndarray, ic_s, n_points: int = 101) -> np.ndarray:
+    """Stride-by-stride curves resampled to 0–100 % of the gait cycle.
+
+    Parameters
+    ----------
+    t, curve : ndarray, shape (n,)
+        Time (s) and the per-frame values.
+    ic_s : sequence of float
+        Initial contacts of one foot (s); each IC to the next is one cycle.
+
+    Returns
+    -------
+    ndarray, shape (n_strides, n_points)
+        One row per complete stride with no missing values.
+    """
+    ic = np.sort(np.asarray(ic_s, float))
+    rows = []
+    for a, b in zip(ic[:-1], ic[1:]):
+        m = (t >= a) & (t <= b)
+        if m.sum() < 4 or not np.isfinite(curve[m]).all():
+            continue
+        phase = (t[m] - a) / (b - a)
+        rows.append(np.interp(np.linspace(0, 1, n_points), phase, curve[m]))
+    return np.array(rows).reshape(-1, n_points)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 import os
 import tempfile
 from pathlib import Path
@@ -112,10 +112,10 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices where the runner is hidden
-        return _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)
+        return _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)[0]
 
 
-def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None) -> dict:
+def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None) -> tuple[dict, object]:
     from formcheck.clean import clean as clean_series
     from formcheck.cues import select_cues
     from formcheck.events import SIDES, detect_events
@@ -205,7 +205,76 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
             "leg_label_swaps_fixed": cl.swaps_fixed, "view_evidence": view.evidence,
             "notes": cl.notes + ev.notes, "lang": lang,
         },
+    }, cl
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis produced, for the dashboard and reports.
+
+    Attributes
+    ----------
+    result : dict
+        The JSON contract (what ``formcheck analyze --json`` writes).
+    series : PoseSeries
+        Raw landmarks of the runner.
+    clean : CleanSeries
+        Cleaned, leg-identified landmarks on a uniform time grid.
+    curves : dict of str to ndarray
+        Per-frame joint angles on ``clean.t`` (see :func:`formcheck.metrics.angle_curves`).
+    info : VideoInfo
+        The clip as probed.
+    """
+
+    result: dict
+    series: PoseSeries
+    clean: object
+    curves: dict
+    info: VideoInfo
+
+
+def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
+            use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
+            show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
+            runner_height_cm: float | None = None) -> Analysis:
+    """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`)."""
+    import warnings
+
+    from formcheck.metrics import angle_curves
+
+    say = log or (lambda msg: None)
+    info = probe(video, capture_fps=capture_fps)
+    model_path = verified_model_path(Path(model) if model else None, log=say)
+    expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or None
+    bar = Progress("pose", expected) if show_progress else None
+
+    def tick(frame):
+        if bar:
+            bar.update(frame.index + 1)
+        if on_progress and expected:
+            on_progress(min((frame.index + 1) / expected, 1.0))
+
+    with quiet_native_stderr():
+        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say)
+    if bar:
+        bar.close()
+    result = {
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": __version__,
+        "video": video_block(info, series),
+        "pose": pose_block(series, model_path),
     }
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices where the runner is hidden
+        engine, cl = _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)
+        curves = angle_curves(cl)
+    result.update(engine)
+    if series.notes:
+        result["analysis"]["notes"] = series.notes + result["analysis"]["notes"]
+    if out_dir:
+        files = write_pose_outputs(series, Path(out_dir))
+        result["pose"]["files"] = files
+    return Analysis(result=result, series=series, clean=cl, curves=curves, info=info)
 
 
 def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
@@ -231,35 +300,28 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
     return_series : bool
         Also return the :class:`PoseSeries` (for drawing).
     """
-    say = log or (lambda msg: None)
-    info = probe(video, capture_fps=capture_fps)
-    model_path = verified_model_path(Path(model) if model else None, log=say)
-    expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or None
-    bar = Progress("pose", expected) if show_progress else None
+    a = analyze(video, capture_fps=capture_fps, lang=lang, model=model, use_cache=use_cache, out_dir=out_dir,
+                log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm)
+    return (a.result, a.series) if return_series else a.result
 
-    def tick(frame):
-        if bar:
-            bar.update(frame.index + 1)
-        if on_progress and expected:
-            on_progress(min((frame.index + 1) / expected, 1.0))
 
-    with quiet_native_stderr():
-        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say)
-    if bar:
-        bar.close()
-    result = {
-        "schema_version": SCHEMA_VERSION,
-        "formcheck_version": __version__,
-        "video": video_block(info, series),
-        "pose": pose_block(series, model_path),
-    }
-    result.update(run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm))
-    if series.notes:
-        result["analysis"]["notes"] = series.notes + result["analysis"]["notes"]
-    if out_dir:
-        files = write_pose_outputs(series, Path(out_dir))
-        result["pose"]["files"] = files
-    return (result, series) if return_series else result
+def strides_csv(result: dict) -> str:
+    """The per-stride table of a result as CSV (one row per contact, metric columns in contract order)."""
+    import csv
+    import io
+
+    from formcheck.metrics import METRICS
+
+    rows = result.get("strides", [])
+    cols = ["side", "ic_s", "to_s", "next_ic_s"]
+    extra = [k for k in METRICS if any(k in r for r in rows)] + ["step_time_ms"]
+    cols += [k for k in extra if any(k in r for r in rows)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+    return buf.getvalue()
 
 
 def summary_text(result: dict) -> str:

@@ -158,3 +158,165 @@ STRIKE_NAMES = {
 def text(table: dict, key: str, lang: str, **fmt) -> str:
     lang = lang if lang in LANGS else "de"
     return table[key][lang].format(**fmt)
+
+
+#: Dashboard, charts and report labels.
+UI = {
+    "app_title": {"de": "formcheck – Laufanalyse", "en": "formcheck – running analysis"},
+    "local_note": {"de": "Alles läuft auf diesem Computer; kein Video und keine Daten verlassen ihn.",
+                   "en": "Everything runs on this computer; no video or data leaves it."},
+    "language": {"de": "Sprache", "en": "Language"},
+    "page": {"de": "Seite", "en": "Page"},
+    "page_analyse": {"de": "Analyse", "en": "Analyse"},
+    "page_compare": {"de": "Vergleich", "en": "Compare"},
+    "filming_guide": {"de": "So filmst du richtig", "en": "How to film"},
+    "filming_points": {
+        "de": ["Seitlich filmen (für Knie, Hüfte, Rumpf, Fußaufsatz); von hinten für Beckenabsenkung und Spurbreite.",
+               "Kamera auf Stativ in Hüfthöhe, genau quer zur Laufrichtung, 3–5 m entfernt – lieber zoomen als nah und weitwinklig.",
+               "Der ganze Körper, Füße eingeschlossen, in jedem Bild.",
+               "60 Bilder/s oder mehr (Zeitlupe 120/240 ist am besten für die Kontaktzeit).",
+               "Mindestens 10 s gleichmäßiges Laufen (7 oder mehr Schritte pro Seite).",
+               "Enge Kleidung, gleichmäßiges Licht; Haltegriffe und Konsole nicht vor Hüfte und Füßen (Kamera 10–15° drehen oder Griffe senken)."],
+        "en": ["Film from the side (knee, hip, trunk, foot strike); from behind for pelvic drop and step width.",
+               "Camera on a tripod at hip height, square on to the running direction, 3–5 m away – zoom in rather than going close and wide.",
+               "The whole body, feet included, in every frame.",
+               "60 frames/s or more (120/240 slow motion is best for contact timing).",
+               "At least 10 s of steady running (7 or more steps per side).",
+               "Tight clothing, even light; keep handrails and the console off the hips and feet (angle the camera 10–15° or lower the rails)."],
+    },
+    "source": {"de": "Video", "en": "Video"},
+    "source_sample": {"de": "Beispielvideo", "en": "Sample clip"},
+    "source_upload": {"de": "Eigenes Video hochladen", "en": "Upload your own video"},
+    "upload_label": {"de": "Video (mp4, mov, avi, webm, m4v; höchstens {mb} MB)",
+                     "en": "Video (mp4, mov, avi, webm, m4v; at most {mb} MB)"},
+    "options": {"de": "Optionen", "en": "Options"},
+    "capture_fps": {"de": "Aufnahme-Bildrate bei Zeitlupe (0 = normal)", "en": "Capture frame rate for slow motion (0 = normal)"},
+    "height_cm": {"de": "Körpergröße in cm (optional, 0 = unbekannt)", "en": "Body height in cm (optional, 0 = unknown)"},
+    "analyse": {"de": "Analysieren", "en": "Analyse"},
+    "analyse_sample": {"de": "Beispiel analysieren", "en": "Analyse the sample"},
+    "analysing": {"de": "Analysiere … ", "en": "Analysing … "},
+    "rendering": {"de": "Zeichne das Video …", "en": "Drawing the video …"},
+    "done": {"de": "Fertig", "en": "Done"},
+    "no_analysis": {"de": "Noch keine Analyse. Wähle ein Video und klicke auf „Analysieren“.",
+                    "en": "No analysis yet. Choose a video and click “Analyse”."},
+    "view_line": {"de": "{plane}, Blick nach {facing}, {direction}, {setting}, {gait}",
+                  "en": "{plane}, facing {facing}, {direction}, {setting}, {gait}"},
+    "sagittal": {"de": "Seitenansicht", "en": "Side view"},
+    "frontal": {"de": "Ansicht von hinten/vorn", "en": "Rear/front view"},
+    "left": {"de": "links", "en": "left"}, "right": {"de": "rechts", "en": "right"},
+    "toward": {"de": "zur Kamera", "en": "toward the camera"}, "away": {"de": "von der Kamera weg", "en": "away from the camera"},
+    "forward": {"de": "vorwärts", "en": "forward"}, "backward": {"de": "rückwärts", "en": "backward"},
+    "treadmill": {"de": "Laufband", "en": "treadmill"}, "overground": {"de": "im Freien/Halle", "en": "overground"},
+    "run": {"de": "Laufen", "en": "running"}, "walk": {"de": "Gehen", "en": "walking"},
+    "cues": {"de": "Deine Hinweise", "en": "Your cues"},
+    "no_cues": {"de": "Keine Hinweise: nichts, was eine Änderung nahelegt – oder die Messung reicht dafür nicht (siehe Hinweise zur Qualität).",
+                "en": "No cues: nothing suggests a change – or the measurement is not good enough for one (see the quality notes)."},
+    "quality": {"de": "Qualität der Aufnahme", "en": "Recording quality"},
+    "quality_ok": {"de": "Die Aufnahme ist für die Auswertung geeignet.", "en": "The recording is fit for analysis."},
+    "metrics": {"de": "Messwerte", "en": "Measurements"},
+    "normal": {"de": "Normbereich", "en": "Normal range"},
+    "starting_value": {"de": "Startwert (Schwelle nicht validiert)", "en": "starting value (threshold not validated)"},
+    "confidence": {"de": "Vertrauen", "en": "Confidence"},
+    "high": {"de": "hoch", "en": "high"}, "medium": {"de": "mittel", "en": "medium"}, "low": {"de": "niedrig", "en": "low"},
+    "not_measured": {"de": "nicht gemessen", "en": "not measured"},
+    "steps": {"de": "Schritte", "en": "steps"},
+    "video": {"de": "Video mit Auswertung", "en": "Annotated video"},
+    "key_frames": {"de": "Schlüsselbilder", "en": "Key frames"},
+    "ic": {"de": "Aufsetzen", "en": "Initial contact"}, "midstance": {"de": "Mittelstütz", "en": "Midstance"},
+    "to": {"de": "Abdruck", "en": "Toe-off"},
+    "leg": {"de": "Bein", "en": "leg"},
+    "charts": {"de": "Verläufe", "en": "Curves"},
+    "knee_flexion": {"de": "Kniebeugung", "en": "Knee flexion"},
+    "hip_extension": {"de": "Hüftstreckung (Oberschenkel hinter der Senkrechten)", "en": "Hip extension (thigh behind vertical)"},
+    "shank_angle": {"de": "Unterschenkelwinkel", "en": "Shank angle"},
+    "trunk_lean": {"de": "Rumpfvorlage", "en": "Trunk lean"},
+    "knee_fppa": {"de": "Knie-Frontalwinkel", "en": "Knee FPPA"},
+    "pelvis_tilt": {"de": "Beckenneigung", "en": "Pelvis tilt"},
+    "time_s": {"de": "Zeit (s)", "en": "Time (s)"},
+    "angle_deg": {"de": "Winkel (°)", "en": "Angle (°)"},
+    "gait_cycle_pct": {"de": "Gangzyklus (% vom Aufsetzen bis zum nächsten Aufsetzen)", "en": "Gait cycle (% from contact to next contact)"},
+    "strides": {"de": "Einzelne Schritte", "en": "Single steps"},
+    "downloads": {"de": "Herunterladen", "en": "Downloads"},
+    "dl_json": {"de": "Analyse (JSON)", "en": "Analysis (JSON)"},
+    "dl_csv": {"de": "Schritte (CSV)", "en": "Steps (CSV)"},
+    "dl_mp4": {"de": "Video (MP4)", "en": "Video (MP4)"},
+    "dl_pdf": {"de": "Bericht (PDF)", "en": "Report (PDF)"},
+    "advice": {"de": "So übst du", "en": "How to practise"},
+    "compare_title": {"de": "Zwei Analysen vergleichen", "en": "Compare two analyses"},
+    "compare_need_two": {"de": "Für einen Vergleich braucht es zwei Analysen. Analysiere zwei Videos auf der Seite „Analyse“ – oder starte den Beispielvergleich.",
+                         "en": "A comparison needs two analyses. Analyse two videos on the “Analyse” page – or run the sample comparison."},
+    "compare_sample": {"de": "Beispielvergleich (vorher/nachher)", "en": "Sample comparison (before/after)"},
+    "before": {"de": "Vorher", "en": "Before"}, "after": {"de": "Nachher", "en": "After"},
+    "differences": {"de": "Unterschiede", "en": "Differences"},
+    "metric": {"de": "Messwert", "en": "Metric"}, "difference": {"de": "Differenz", "en": "Difference"},
+    "noise_floor": {"de": "Messrauschen", "en": "Noise floor"}, "verdict": {"de": "Bewertung", "en": "Verdict"},
+    "real_change": {"de": "echte Veränderung", "en": "real change"},
+    "within_noise": {"de": "keine echte Veränderung (im Messrauschen)", "en": "no real change (within noise)"},
+    "uncertain": {"de": "unsicher", "en": "uncertain"},
+    "synced_videos": {"de": "Beide Videos, am Aufsetzen ausgerichtet", "en": "Both videos, aligned at initial contact"},
+    "error_title": {"de": "Das hat nicht geklappt", "en": "That did not work"},
+    "error_unexpected": {"de": "Unerwarteter Fehler bei der Analyse ({kind}). Bitte versuche ein anderes Video; wenn es wieder passiert, melde es mit dieser Zeile.",
+                         "en": "Unexpected problem during the analysis ({kind}). Please try another video; if it happens again, report it with this line."},
+    "error_too_big": {"de": "Die Datei ist {mb:.0f} MB groß; erlaubt sind höchstens {limit} MB. Kürze das Video auf 10–30 s oder exportiere es in geringerer Auflösung.",
+                      "en": "The file is {mb:.0f} MB; at most {limit} MB are allowed. Trim the clip to 10–30 s or export it at a lower resolution."},
+    "error_type": {"de": "„{name}“ ist kein unterstütztes Videoformat. Erlaubt sind mp4, mov, avi, webm und m4v.",
+                   "en": "“{name}” is not a supported video format. Allowed are mp4, mov, avi, webm and m4v."},
+    "what_to_do": {"de": "Was tun", "en": "What to do"},
+    "report_title": {"de": "Laufanalyse", "en": "Running analysis"},
+    "report_clip": {"de": "Video", "en": "Clip"},
+    "report_date": {"de": "Datum", "en": "Date"},
+    "report_footer": {"de": "Erstellt mit formcheck {version} auf diesem Computer. Winkel aus einer Kamera (2-D) weichen um etwa 5–8° von Markermessungen ab; vergleiche vor allem mit früheren eigenen Messungen.",
+                      "en": "Made with formcheck {version} on this computer. Angles from one camera (2-D) differ by about 5–8° from marker-based capture; compare mainly with the runner's own earlier sessions."},
+    "analyses_in_session": {"de": "Analysen in dieser Sitzung", "en": "Analyses in this session"},
+}
+
+
+def tr(key: str, lang: str, **fmt):
+    """A dashboard label (:data:`UI`) in ``lang`` (German by default)."""
+    lang = lang if lang in LANGS else "de"
+    val = UI[key][lang]
+    return val.format(**fmt) if fmt and isinstance(val, str) else val
+
+
+#: Plain-language error messages for the dashboard, by error code (the CLI keeps its one-line English reason).
+ERRORS = {
+    "not_video": {"de": "Diese Datei ist kein Video, das formcheck lesen kann (unbekanntes oder beschädigtes Format). Exportiere es als MP4 (H.264) und versuche es noch einmal.",
+                  "en": "This file is not a video formcheck can read (unknown or damaged format). Export it as MP4 (H.264) and try again."},
+    "corrupt": {"de": "Das Video ist beschädigt oder unvollständig. Kopiere die Originaldatei noch einmal vom Handy und lade sie erneut hoch.",
+                "en": "The video is damaged or incomplete. Copy the original file from the phone again and upload it once more."},
+    "truncated": {"de": "Das Video ist abgeschnitten: nicht alle Bilder ließen sich lesen. Kopiere die Originaldatei noch einmal.",
+                  "en": "The video is cut short: not all frames could be read. Copy the original file again."},
+    "empty": {"de": "Die Datei ist leer. Kopiere das Video noch einmal.", "en": "The file is empty. Copy the video again."},
+    "no_video_stream": {"de": "Die Datei enthält kein Bild (nur Ton?). Wähle ein Video.",
+                        "en": "The file has no picture (audio only?). Choose a video."},
+    "bad_size": {"de": "Das Bildformat ist ungewöhnlich klein oder groß. Exportiere das Video in 720p oder 1080p.",
+                 "en": "The picture size is unusually small or large. Export the video at 720p or 1080p."},
+    "too_large": {"de": "Die Datei ist zu groß. Kürze das Video auf 10–60 s gleichmäßiges Laufen.",
+                  "en": "The file is too large. Trim the video to 10–60 s of steady running."},
+    "too_long": {"de": "Das Video ist zu lang. Kürze es auf 10–60 s gleichmäßiges Laufen.",
+                 "en": "The video is too long. Trim it to 10–60 s of steady running."},
+    "no_runner": {"de": "Im Video wurde keine Person gefunden. Filme den ganzen Körper von der Seite, bei gutem Licht, aus 3–5 m Entfernung.",
+                  "en": "No person was found in the video. Film the whole body from the side, in good light, from 3–5 m away."},
+    "model": {"de": "Das Posenmodell ist nicht verfügbar. Führe im Projektordner „make run“ aus (es richtet das Modell ein) und lade die Seite neu.",
+              "en": "The pose model is not available. Run “make run” in the project folder (it sets the model up) and reload the page."},
+}
+
+
+#: German wording of the typical ranges in :data:`formcheck.norms.NORMS` (the JSON keeps the English).
+NORM_TYPICAL_DE = {
+    "cadence_spm": "~169 bei 2,7 m/s, ~172 bei 3,2, ~178 bei 3,8 (steigt mit dem Tempo)",
+    "heel_ahead_of_hip_ic_pct_leg": "≤ 15 % der Beinlänge",
+    "vertical_oscillation_pct_leg": "7,5–9,3 cm pro Doppelschritt (Joggen)",
+    "foot_strike_angle_ic_deg": "Ferse 17,7 ± 4,4°, Mittelfuß 2,6°, Vorfuß −7,9°",
+    "contact_time_ms": "240–285 ms beim Joggen",
+    "pelvic_drop_deg": "Messrauschen 2,7–2,8°",
+    "knee_fppa_deg": "4,0 ± 3,3° (nur zur Information)",
+    "step_width_pct_hip": "> 0 (kein Überkreuzen)",
+}
+
+
+def norm_typical(name: str, english: str | None, lang: str) -> str | None:
+    """The typical range of ``name`` for display in ``lang``."""
+    if lang == "de" and name in NORM_TYPICAL_DE:
+        return NORM_TYPICAL_DE[name]
+    return english

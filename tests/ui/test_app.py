@@ -1,0 +1,127 @@
+"""The dashboard through Streamlit's AppTest: both pages, language switch, errors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from formcheck import dashboard
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 600
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [x.value for x in at.success] + [x.value for x in at.info] + [x.value for x in at.warning]
+    parts += [x.value for x in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture(scope="module")
+def analysed(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    at.button(key="analyse_btn").click().run()
+    return at
+
+
+def test_sample_analysis_in_one_click(analysed):
+    at = analysed
+    assert not at.exception and not at.error
+    text = _texts(at)
+    assert re.search(r"### 1\d\d Schritte/min", text), "cadence card with German unit"
+    assert "Schrittfrequenz" in text
+    assert len(at.success) >= 1 and len(at.success) <= 3  # the cues
+    assert "Laufband" in text and "Seitenansicht" in text
+    assert len(at.get("plotly_chart")) >= 3
+    assert len(at.get("video")) == 1
+    assert {b.label for b in at.get("download_button")} == {"Analyse (JSON)", "Schritte (CSV)", "Video (MP4)",
+                                                           "Bericht (PDF)"}
+
+
+def test_cards_show_normal_range_light_and_starting_value(analysed):
+    text = _texts(analysed)
+    assert "Normbereich: 17.8 ± 4.0°" in text
+    assert "Startwert (Schwelle nicht validiert)" in text
+    assert any(light in text for light in (":green[●] im Normbereich", ":orange[●] beobachten", ":red[●] auffällig"))
+    assert "Vertrauen: hoch" in text
+
+
+def test_language_switch_to_english_and_back(analysed):
+    at = analysed
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    text = _texts(at)
+    assert re.search(r"### 1\d\d steps/min", text) and "Cadence" in text and "Side view" in text
+    assert "Take shorter, quicker, lighter steps" in text or "Land with your foot" in text
+    at.sidebar.radio(key="lang").set_value("de").run()
+    assert "Schritte/min" in _texts(at)
+
+
+def test_compare_page_with_the_sample_pair(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.sidebar.radio(key="page").set_value("compare").run()
+    assert "braucht es zwei Analysen" in _texts(at)
+    at.button(key="compare_sample_btn").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    verdicts = set(table["Bewertung"])
+    assert "echte Veränderung" in verdicts  # the after clip runs with a higher cadence
+    row = table[table["Messwert"] == "Schrittfrequenz"].iloc[0]
+    assert row["Bewertung"] == "echte Veränderung" and row["Differenz"].startswith("+")
+    assert len(at.get("video")) == 1
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_corrupt_upload_gives_a_friendly_message(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.radio(key="source_kind").set_value("upload").run()
+    at.get("file_uploader")[0].upload("holiday.mp4", b"\x00\x00\x00\x18ftypmp42" + bytes(5000), "video/mp4")
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception
+    assert len(at.error) == 1
+    msg = at.error[0].value
+    assert "Das hat nicht geklappt" in msg and "Traceback" not in msg
+    assert "kein Video, das formcheck lesen kann" in msg or "beschädigt" in msg
+
+
+def test_clip_with_nobody_in_it(model_path, tmp_path):
+    from formcheck.video import VideoWriter
+
+    path = tmp_path / "empty_room.mp4"
+    with VideoWriter(path, 30) as w:
+        for i in range(60):
+            w.write(np.full((240, 320, 3), 90 + i, np.uint8))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.radio(key="source_kind").set_value("upload").run()
+    at.get("file_uploader")[0].upload("empty_room.mp4", path.read_bytes(), "video/mp4")
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "Traceback" not in at.error[0].value
+    assert "keine Person gefunden" in at.error[0].value
+
+
+def test_wrong_type_and_oversize_messages():
+    assert "kein unterstütztes Videoformat" in dashboard.check_upload("notes.txt", 10, "de")
+    assert "not a supported video format" in dashboard.check_upload("notes.txt", 10, "en")
+    big = dashboard.check_upload("long.mp4", (dashboard.MAX_UPLOAD_MB + 1) * 1024 * 1024, "de")
+    assert "höchstens 500 MB" in big and "Kürze das Video" in big
+    assert dashboard.check_upload("ok.MOV", 1000, "de") is None
+
+
+def test_streamlit_config_no_telemetry_and_stated_upload_limit():
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["server"]["maxUploadSize"] == dashboard.MAX_UPLOAD_MB

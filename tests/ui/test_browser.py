@@ -1,0 +1,100 @@
+"""The dashboard in a real headless Chromium (Debian ``chromium``) driven by Playwright.
+
+Uploads a synthetic clip, waits for the analysis and checks what a user sees:
+the cadence card, the cues, the charts, no error. Saves a screenshot to
+``tests/artifacts/dashboard.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, model_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (`make test` installs the Debian package)")
+    port = _free_port()
+    env = {**os.environ, "FORMCHECK_HOME": str(tmp_path_factory.mktemp("browser-home"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except Exception:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def overstriding_clip(synth_dir) -> Path:
+    """A runner landing far ahead of the hip (so the page has cues to show)."""
+    from formcheck.synth import Gait, Scene, generate
+
+    path = synth_dir / "browser_overstride.mp4"
+    generate(path, Gait(cadence_spm=156, thigh_ic_deg=30.0, knee_ic_deg=7.0, strike_deg=20.0),
+             Scene(facing="right", fps=60, width=960, height=540, duration_s=6.0, seed=11))
+    return path
+
+
+def test_upload_analyse_and_see_the_results(server, overstriding_clip):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server, wait_until="networkidle")
+        page.get_by_text("Eigenes Video hochladen").click()
+        page.locator("input[type=file]").set_input_files(str(overstriding_clip))
+        page.locator('[data-testid="stFileChipName"]').first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Analysieren").click()
+        page.get_by_text("Schritte/min").first.wait_for(timeout=300_000)
+        page.locator(".js-plotly-plot").nth(2).wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        assert "Schrittfrequenz" in body
+        assert "Deine Hinweise" in body
+        assert "Setz den Fuß näher unter dem Körper auf." in body or "Mach kürzere, schnellere" in body
+        assert page.locator(".js-plotly-plot").count() >= 3
+        assert page.locator("video").count() >= 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert "Traceback" not in body and "Das hat nicht geklappt" not in body
+        page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=False)
+        page.set_viewport_size({"width": 1400, "height": 1700})
+        page.get_by_role("heading", name="browser_overstride.mp4").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "dashboard_results.png"), full_page=False)
+        browser.close()
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000

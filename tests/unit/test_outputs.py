@@ -1,0 +1,80 @@
+"""Comparison verdicts, gait-cycle normalisation, CSV and PDF outputs (no pose model)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from formcheck.compare import compare_results, noise_floor
+from formcheck.metrics import cycle_normalised
+from formcheck.pipeline import run_engine, strides_csv
+from formcheck.report import latin1, pdf_report
+from tests.oracle import oracle_info, oracle_series
+
+
+def _result(**metrics):
+    return {"metrics": {k: {"value": v, "confidence": c} for k, (v, c) in metrics.items()}}
+
+
+def test_real_change_only_beyond_the_noise_floor():
+    before = _result(knee_flexion_ic_deg=(12.0, "high"), trunk_lean_deg=(8.0, "high"), cadence_spm=(160.0, "high"),
+                     shank_angle_ic_deg=(9.0, "low"))
+    after = _result(knee_flexion_ic_deg=(17.0, "high"), trunk_lean_deg=(9.5, "high"), cadence_spm=(168.0, "high"),
+                    shank_angle_ic_deg=(3.0, "medium"))
+    got = {c.name: c for c in compare_results(before, after)}
+    assert got["knee_flexion_ic_deg"].verdict == "real_change" and got["knee_flexion_ic_deg"].diff == 5.0
+    assert got["trunk_lean_deg"].verdict == "within_noise"  # 1.5° < 2.3°
+    assert got["cadence_spm"].verdict == "real_change"  # 8 > 2 % of 164
+    assert got["cadence_spm"].noise_floor == pytest.approx(3.28)
+    assert got["shank_angle_ic_deg"].verdict == "uncertain"  # a low-confidence value cannot show a change
+
+
+def test_metric_missing_on_one_side_is_not_measured():
+    got = compare_results(_result(pelvic_drop_deg=(4.0, "high")), _result(pelvic_drop_deg=(None, None)))
+    assert [(c.name, c.verdict) for c in got] == [("pelvic_drop_deg", "not_measured")]
+
+
+def test_noise_floors_from_metrics_md():
+    assert noise_floor("knee_flexion_peak_stance_deg", 40, 45) == 3.8
+    assert noise_floor("pelvic_drop_deg", 3, 5) == 2.8
+    assert noise_floor("contact_time_ms", 250, 250) == pytest.approx(17.5)
+
+
+def test_cycle_normalisation_of_a_known_curve():
+    fps = 100.0
+    t = np.arange(0, 3, 1 / fps)
+    curve = np.sin(2 * np.pi * t / 0.7)  # one cycle per 0.7 s stride
+    rows = cycle_normalised(t, curve, [0.2, 0.9, 1.6, 2.3])
+    assert rows.shape == (3, 101)
+    expected = np.sin(2 * np.pi * (0.2 + np.linspace(0, 0.7, 101)) / 0.7)
+    np.testing.assert_allclose(rows, np.tile(expected, (3, 1)), atol=0.02)
+
+
+def test_latin1_keeps_umlauts_and_degrees():
+    assert latin1("Kniebeugung ≥ 10° – Fuß, Rückfuß ±") == "Kniebeugung >= 10° - Fuß, Rückfuß ±"
+
+
+@pytest.fixture(scope="module")
+def exact_result(oracle_truth_right):
+    res = run_engine(oracle_series(oracle_truth_right), oracle_info(oracle_truth_right), lang="de")
+    return {"schema_version": 1, "video": {"path": "runner.mp4", "fps": 60.0, "duration_s": 6.0, "n_frames": 360},
+            **res}
+
+
+def test_strides_csv_has_one_row_per_contact(exact_result):
+    rows = list(csv.DictReader(io.StringIO(strides_csv(exact_result))))
+    assert len(rows) == len(exact_result["strides"])
+    assert {"side", "ic_s", "knee_flexion_ic_deg", "contact_time_ms"} <= set(rows[0])
+    assert float(rows[0]["ic_s"]) == exact_result["strides"][0]["ic_s"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_pdf_report_is_a_pdf(exact_result, lang):
+    img = np.zeros((120, 80, 3), np.uint8)
+    pdf = pdf_report(exact_result, lang, {"right": {"ic": img, "midstance": img, "to": img}})
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
+    assert b"/Subtype /Image" in pdf
