@@ -224,7 +224,7 @@ def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, ve
 
 def fix_short_swaps(pos: np.ndarray, scale: float, fps: float, max_s: float = 0.08,
                     gain: float = 0.5) -> tuple[np.ndarray, int]:
-    """Undo brief label swaps the Viterbi pass keeps (it only flips long runs).
+    """Undo brief label flickers (run before the Viterbi pass, whose velocity they would mislead).
 
     For every run of up to ``max_s`` seconds, both tracks are compared with the
     straight line joining the frames just before and just after the run; where
@@ -238,20 +238,37 @@ def fix_short_swaps(pos: np.ndarray, scale: float, fps: float, max_s: float = 0.
     n = pos.shape[1]
     kmax = max(1, int(round(max_s * fps)))
     swapped = 0
-    for k in range(1, kmax + 1):
-        for t in range(1, n - k):
-            a, b = out[:, t - 1, idj], out[:, t + k, idj]  # (2, J', 2)
-            if not (np.isfinite(a).all() and np.isfinite(b).all()):
-                continue
-            w = (np.arange(1, k + 1) / (k + 1))[None, :, None, None]
-            line = a[:, None] * (1 - w) + b[:, None] * w  # (2, k, J', 2)
-            seg = out[:, t:t + k, idj]
-            keep = np.nansum(np.linalg.norm(seg - line, axis=-1))
-            swap = np.nansum(np.linalg.norm(seg[::-1] - line, axis=-1))
-            apart = np.nanmean(np.linalg.norm(seg[0] - seg[1], axis=-1)) > 0.1 * scale
-            if apart and swap < gain * keep and keep > 0.15 * scale * k:
-                out[:, t:t + k] = out[::-1, t:t + k]
-                swapped += k
+    with np.errstate(all="ignore"):
+        for k in range(1, kmax + 1):
+            if n - k - 1 < 1:
+                break
+            for _ in range(3):  # decisions are made on the current tracks; repeat until stable
+                P = out[:, :, idj]  # (2, n, J', 2)
+                t = np.arange(1, n - k)
+                a, b = P[:, t - 1], P[:, t + k]  # (2, T, J', 2)
+                ok = np.isfinite(a).all(axis=(0, 2, 3)) & np.isfinite(b).all(axis=(0, 2, 3))
+                keep_cost = np.zeros(len(t))
+                swap_cost = np.zeros(len(t))
+                for j in range(k):
+                    w = (j + 1) / (k + 1)
+                    line = a * (1 - w) + b * w
+                    seg = P[:, t + j]
+                    keep_cost += np.nansum(np.linalg.norm(seg - line, axis=-1), axis=(0, 2))
+                    swap_cost += np.nansum(np.linalg.norm(seg[::-1] - line, axis=-1), axis=(0, 2))
+                apart = np.nanmean(np.linalg.norm(P[0, t] - P[1, t], axis=-1), axis=1) > 0.1 * scale
+                cand = ok & apart & (swap_cost < gain * keep_cost) & (keep_cost > 0.15 * scale * k)
+                applied = 0
+                last_end = -1
+                for i in np.flatnonzero(cand):  # ascending; windows must not overlap
+                    start = int(t[i])
+                    if start - 1 <= last_end:
+                        continue
+                    out[:, start:start + k] = out[::-1, start:start + k]
+                    last_end = start + k
+                    applied += 1
+                swapped += applied * k
+                if not applied:
+                    break
     return out, swapped
 
 

@@ -25,8 +25,16 @@ SCHEMA_VERSION = 1
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename (never half-written)."""
+    """Write ``text`` to ``path`` via a temporary file and a rename (never half-written).
+
+    A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a named
+    pipe) is written to directly: renaming over a device would replace it.
+    """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
@@ -236,7 +244,7 @@ class Analysis:
 def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
             use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
-            runner_height_cm: float | None = None) -> Analysis:
+            runner_height_cm: float | None = None, workers: int | None = None) -> Analysis:
     """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`)."""
     import warnings
 
@@ -248,14 +256,14 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
     expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or None
     bar = Progress("pose", expected) if show_progress else None
 
-    def tick(frame):
+    def tick(n_done: int):
         if bar:
-            bar.update(frame.index + 1)
+            bar.update(n_done)
         if on_progress and expected:
-            on_progress(min((frame.index + 1) / expected, 1.0))
+            on_progress(min(n_done / expected, 1.0))
 
     with quiet_native_stderr():
-        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say)
+        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say, workers=workers)
     if bar:
         bar.close()
     result = {
@@ -280,7 +288,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
 def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
                   use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
                   show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
-                  runner_height_cm: float | None = None, return_series: bool = False):
+                  runner_height_cm: float | None = None, return_series: bool = False, workers: int | None = None):
     """Analyse one clip and return the JSON-ready result (the public contract).
 
     Parameters
@@ -299,9 +307,12 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         Adds centimetre values where metrics.md gives thresholds in cm.
     return_series : bool
         Also return the :class:`PoseSeries` (for drawing).
+    workers : int, optional
+        Parallel chunks for the pose model (see :func:`formcheck.pose.default_workers`).
     """
     a = analyze(video, capture_fps=capture_fps, lang=lang, model=model, use_cache=use_cache, out_dir=out_dir,
-                log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm)
+                log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm,
+                workers=workers)
     return (a.result, a.series) if return_series else a.result
 
 

@@ -78,3 +78,15 @@ def test_pdf_report_is_a_pdf(exact_result, lang):
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") >= 1
     assert b"/Subtype /Image" in pdf
+
+
+def test_json_to_a_device_writes_through_and_keeps_the_device(tmp_path):
+    import os
+    import stat
+
+    from formcheck.pipeline import write_text_atomic
+
+    write_text_atomic(os.devnull, "{}")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a regular file
+    write_text_atomic(tmp_path / "a.json", "{}")
+    assert (tmp_path / "a.json").read_text() == "{}" and not list(tmp_path.glob(".*part"))
