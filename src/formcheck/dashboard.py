@@ -91,9 +91,9 @@ def error_message(exc: FormcheckError, lang_: str) -> str:
 
 def store_upload(name: str, data: bytes) -> Path:
     """Keep an uploaded clip under the data folder, named by its content (written atomically)."""
-    digest = hashlib.sha256(data).hexdigest()[:24]
+    digest = hashlib.sha256(data).hexdigest()
     folder = cache_dir("uploads")
-    path = folder / f"{digest}{Path(name).suffix.lower()}"
+    path = folder / f"{digest[:16]}-{digest[16:32]}{Path(name).suffix.lower()}"
     if not path.exists():
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
         with os.fdopen(fd, "wb") as fh:
@@ -131,9 +131,11 @@ def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, d
 
 
 def _annotated_video(a, progress=None) -> Path:
-    key = hashlib.sha256(json.dumps([a.result["pose"]["model_sha256"], a.info.path, a.info.file_size,
-                                     a.result["formcheck_version"], a.result["events"]]).encode()).hexdigest()[:24]
-    out = cache_dir("annotated") / f"{key}.mp4"
+    from formcheck.pose import video_digest
+
+    key = hashlib.sha256(json.dumps([a.result["pose"]["model_sha256"], a.result["formcheck_version"],
+                                     a.result["events"]]).encode()).hexdigest()[:16]
+    out = cache_dir("annotated") / f"{video_digest(Path(a.info.path))[:16]}-{key}.mp4"
     if not out.exists():
         render.write_annotated_video(a, out, progress=progress)
     return out
@@ -355,8 +357,11 @@ def compare_page(root: Path) -> None:
 
     st.markdown(f"#### {tr('synced_videos', L)}")
     try:
-        key = hashlib.sha256(f"{ea.path}|{eb.path}|{a.result['events']}|{b.result['events']}".encode()).hexdigest()[:24]
-        out = cache_dir("compare") / f"{key}.mp4"
+        from formcheck.pose import video_digest
+
+        da, db = video_digest(Path(ea.path))[:16], video_digest(Path(eb.path))[:16]
+        key = hashlib.sha256(f"{a.result['events']}|{b.result['events']}".encode()).hexdigest()[:16]
+        out = cache_dir("compare") / f"{da}-{db}-{key}.mp4"
         if not out.exists():
             with st.spinner(tr("rendering", L)):
                 render.side_by_side(a, b, out, labels=(tr("before", L), tr("after", L)))

@@ -506,7 +506,9 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     if use_cache:
         workers = default_workers() if workers is None else workers
         chunks = len(plan_chunks(info.duration_hint_s, workers))
-        key = cache_key(video_digest(Path(info.path)), sha256_file(model_path), info, settings, chunks)
+        digest = video_digest(Path(info.path))
+        # named by the video's content first, so erasing a patient's video finds every derived file
+        key = f"{digest[:16]}-{cache_key(digest, sha256_file(model_path), info, settings, chunks)}"
         cached = config.cache_dir("pose") / f"{key}.npz"
         if cached.exists():
             try:

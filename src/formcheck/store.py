@@ -1,0 +1,388 @@
+"""Patients and sessions on a real database (SQLAlchemy 2, Alembic migrations).
+
+SQLite in the data folder by default (``FORMCHECK_HOME/formcheck.db``);
+``FORMCHECK_DATABASE_URL`` selects another database, e.g. PostgreSQL on a
+clinic server (``postgresql+psycopg://user@host/formcheck``). Videos are kept
+content-addressed next to the database (``FORMCHECK_HOME/videos/<sha256>.<ext>``):
+the same clip saved twice is stored once.
+
+Integrity
+---------
+- A save is one transaction; the video is written to a temporary name and
+  renamed before the transaction commits, and removed again if it fails, so an
+  interrupted save leaves neither a half session nor an orphan file.
+- Analyses are only ever added: re-analysing a clip with a newer engine adds a
+  session row beside the old one.
+- Deleting a patient removes the rows, the stored videos no other patient
+  uses, and every cached file derived from those videos (pose series,
+  annotated and comparison videos, uploads), all named by the video's hash.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
+                        func, inspect, select)
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+from formcheck import config
+from formcheck.errors import FormcheckError
+
+SCHEMA_HEAD = "0001"
+
+
+class StoreError(FormcheckError):
+    """The database or its files cannot be used as asked (one sentence: what and what to do)."""
+
+    exit_code = 6
+    code = "store"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Patient(Base):
+    __tablename__ = "patient"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(80), unique=True, index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    leg_length_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    sessions: Mapped[list["Recording"]] = relationship(back_populates="patient", cascade="all, delete-orphan",
+                                                       order_by="Recording.recorded_on")
+
+
+class Recording(Base):
+    """One analysed clip of a patient (a therapy "session")."""
+
+    __tablename__ = "session"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"), index=True)
+    recorded_on: Mapped[dt.date] = mapped_column(Date)
+    view: Mapped[str] = mapped_column(String(16))
+    video_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    video_ext: Mapped[str] = mapped_column(String(8))
+    video_name: Mapped[str] = mapped_column(String(255), default="")
+    capture_fps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    analysis: Mapped[dict] = mapped_column(JSON)
+    formcheck_version: Mapped[str] = mapped_column(String(32))
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    patient: Mapped[Patient] = relationship(back_populates="sessions")
+
+
+def database_url(home: Path | None = None) -> str:
+    """``FORMCHECK_DATABASE_URL`` or a SQLite file in the data folder."""
+    env = os.environ.get("FORMCHECK_DATABASE_URL")
+    if env:
+        return env
+    home = home or config.home()
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home / 'formcheck.db'}"
+
+
+def migrate(engine) -> None:
+    """Bring the schema to the newest Alembic revision (from empty, or from an older one)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+class Store:
+    """The patient database and its video folder.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL (default :func:`database_url`).
+    home : Path, optional
+        Data folder for videos and caches (default ``FORMCHECK_HOME``).
+    """
+
+    def __init__(self, url: str | None = None, home: Path | None = None):
+        self.home = Path(home) if home else config.home()
+        self.url = url or database_url(self.home)
+        self.videos = self.home / "videos"
+        self.videos.mkdir(parents=True, exist_ok=True)
+        sqlite = self.url.startswith("sqlite")
+        self.engine = create_engine(self.url, future=True,
+                                    connect_args={"timeout": 30} if sqlite else {})
+        if sqlite:
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_conn, _):  # foreign keys and concurrent writers (two tabs, two processes)
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+        try:
+            tables = set(inspect(self.engine).get_table_names())
+            if tables and "alembic_version" not in tables:
+                raise StoreError(f"{self._where()} holds another program's tables, not a formcheck database; "
+                                 "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere")
+            migrate(self.engine)
+        except StoreError:
+            raise
+        except (DatabaseError, OperationalError) as exc:
+            raise StoreError(f"{self._where()} cannot be used as a database ({str(exc.orig).splitlines()[0]}); "
+                             "restore it from a backup or point FORMCHECK_HOME elsewhere") from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _where(self) -> str:
+        return self.url.replace("sqlite:///", "") if self.url.startswith("sqlite") else "the database"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ patients
+    def add_patient(self, pseudonym: str, *, birth_year: int | None = None, height_cm: float | None = None,
+                    leg_length_cm: float | None = None, notes: str = "") -> Patient:
+        pseudonym = pseudonym.strip()
+        if not pseudonym:
+            raise StoreError("a patient needs a pseudonym or initials")
+        with self._sessions.begin() as s:
+            p = Patient(pseudonym=pseudonym, birth_year=birth_year, height_cm=height_cm,
+                        leg_length_cm=leg_length_cm, notes=notes)
+            s.add(p)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise StoreError(f"a patient called {pseudonym!r} exists already; choose another pseudonym") from None
+        return p
+
+    def patients(self, search: str = "") -> list[Patient]:
+        with self._sessions() as s:
+            q = select(Patient).order_by(Patient.pseudonym)
+            if search:
+                q = q.where(Patient.pseudonym.ilike(f"%{search}%"))
+            return list(s.scalars(q))
+
+    def patient(self, patient_id: int) -> Patient:
+        with self._sessions() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise StoreError(f"there is no patient with id {patient_id}")
+            return p
+
+    # ------------------------------------------------------------ sessions
+    def video_path(self, sha256: str, ext: str) -> Path:
+        return self.videos / f"{sha256}{ext}"
+
+    def _store_video(self, video: Path) -> tuple[str, str, bool]:
+        """Copy ``video`` into the content-addressed folder; (sha256, ext, newly written)."""
+        sha = _sha256(video)
+        ext = video.suffix.lower() or ".mp4"
+        dest = self.video_path(sha, ext)
+        if dest.exists():
+            return sha, ext, False
+        fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(video, tmp)
+            os.replace(tmp, dest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha, ext, True
+
+    def save_session(self, patient_id: int, video: str | Path, result: dict, *, recorded_on: dt.date | None = None,
+                     notes: str = "", tags: list[str] | None = None) -> Recording:
+        """Keep one analysis of ``video`` for a patient (one transaction; see the module notes)."""
+        video = Path(video)
+        if not video.is_file():
+            raise StoreError(f"{video} does not exist; the session was not saved")
+        sha, ext, new = self._store_video(video)
+        try:
+            with self._sessions.begin() as s:
+                if s.get(Patient, patient_id) is None:
+                    raise StoreError(f"there is no patient with id {patient_id}")
+                rec = Recording(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
+                                view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha,
+                                video_ext=ext, video_name=video.name,
+                                capture_fps=result.get("video", {}).get("capture_fps"),
+                                analysis=result, formcheck_version=result.get("formcheck_version", ""),
+                                model_sha256=result.get("pose", {}).get("model_sha256", ""),
+                                notes=notes, tags=list(tags or []))
+                s.add(rec)
+        except BaseException:
+            if new and not self._video_used(sha):
+                self.video_path(sha, ext).unlink(missing_ok=True)
+            raise
+        return rec
+
+    def sessions(self, patient_id: int) -> list[Recording]:
+        with self._sessions() as s:
+            return list(s.scalars(select(Recording).where(Recording.patient_id == patient_id)
+                                  .order_by(Recording.recorded_on, Recording.id)))
+
+    def session(self, session_id: int) -> Recording:
+        with self._sessions() as s:
+            r = s.get(Recording, session_id)
+            if r is None:
+                raise StoreError(f"there is no session with id {session_id}")
+            return r
+
+    def _video_used(self, sha: str) -> bool:
+        with self._sessions() as s:
+            return s.scalar(select(func.count()).select_from(Recording).where(Recording.video_sha256 == sha)) > 0
+
+    def _erase_files(self, shas: set[str]) -> list[Path]:
+        """Remove stored videos no session uses any more, and every cache file derived from them."""
+        removed = []
+        for sha in shas:
+            if self._video_used(sha):
+                continue
+            for f in self.videos.glob(f"{sha}.*"):
+                f.unlink(missing_ok=True)
+                removed.append(f)
+            cache = self.home / "cache"
+            if cache.exists():
+                for f in cache.rglob(f"*{sha[:16]}*"):
+                    if f.is_file():
+                        f.unlink(missing_ok=True)
+                        removed.append(f)
+        return removed
+
+    def delete_session(self, session_id: int) -> list[Path]:
+        with self._sessions.begin() as s:
+            r = s.get(Recording, session_id)
+            if r is None:
+                raise StoreError(f"there is no session with id {session_id}")
+            sha = r.video_sha256
+            s.delete(r)
+        return self._erase_files({sha})
+
+    def delete_patient(self, patient_id: int) -> list[Path]:
+        """Erase a patient: rows, stored videos and derived cache files. Returns the files removed."""
+        with self._sessions.begin() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise StoreError(f"there is no patient with id {patient_id}")
+            shas = {r.video_sha256 for r in p.sessions}
+            s.delete(p)
+        return self._erase_files(shas)
+
+    # ------------------------------------------------------------ export / import
+    def export_patient(self, patient_id: int, out: str | Path) -> Path:
+        """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``."""
+        p = self.patient(patient_id)
+        recs = self.sessions(patient_id)
+        out = Path(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+                z.writestr("patient.json", json.dumps(_patient_dict(p), indent=2, ensure_ascii=False))
+                z.writestr("sessions.json", json.dumps([_session_dict(r) for r in recs], indent=2, ensure_ascii=False))
+                z.writestr("sessions.csv", _sessions_csv(recs))
+                for sha, ext in sorted({(r.video_sha256, r.video_ext) for r in recs}):
+                    z.write(self.video_path(sha, ext), f"videos/{sha}{ext}", compress_type=zipfile.ZIP_STORED)
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return out
+
+    def import_patient(self, archive: str | Path) -> Patient:
+        """Recreate a patient from :meth:`export_patient`'s zip (new ids, same content)."""
+        try:
+            z = zipfile.ZipFile(archive)
+        except (OSError, zipfile.BadZipFile):
+            raise StoreError(f"{archive} is not a formcheck export (not a readable zip file)") from None
+        with z:
+            try:
+                pd = json.loads(z.read("patient.json"))
+                sessions = json.loads(z.read("sessions.json"))
+            except KeyError:
+                raise StoreError(f"{archive} is not a formcheck export (patient.json or sessions.json missing)") from None
+            written = []
+            try:
+                for name in z.namelist():
+                    if name.startswith("videos/") and not name.endswith("/"):
+                        sha, ext = Path(name).stem, Path(name).suffix
+                        dest = self.video_path(sha, ext)
+                        if not dest.exists():
+                            fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
+                            with os.fdopen(fd, "wb") as fh, z.open(name) as src:
+                                shutil.copyfileobj(src, fh)
+                            if _sha256(Path(tmp)) != sha:
+                                Path(tmp).unlink()
+                                raise StoreError(f"{name} in {archive} is damaged (checksum mismatch)")
+                            os.replace(tmp, dest)
+                            written.append(dest)
+                with self._sessions.begin() as s:
+                    p = Patient(**{k: pd[k] for k in ("pseudonym", "birth_year", "height_cm", "leg_length_cm", "notes")})
+                    s.add(p)
+                    try:
+                        s.flush()
+                    except IntegrityError:
+                        raise StoreError(f"a patient called {pd['pseudonym']!r} exists already; "
+                                         "delete or rename them before importing") from None
+                    for r in sessions:
+                        s.add(Recording(patient_id=p.id, recorded_on=dt.date.fromisoformat(r["recorded_on"]),
+                                        view=r["view"], video_sha256=r["video_sha256"], video_ext=r["video_ext"],
+                                        video_name=r["video_name"], capture_fps=r["capture_fps"],
+                                        analysis=r["analysis"], formcheck_version=r["formcheck_version"],
+                                        model_sha256=r["model_sha256"], notes=r["notes"], tags=r["tags"]))
+            except BaseException:
+                for f in written:
+                    if not self._video_used(f.stem):
+                        f.unlink(missing_ok=True)
+                raise
+        return p
+
+
+def _patient_dict(p: Patient) -> dict:
+    return {"pseudonym": p.pseudonym, "birth_year": p.birth_year, "height_cm": p.height_cm,
+            "leg_length_cm": p.leg_length_cm, "notes": p.notes}
+
+
+def _session_dict(r: Recording) -> dict:
+    return {"recorded_on": r.recorded_on.isoformat(), "view": r.view, "video_sha256": r.video_sha256,
+            "video_ext": r.video_ext, "video_name": r.video_name, "capture_fps": r.capture_fps,
+            "formcheck_version": r.formcheck_version, "model_sha256": r.model_sha256, "notes": r.notes,
+            "tags": r.tags, "analysis": r.analysis}
+
+
+def _sessions_csv(recs: list[Recording]) -> str:
+    """One row per session: date, view, tags and every metric's value."""
+    from formcheck.metrics import METRICS
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["recorded_on", "view", "video_name", "tags", "formcheck_version", *METRICS])
+    for r in recs:
+        m = r.analysis.get("metrics", {})
+        w.writerow([r.recorded_on.isoformat(), r.view, r.video_name, ";".join(r.tags), r.formcheck_version,
+                    *[("" if (m.get(k) or {}).get("value") is None else m[k]["value"]) for k in METRICS]])
+    return buf.getvalue()
