@@ -331,6 +331,7 @@ def compare_page(root: Path) -> None:
                 _run_analysis(p.name, p, draw_video=False)
         if before.name in analyses() and after.name in analyses():
             st.session_state["cmp_a"], st.session_state["cmp_b"] = before.name, after.name
+            st.rerun()  # redraw without the "needs two analyses" hint
     have = analyses()
     if len(have) < 2:
         return

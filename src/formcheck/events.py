@@ -96,6 +96,26 @@ MIN_EVENT_GAP_S = 0.2
 """Two contacts of the same foot closer than this (s) are one contact seen twice."""
 
 
+def _merge_estimates(estimates, measured: np.ndarray, t: np.ndarray, tol: float, min_gap: float):
+    """Event times from estimates, each replaced by a measured event within ``tol`` (s) if there is one.
+
+    Estimates outside the clip, or closer than ``min_gap`` to the previous kept
+    event (two estimates for one step), are dropped. Returns the times and how
+    many of them are estimates.
+    """
+    out, n_est = [], 0
+    for t_est in estimates:
+        if t_est < t[0] or t_est > t[-1] or (out and t_est - out[-1] < min_gap):
+            continue
+        meas = measured[np.abs(measured - t_est) <= tol] if len(measured) else []
+        if len(meas):
+            out.append(float(meas[0]))
+        else:
+            out.append(float(t_est))
+            n_est += 1
+    return out, n_est
+
+
 def _spaced(idx: list[int], refined: list[float], min_gap: float) -> list[int]:
     """Keep events whose refined positions are at least ``min_gap`` frames after the last kept one."""
     keep, last = [], -np.inf
@@ -397,26 +417,9 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         if est is not None:
             e_ic, e_to = est
             tol = 1.5 / clean.fps
-            new_ic = []
-            for t_est in e_ic:
-                if t_est < clean.t[0] or t_est > clean.t[-1]:
-                    continue
-                meas = ic_s[far][np.abs(ic_s[far] - t_est) <= tol] if len(ic_s[far]) else []
-                if new_ic and t_est - new_ic[-1] < 0.5 * step_s:
-                    continue  # two estimates for one step
-                if len(meas):
-                    new_ic.append(float(meas[0]))
-                else:
-                    new_ic.append(float(t_est))
-                    far_from_hip += 1
-            new_to = []
-            for t_est in e_to:
-                if t_est < clean.t[0] or t_est > clean.t[-1]:
-                    continue
-                meas = to_s[far][np.abs(to_s[far] - t_est) <= tol] if len(to_s[far]) else []
-                if new_to and t_est - new_to[-1] < 0.5 * step_s:
-                    continue
-                new_to.append(float(meas[0]) if len(meas) else float(t_est))
+            new_ic, n_ic_est = _merge_estimates(e_ic, ic_s[far], clean.t, tol, 0.5 * step_s)
+            new_to, _ = _merge_estimates(e_to, to_s[far], clean.t, tol, 0.5 * step_s)
+            far_from_hip += n_ic_est
             ic_s[far], to_s[far] = np.array(sorted(new_ic)), np.array(sorted(new_to))
             ic_idx[far] = np.clip(np.round((ic_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
             to_idx[far] = np.clip(np.round((to_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)

@@ -116,11 +116,20 @@ def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_
     Returns the engine's part of the JSON contract (``view``, ``quality``,
     ``events``, ``strides``, ``metrics``, ``foot_strike``, ``cues``…).
     """
+    return _engine_quietly(series, info, lang=lang, runner_height_cm=runner_height_cm)[0]
+
+
+def _engine_quietly(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None):
+    """:func:`_run_engine` plus the angle curves, with numpy's all-NaN warnings silenced
+    (they are expected where the runner is hidden)."""
     import warnings
 
+    from formcheck.metrics import angle_curves
+
     with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices where the runner is hidden
-        return _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)[0]
+        warnings.simplefilter("ignore", RuntimeWarning)
+        engine, cl = _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)
+        return engine, cl, angle_curves(cl)
 
 
 def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None) -> tuple[dict, object]:
@@ -246,10 +255,6 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
             runner_height_cm: float | None = None, workers: int | None = None) -> Analysis:
     """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`)."""
-    import warnings
-
-    from formcheck.metrics import angle_curves
-
     say = log or (lambda msg: None)
     info = probe(video, capture_fps=capture_fps)
     model_path = verified_model_path(Path(model) if model else None, log=say)
@@ -272,10 +277,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
         "video": video_block(info, series),
         "pose": pose_block(series, model_path),
     }
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices where the runner is hidden
-        engine, cl = _run_engine(series, info, lang=lang, runner_height_cm=runner_height_cm)
-        curves = angle_curves(cl)
+    engine, cl, curves = _engine_quietly(series, info, lang=lang, runner_height_cm=runner_height_cm)
     result.update(engine)
     if series.notes:
         result["analysis"]["notes"] = series.notes + result["analysis"]["notes"]

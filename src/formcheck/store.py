@@ -204,15 +204,24 @@ class Store:
         dest = self.video_path(sha, ext)
         if dest.exists():
             return sha, ext, False
+        with open(video, "rb") as src:
+            self._write_video(src, sha, ext)
+        return sha, ext, True
+
+    def _write_video(self, src, sha: str, ext: str) -> Path:
+        """Copy the stream ``src`` to ``videos/<sha><ext>`` via a temporary name, checking its hash."""
         fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
-        os.close(fd)
         try:
-            shutil.copyfile(video, tmp)
+            with os.fdopen(fd, "wb") as fh:
+                shutil.copyfileobj(src, fh)
+            if _sha256(Path(tmp)) != sha:
+                raise StoreError(f"video {sha[:12]}… is damaged (checksum mismatch); it was not stored")
+            dest = self.video_path(sha, ext)
             os.replace(tmp, dest)
+            return dest
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return sha, ext, True
 
     def save_session(self, patient_id: int, video: str | Path, result: dict, *, recorded_on: dt.date | None = None,
                      notes: str = "", tags: list[str] | None = None) -> Recording:
@@ -330,16 +339,9 @@ class Store:
                 for name in z.namelist():
                     if name.startswith("videos/") and not name.endswith("/"):
                         sha, ext = Path(name).stem, Path(name).suffix
-                        dest = self.video_path(sha, ext)
-                        if not dest.exists():
-                            fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
-                            with os.fdopen(fd, "wb") as fh, z.open(name) as src:
-                                shutil.copyfileobj(src, fh)
-                            if _sha256(Path(tmp)) != sha:
-                                Path(tmp).unlink()
-                                raise StoreError(f"{name} in {archive} is damaged (checksum mismatch)")
-                            os.replace(tmp, dest)
-                            written.append(dest)
+                        if not self.video_path(sha, ext).exists():
+                            with z.open(name) as src:
+                                written.append(self._write_video(src, sha, ext))
                 with self._sessions.begin() as s:
                     p = Patient(**{k: pd[k] for k in ("pseudonym", "birth_year", "height_cm", "leg_length_cm", "notes")})
                     s.add(p)

@@ -72,6 +72,7 @@ def test_compare_page_with_the_sample_pair(model_path):
     assert "braucht es zwei Analysen" in _texts(at)
     at.button(key="compare_sample_btn").click().run()
     assert not at.exception and not at.error
+    assert "braucht es zwei Analysen" not in _texts(at)
     table = at.dataframe[0].value
     verdicts = set(table["Bewertung"])
     assert "echte Veränderung" in verdicts  # the after clip runs with a higher cadence
