@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from formcheck.metrics import cycle_normalised
-from formcheck.texts import UI, tr
+from formcheck.texts import tr
 
 SIDE_COLORS = {"left": "rgb(66,135,245)", "right": "rgb(245,140,40)"}
 SIDE_FILL = {"left": "rgba(66,135,245,0.18)", "right": "rgba(245,140,40,0.18)"}
@@ -93,5 +93,3 @@ def progress_chart(points: list[tuple[str, float | None]], name: str, lang: str 
     fig.update_layout(height=280, margin=dict(l=40, r=10, t=30, b=10), title=name)
     return fig
 
-
-__all__ = ["angles_over_time", "cycle_curves", "progress_chart", "UI"]

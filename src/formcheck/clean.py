@@ -279,7 +279,6 @@ def drop_collapsed(pos: np.ndarray, scale: float, frac: float = 0.06) -> tuple[n
     hidden; the other track's joints become missing for those frames.
     """
     out = pos.copy()
-    n = pos.shape[1]
     idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
     d = np.nanmean(np.linalg.norm(pos[0][:, idj] - pos[1][:, idj], axis=-1), axis=1)
     collapsed = np.flatnonzero(d < frac * scale)
@@ -418,7 +417,6 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
     image = series.image.astype(float)
     if resampled:
         image = _resample(series.t, image, t_grid)
-    n = len(t_grid)
     pos, vis, z = _legs(image, min_visibility)
     hip = np.nanmean(pos[:, :, 0], axis=0)
     ankle = np.nanmean(pos[:, :, 2], axis=0)

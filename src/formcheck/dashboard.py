@@ -31,7 +31,7 @@ from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
 from formcheck.metrics import METRICS
 from formcheck.report import format_value, pdf_report
-from formcheck.texts import ERRORS, METRIC_LABELS, STRIKE_NAMES, norm_typical, tr
+from formcheck.texts import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, tr
 
 log = logging.getLogger("formcheck.dashboard")
 
@@ -40,8 +40,6 @@ MAX_UPLOAD_MB = 500
 UPLOAD_TYPES = ("mp4", "mov", "avi", "webm", "m4v")
 #: traffic light from a metric's flag (coloured dot and word; no emoji font needed)
 LIGHT = {"ok": ":green[●]", "watch": ":orange[●]", "flag": ":red[●]", None: ":gray[○]"}
-LIGHT_WORD = {"ok": {"de": "im Normbereich", "en": "normal"}, "watch": {"de": "beobachten", "en": "watch"},
-              "flag": {"de": "auffällig", "en": "flag"}}
 #: Metric cards in the order a therapist reads them.
 CARD_ORDER = ["cadence_spm", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg", "shank_angle_ic_deg",
               "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg", "hip_extension_to_deg", "foot_strike_angle_ic_deg",
@@ -175,7 +173,7 @@ def metric_card(name: str, m: dict) -> None:
     unit = METRICS[name][0]
     with st.container(border=True):
         flag = m.get("flag")
-        word = f" {LIGHT_WORD[flag][L]}" if flag in LIGHT_WORD else ""
+        word = f" {FLAG_WORDS[flag][L]}" if flag in FLAG_WORDS else ""
         st.markdown(f"**{METRIC_LABELS[name][L]}** {LIGHT.get(flag, LIGHT[None])}{word}")
         st.markdown(f"### {format_value(m, unit, L)}")
         if m.get("value") is None:

@@ -15,12 +15,10 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.metrics import METRICS
-from formcheck.texts import METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, tr
+from formcheck.texts import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, tr
 
 _REPLACE = {"–": "-", "—": "-", "≥": ">=", "≤": "<=", "→": "->", "…": "...", "“": '"', "”": '"', "„": '"',
             "’": "'", "‘": "'", "×": "x", "−": "-", "·": "-", "≈": "~"}
-FLAG_TEXT = {"ok": {"de": "im Normbereich", "en": "normal"}, "watch": {"de": "beobachten", "en": "watch"},
-             "flag": {"de": "auffällig", "en": "flag"}}
 FLAG_RGB = {"ok": (46, 160, 67), "watch": (230, 160, 0), "flag": (210, 50, 50)}
 
 
@@ -110,7 +108,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
         flag = m.get("flag")
         label = METRIC_LABELS[name][lang] + (" *" if m.get("starting_value") else "")
         cells = (label, format_value(m, unit, lang), side_val("left"), side_val("right"), normal,
-                 FLAG_TEXT[flag][lang] if flag in FLAG_TEXT else "")
+                 FLAG_WORDS[flag][lang] if flag in FLAG_WORDS else "")
         for k, (w, c) in enumerate(zip(widths, cells)):
             if k == 5 and flag in FLAG_RGB:
                 pdf.set_text_color(*FLAG_RGB[flag])

@@ -39,9 +39,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from formcheck import config
 from formcheck.errors import FormcheckError
 
-SCHEMA_HEAD = "0001"
-
-
 class StoreError(FormcheckError):
     """The database or its files cannot be used as asked (one sentence: what and what to do)."""
 
@@ -186,12 +183,17 @@ class Store:
                 q = q.where(Patient.pseudonym.ilike(f"%{search}%"))
             return list(s.scalars(q))
 
+    @staticmethod
+    def _get(s, model, row_id: int):
+        """Row ``row_id`` of ``model`` in session ``s``, or a StoreError naming what is missing."""
+        row = s.get(model, row_id)
+        if row is None:
+            raise StoreError(f"there is no {model.__tablename__} with id {row_id}")
+        return row
+
     def patient(self, patient_id: int) -> Patient:
         with self._sessions() as s:
-            p = s.get(Patient, patient_id)
-            if p is None:
-                raise StoreError(f"there is no patient with id {patient_id}")
-            return p
+            return self._get(s, Patient, patient_id)
 
     # ------------------------------------------------------------ sessions
     def video_path(self, sha256: str, ext: str) -> Path:
@@ -232,8 +234,7 @@ class Store:
         sha, ext, new = self._store_video(video)
         try:
             with self._sessions.begin() as s:
-                if s.get(Patient, patient_id) is None:
-                    raise StoreError(f"there is no patient with id {patient_id}")
+                self._get(s, Patient, patient_id)
                 rec = Recording(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
                                 view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha,
                                 video_ext=ext, video_name=video.name,
@@ -255,10 +256,7 @@ class Store:
 
     def session(self, session_id: int) -> Recording:
         with self._sessions() as s:
-            r = s.get(Recording, session_id)
-            if r is None:
-                raise StoreError(f"there is no session with id {session_id}")
-            return r
+            return self._get(s, Recording, session_id)
 
     def _video_used(self, sha: str) -> bool:
         with self._sessions() as s:
@@ -283,9 +281,7 @@ class Store:
 
     def delete_session(self, session_id: int) -> list[Path]:
         with self._sessions.begin() as s:
-            r = s.get(Recording, session_id)
-            if r is None:
-                raise StoreError(f"there is no session with id {session_id}")
+            r = self._get(s, Recording, session_id)
             sha = r.video_sha256
             s.delete(r)
         return self._erase_files({sha})
@@ -293,9 +289,7 @@ class Store:
     def delete_patient(self, patient_id: int) -> list[Path]:
         """Erase a patient: rows, stored videos and derived cache files. Returns the files removed."""
         with self._sessions.begin() as s:
-            p = s.get(Patient, patient_id)
-            if p is None:
-                raise StoreError(f"there is no patient with id {patient_id}")
+            p = self._get(s, Patient, patient_id)
             shas = {r.video_sha256 for r in p.sessions}
             s.delete(p)
         return self._erase_files(shas)

@@ -160,6 +160,10 @@ def text(table: dict, key: str, lang: str, **fmt) -> str:
     return table[key][lang].format(**fmt)
 
 
+#: Words for a metric's flag (traffic light), on the dashboard cards and in the PDF report.
+FLAG_WORDS = {"ok": {"de": "im Normbereich", "en": "normal"}, "watch": {"de": "beobachten", "en": "watch"},
+              "flag": {"de": "auffällig", "en": "flag"}}
+
 #: Dashboard, charts and report labels.
 UI = {
     "app_title": {"de": "formcheck – Laufanalyse", "en": "formcheck – running analysis"},
@@ -261,7 +265,6 @@ UI = {
                       "en": "The file is {mb:.0f} MB; at most {limit} MB are allowed. Trim the clip to 10–30 s or export it at a lower resolution."},
     "error_type": {"de": "„{name}“ ist kein unterstütztes Videoformat. Erlaubt sind mp4, mov, avi, webm und m4v.",
                    "en": "“{name}” is not a supported video format. Allowed are mp4, mov, avi, webm and m4v."},
-    "what_to_do": {"de": "Was tun", "en": "What to do"},
     "report_title": {"de": "Laufanalyse", "en": "Running analysis"},
     "report_clip": {"de": "Video", "en": "Clip"},
     "report_date": {"de": "Datum", "en": "Date"},

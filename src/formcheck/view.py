@@ -92,7 +92,6 @@ def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float
     travel = float(np.nanpercentile(hip_x, 95) - np.nanpercentile(hip_x, 5)) / leg if np.isfinite(hip_x).any() else 0.0
     ev["hip_travel_leg_lengths"] = round(travel, 2)
     if plane == "frontal":
-        hip_y = clean.xy["mid_hip"][:, 1]
         # moving toward/away from the camera changes the apparent size instead of x
         size = np.linalg.norm(clean.xy["left_hip"] - clean.xy["right_hip"], axis=1)
         scale_change = float(np.nanpercentile(size, 90) / max(np.nanpercentile(size, 10), 1e-6))
@@ -103,7 +102,6 @@ def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float
             first, last = np.nanmedian(size[: max(3, len(size) // 5)]), np.nanmedian(size[-max(3, len(size) // 5):])
             moving_away = last < first
             direction = "forward" if (moving_away and frontal_facing == "away") or (not moving_away and frontal_facing == "toward") else "backward"
-        del hip_y
         facing = frontal_facing
     else:
         facing = clean.facing
