@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import dashboard
+from formcheck import dashboard, dashboard_patients
 from formcheck.texts import tr
 
 ROOT = Path(__file__).parent
@@ -27,13 +27,16 @@ st.set_page_config(page_title="formcheck", page_icon="🏃", layout="wide")
 with st.sidebar:
     st.radio("Sprache / Language", ["de", "en"], key="lang", horizontal=True,
              format_func=lambda k: {"de": "Deutsch", "en": "English"}[k])
-    page = st.radio(tr("page", dashboard.lang()), ["analyse", "compare"], key="page",
-                    format_func=lambda k: tr("page_analyse" if k == "analyse" else "page_compare", dashboard.lang()))
+    dashboard.apply_navigation()
+    page = st.radio(tr("page", dashboard.lang()), dashboard.PAGES, key="page",
+                    format_func=lambda k: tr(f"page_{k}", dashboard.lang()))
     if dashboard.analyses():
         st.caption(tr("analyses_in_session", dashboard.lang()) + ": " + ", ".join(dashboard.analyses()))
     st.caption(tr("local_note", dashboard.lang()))
 
 if page == "compare":
     dashboard.compare_page(ROOT)
+elif page == "patients":
+    dashboard_patients.patients_page()
 else:
     dashboard.analyse_page(ROOT, _default_sample())

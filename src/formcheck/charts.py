@@ -80,16 +80,56 @@ def cycle_curves(analyses: list, key: str = "knee_flexion", lang: str = "de", la
     return fig
 
 
-def progress_chart(points: list[tuple[str, float | None]], name: str, lang: str = "de",
-                   band: tuple[float | None, float | None] | None = None, noise: float | None = None) -> go.Figure:
-    """One metric across sessions (label, value) with its normal band and noise floor."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name))
-    if band and band[0] is not None and band[1] is not None:
-        fig.add_hrect(y0=band[0], y1=band[1], fillcolor="green", opacity=0.1, line_width=0)
-    if noise and ys and ys[-1] is not None:
-        fig.add_hrect(y0=ys[-1] - noise, y1=ys[-1] + noise, fillcolor="gray", opacity=0.12, line_width=0)
-    fig.update_layout(height=280, margin=dict(l=40, r=10, t=30, b=10), title=name)
-    return fig
+def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
+    """One metric across sessions, with its normal band and the noise floor around the baseline.
 
+    Parameters
+    ----------
+    points : list of :class:`formcheck.compare.HistoryPoint`
+        From :func:`formcheck.compare.metric_history`, oldest first.
+    name : str
+        Metric name (title, unit, normal band from :data:`formcheck.norms.NORMS`).
+
+    Notes
+    -----
+    Green band: the normal range (one-sided norms are drawn to the edge of the
+    plot). Grey band: baseline ± noise floor (Dingenen 2018) — a later point
+    outside it is a real change. Open markers: low confidence. Sessions without
+    a value leave a gap.
+    """
+    from formcheck.compare import noise_floor
+    from formcheck.metrics import METRICS
+    from formcheck.norms import NORMS
+    from formcheck.texts import METRIC_LABELS, UNITS
+
+    unit = UNITS.get(METRICS[name][0], {}).get(lang, METRICS[name][0])
+    xs = [p.label for p in points]
+    ys = [p.value for p in points]
+    symbols = ["circle-open" if p.confidence == "low" else "circle" for p in points]
+    hover = []
+    for p in points:
+        text = "" if p.value is None else f"{p.value:.1f} {unit}"
+        if p.since_baseline is not None and p.since_baseline.diff is not None:
+            text += f"<br>{p.since_baseline.diff:+.1f} · {tr(p.since_baseline.verdict, lang)}"
+        if p.confidence:
+            text += f"<br>{tr('confidence', lang)}: {tr(p.confidence, lang)}"
+        hover.append(text)
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines+markers", connectgaps=False, name=METRIC_LABELS[name][lang],
+                               marker=dict(symbol=symbols, size=10, color="rgb(40,90,160)"),
+                               hovertext=hover, hoverinfo="x+text"))
+    norm = NORMS.get(name)
+    if norm and (norm.low is not None or norm.high is not None):
+        values = [y for y in ys if y is not None]
+        span = (max(values) - min(values)) if values else 0.0
+        lo = norm.low if norm.low is not None else min(values + [norm.high]) - span - 5
+        hi = norm.high if norm.high is not None else max(values + [norm.low]) + span + 5
+        fig.add_hrect(y0=lo, y1=hi, fillcolor="green", opacity=0.10, line_width=0,
+                      annotation_text=tr("normal", lang), annotation_position="top left")
+    base = next((p.value for p in points if p.value is not None), None)
+    floor = noise_floor(name, base, base) if base is not None else None
+    if floor:
+        fig.add_hrect(y0=base - floor, y1=base + floor, fillcolor="gray", opacity=0.15, line_width=0,
+                      annotation_text=tr("noise_band", lang), annotation_position="bottom right")
+    fig.update_layout(height=300, margin=dict(l=40, r=10, t=40, b=10), showlegend=False,
+                      title=f"{METRIC_LABELS[name][lang]} ({unit})", xaxis=dict(type="category"))
+    return fig

@@ -51,22 +51,73 @@ def compare_results(before: dict, after: dict) -> list[MetricChange]:
         In the contract's metric order; metrics measured in neither are left out.
     """
     out = []
-    for name, (unit, _) in METRICS.items():
+    for name in METRICS:
         a, b = before["metrics"].get(name, {}), after["metrics"].get(name, {})
-        va, vb = a.get("value"), b.get("value")
-        if va is None and vb is None:
+        if a.get("value") is None and b.get("value") is None:
             continue
-        if va is None or vb is None:
-            out.append(MetricChange(name, unit, va, vb, None, None, "not_measured"))
-            continue
-        diff = round(vb - va, 2)
-        floor = noise_floor(name, va, vb)
-        low = "low" in (a.get("confidence"), b.get("confidence"))
-        if floor is None or low:
-            verdict = "uncertain"
-        elif abs(diff) > floor:
-            verdict = "real_change"
-        else:
-            verdict = "within_noise"
-        out.append(MetricChange(name, unit, va, vb, diff, None if floor is None else round(floor, 2), verdict))
+        out.append(change(name, a, b))
     return out
+
+
+def change(name: str, before: dict, after: dict) -> MetricChange:
+    """One metric's change between two of its JSON entries (``{"value", "confidence", ...}``)."""
+    unit = METRICS[name][0]
+    va, vb = before.get("value"), after.get("value")
+    if va is None or vb is None:
+        return MetricChange(name, unit, va, vb, None, None, "not_measured")
+    diff = round(vb - va, 2)
+    floor = noise_floor(name, va, vb)
+    if floor is None or "low" in (before.get("confidence"), after.get("confidence")):
+        verdict = "uncertain"
+    elif abs(diff) > floor:
+        verdict = "real_change"
+    else:
+        verdict = "within_noise"
+    return MetricChange(name, unit, va, vb, diff, None if floor is None else round(floor, 2), verdict)
+
+
+@dataclass
+class HistoryPoint:
+    """One session's value of a metric, judged against the first session that measured it."""
+
+    label: str  # the session's label (e.g. its date)
+    value: float | None
+    confidence: str | None
+    since_baseline: MetricChange | None  # None for the baseline itself and for sessions without a value
+
+
+def metric_history(sessions: list[tuple[str, dict]], name: str) -> list[HistoryPoint]:
+    """A metric across sessions, oldest first, each change judged against the baseline.
+
+    Parameters
+    ----------
+    sessions : list of (label, result)
+        Analysis results (JSON contract) in chronological order.
+    name : str
+        Metric name (``metrics.md`` section 1).
+
+    Returns
+    -------
+    list of HistoryPoint
+        One per session. The baseline is the first session with a value; every
+        later value carries its :func:`change` from it (noise floor and verdict).
+
+    Notes
+    -----
+    Judging each session against the baseline, not against its predecessor,
+    answers the therapist's question "has anything really changed since we
+    started?"; consecutive sessions are compared on the compare page.
+    """
+    points: list[HistoryPoint] = []
+    base: dict | None = None
+    for label, result in sessions:
+        m = (result.get("metrics") or {}).get(name) or {}
+        value = m.get("value")
+        since = None
+        if value is not None:
+            if base is None:
+                base = m
+            else:
+                since = change(name, base, m)
+        points.append(HistoryPoint(label, value, m.get("confidence") if value is not None else None, since))
+    return points

@@ -60,6 +60,13 @@ class Entry:
     height_cm: float | None = None
     video: str | None = None
     key_frames: dict = field(default_factory=dict)
+    stored: dict | None = None  # a saved session's result as it was saved (numbers shown from it)
+    saved: dict = field(default_factory=dict)  # patient id -> session id this analysis was saved as
+
+    @property
+    def result(self) -> dict:
+        """The numbers to show: as saved for a stored session, else the live analysis."""
+        return self.stored if self.stored is not None else self.analysis.result
 
 
 # ------------------------------------------------------------------ helpers
@@ -69,6 +76,16 @@ def lang() -> str:
 
 def analyses() -> dict:
     return st.session_state.setdefault("analyses", {})
+
+
+PAGES = ("analyse", "compare", "patients")
+
+
+def apply_navigation() -> None:
+    """Switch page when a button asked for it (call before the page selector is drawn)."""
+    goto = st.session_state.pop("goto", None)
+    if goto in PAGES:
+        st.session_state["page"] = goto
 
 
 def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
@@ -100,7 +117,8 @@ def store_upload(name: str, data: bytes) -> Path:
     return path
 
 
-def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, draw_video: bool = True) -> Entry | None:
+def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, draw_video: bool = True,
+                  make_current: bool = True) -> Entry | None:
     """Analyse with a progress bar; errors become messages. Returns the entry or None."""
     L = lang()
     bar = st.progress(0.0, text=tr("analysing", L))
@@ -124,7 +142,8 @@ def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, d
         return None
     bar.progress(1.0, text=tr("done", L))
     analyses()[label] = entry
-    st.session_state["current"] = label
+    if make_current:
+        st.session_state["current"] = label
     return entry
 
 
@@ -273,6 +292,10 @@ def results(entry: Entry) -> None:
     c[3].download_button(tr("dl_pdf", L), pdf_report(r, L, entry.key_frames), f"{stem}_report.pdf",
                          "application/pdf", key=f"dlp-{entry.label}")
 
+    from formcheck.dashboard_patients import save_panel  # it builds on this module
+
+    save_panel(entry)
+
 
 # ------------------------------------------------------------------ pages
 def analyse_page(root: Path, default_sample: Path | None) -> None:
@@ -344,7 +367,10 @@ def compare_page(root: Path) -> None:
 
     st.markdown(f"#### {tr('differences', L)}")
     rows = []
-    for ch in compare_results(a.result, b.result):
+    if ea.stored is not None or eb.stored is not None:
+        st.caption(tr("stored_note", L, va=ea.result.get("formcheck_version", "?"),
+                      vb=eb.result.get("formcheck_version", "?")))
+    for ch in compare_results(ea.result, eb.result):
         unit = METRICS[ch.name][0]
         rows.append({tr("metric", L): METRIC_LABELS[ch.name][L],
                      tr("before", L): format_value({"value": ch.before}, unit, L),

@@ -183,6 +183,18 @@ class Store:
                 q = q.where(Patient.pseudonym.ilike(f"%{search}%"))
             return list(s.scalars(q))
 
+    def patient_overview(self, search: str = "") -> list[dict]:
+        """Patients matching ``search`` with their number of sessions and last session date (one query)."""
+        with self._sessions() as s:
+            q = (select(Patient.id, Patient.pseudonym, Patient.birth_year, func.count(Recording.id),
+                        func.max(Recording.recorded_on))
+                 .outerjoin(Recording, Recording.patient_id == Patient.id)
+                 .group_by(Patient.id, Patient.pseudonym, Patient.birth_year).order_by(Patient.pseudonym))
+            if search:
+                q = q.where(Patient.pseudonym.ilike(f"%{search.strip()}%"))
+            return [{"id": i, "pseudonym": ps, "birth_year": by, "n_sessions": n, "last_session": last}
+                    for i, ps, by, n, last in s.execute(q)]
+
     @staticmethod
     def _get(s, model, row_id: int):
         """Row ``row_id`` of ``model`` in session ``s``, or a StoreError naming what is missing."""
@@ -226,8 +238,12 @@ class Store:
             raise
 
     def save_session(self, patient_id: int, video: str | Path, result: dict, *, recorded_on: dt.date | None = None,
-                     notes: str = "", tags: list[str] | None = None) -> Recording:
-        """Keep one analysis of ``video`` for a patient (one transaction; see the module notes)."""
+                     notes: str = "", tags: list[str] | None = None, video_name: str | None = None) -> Recording:
+        """Keep one analysis of ``video`` for a patient (one transaction; see the module notes).
+
+        ``video_name`` is the name shown in the history (default: the file's name; the
+        dashboard passes the name the clip was uploaded under).
+        """
         video = Path(video)
         if not video.is_file():
             raise StoreError(f"{video} does not exist; the session was not saved")
@@ -237,7 +253,7 @@ class Store:
                 self._get(s, Patient, patient_id)
                 rec = Recording(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
                                 view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha,
-                                video_ext=ext, video_name=video.name,
+                                video_ext=ext, video_name=video_name or video.name,
                                 capture_fps=result.get("video", {}).get("capture_fps"),
                                 analysis=result, formcheck_version=result.get("formcheck_version", ""),
                                 model_sha256=result.get("pose", {}).get("model_sha256", ""),

@@ -51,6 +51,16 @@ def test_create_list_search_and_unique_pseudonyms(store):
         store.add_patient("M.K.")
 
 
+def test_patient_overview_counts_sessions_and_last_date(store, result):
+    a, b = store.add_patient("M.K."), store.add_patient("A.B.")
+    store.save_session(a.id, SAMPLE, result, recorded_on=dt.date(2026, 10, 1))
+    store.save_session(a.id, AFTER, result, recorded_on=dt.date(2026, 11, 5))
+    rows = store.patient_overview()
+    assert [(r["pseudonym"], r["n_sessions"], r["last_session"]) for r in rows] == [
+        ("A.B.", 0, None), ("M.K.", 2, dt.date(2026, 11, 5))]
+    assert [r["id"] for r in store.patient_overview(" m.k ")] == [a.id]
+
+
 def test_sessions_history_and_compare_two(store, result):
     p = store.add_patient("R.S.")
     later = json.loads(json.dumps(result))

@@ -7,6 +7,7 @@ the cadence card, the cues, the charts, no error. Saves a screenshot to
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -30,11 +31,28 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, model_path):
+def browser_home(tmp_path_factory, model_path) -> Path:
+    """The server's data folder, holding patient M.K. with two sessions (the bundled before/after pair)."""
+    from formcheck.pipeline import analyze_video
+    from formcheck.store import Store
+
+    home = tmp_path_factory.mktemp("browser-home")
+    store = Store(home=home)
+    p = store.add_patient("M.K.", birth_year=1971, height_cm=168, notes="Knie rechts, Lauftherapie seit 09/2026")
+    for day, clip, tags in ((dt.date(2026, 9, 7), "synthetic_treadmill_right.mp4", ["vor Umstellung"]),
+                            (dt.date(2026, 10, 12), "synthetic_treadmill_right_after.mp4", ["nach Umstellung"])):
+        path = ROOT / "sample_videos" / clip
+        store.save_session(p.id, path, analyze_video(path, model=model_path), recorded_on=day, tags=tags)
+    store.close()
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(browser_home):
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (`make test` installs the Debian package)")
     port = _free_port()
-    env = {**os.environ, "FORMCHECK_HOME": str(tmp_path_factory.mktemp("browser-home"))}
+    env = {**os.environ, "FORMCHECK_HOME": str(browser_home)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -96,5 +114,26 @@ def test_upload_analyse_and_see_the_results(server, overstriding_clip):
         page.get_by_role("heading", name="browser_overstride.mp4").scroll_into_view_if_needed()
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "dashboard_results.png"), full_page=False)
+
+        # keep it as M.K.'s third session, then look at her history and progress
+        page.get_by_text("In Patientenakte speichern").click()
+        page.locator('[data-testid="stForm"] [role="combobox"]').click()
+        page.get_by_role("option", name="M.K.").click()
+        page.get_by_role("button", name="Speichern").click()
+        page.get_by_text("Gespeichert für M.K.:", exact=False).first.wait_for(timeout=60_000)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
+        page.get_by_text("Verlauf über die Sitzungen").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").nth(3).wait_for(timeout=60_000)
+        body = page.inner_text("body")
+        assert "M.K." in body and "Knie rechts, Lauftherapie seit 09/2026" in body  # (tables are drawn on a canvas)
+        assert page.locator(".js-plotly-plot").count() >= 6  # one progress chart per measured metric
+        assert page.locator('[data-testid="stException"]').count() == 0 and "Traceback" not in body
+        page.set_viewport_size({"width": 1400, "height": 1500})
+        page.get_by_text("Verlauf über die Sitzungen").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / "patients.png"), full_page=False)
+        page.get_by_role("button", name="Letzte mit voriger Sitzung vergleichen").click()
+        page.get_by_text("Messwerte wie gespeichert").wait_for(timeout=120_000)
+        assert "echte Veränderung" in page.inner_text("body")
         browser.close()
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000

@@ -8,7 +8,8 @@ import io
 import numpy as np
 import pytest
 
-from formcheck.compare import compare_results, noise_floor
+from formcheck.charts import progress_chart
+from formcheck.compare import compare_results, metric_history, noise_floor
 from formcheck.metrics import cycle_normalised
 from formcheck.pipeline import run_engine, strides_csv
 from formcheck.report import latin1, pdf_report
@@ -35,6 +36,32 @@ def test_real_change_only_beyond_the_noise_floor():
 def test_metric_missing_on_one_side_is_not_measured():
     got = compare_results(_result(pelvic_drop_deg=(4.0, "high")), _result(pelvic_drop_deg=(None, None)))
     assert [(c.name, c.verdict) for c in got] == [("pelvic_drop_deg", "not_measured")]
+
+
+def test_history_judges_each_session_against_the_baseline():
+    sessions = [("s1", _result(trunk_lean_deg=(None, None))),  # not measured: the baseline is the next one
+                ("s2", _result(trunk_lean_deg=(12.0, "high"))),
+                ("s3", _result(trunk_lean_deg=(10.5, "high"))),  # −1.5° < 2.3°
+                ("s4", _result(trunk_lean_deg=(9.0, "medium"))),  # −3.0° > 2.3°
+                ("s5", _result(trunk_lean_deg=(6.0, "low")))]
+    h = metric_history(sessions, "trunk_lean_deg")
+    assert [p.value for p in h] == [None, 12.0, 10.5, 9.0, 6.0]
+    assert h[0].since_baseline is None and h[1].since_baseline is None  # the baseline itself
+    assert [p.since_baseline.verdict for p in h[2:]] == ["within_noise", "real_change", "uncertain"]
+    assert h[3].since_baseline.diff == -3.0 and h[3].since_baseline.noise_floor == 2.3
+
+
+def test_progress_chart_draws_values_normal_band_and_noise_around_baseline():
+    sessions = [("01.09.", _result(cadence_spm=(160.0, "high"))), ("01.10.", _result(cadence_spm=(None, None))),
+                ("01.11.", _result(cadence_spm=(170.0, "low")))]
+    fig = progress_chart(metric_history(sessions, "cadence_spm"), "cadence_spm", "en")
+    trace = fig.data[0]
+    assert list(trace.x) == ["01.09.", "01.10.", "01.11."] and list(trace.y) == [160.0, None, 170.0]
+    assert list(trace.marker.symbol) == ["circle", "circle", "circle-open"]  # low confidence: open marker
+    shapes = [(s.y0, s.y1) for s in fig.layout.shapes]
+    assert (160, 185) in shapes  # normal band (metrics.md)
+    assert (pytest.approx(156.8), pytest.approx(163.2)) in shapes  # baseline 160 ± 2 %
+    assert fig.layout.title.text == "Cadence (steps/min)"
 
 
 def test_noise_floors_from_metrics_md():

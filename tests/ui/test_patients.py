@@ -1,0 +1,193 @@
+"""The patient file in the dashboard (AppTest), followed as one therapist's session.
+
+A patient is created from the analyse page in one step, two more sessions are
+saved (one of them an upload of a clip already stored), the patients page shows
+the history and the progress charts, "compare with previous" and "compare any
+two" open the compare page on stored sessions, the patient is exported and
+erased. Each test continues where the previous one stopped (one browser
+session), in a data folder of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from formcheck.store import Store
+from tests.conftest import ROOT
+
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
+AFTER = ROOT / "sample_videos" / "synthetic_treadmill_right_after.mp4"
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, _isolated_home):
+    """A data folder of its own (the run's pose cache copied in, so the samples need no new pose pass)."""
+    path = tmp_path_factory.mktemp("patients-home")
+    if (_isolated_home / "cache" / "pose").exists():
+        shutil.copytree(_isolated_home / "cache" / "pose", path / "cache" / "pose")
+    old = os.environ["FORMCHECK_HOME"]
+    os.environ["FORMCHECK_HOME"] = str(path)
+    yield path
+    os.environ["FORMCHECK_HOME"] = old
+
+
+@pytest.fixture(scope="module")
+def at(home, model_path):
+    app = AppTest.from_file(APP, default_timeout=600)
+    app.run()
+    return app
+
+
+def _save(at, *, patient=None, new_name="", day, tags=""):
+    if patient is not None:
+        at.selectbox(key="save_patient").set_value(patient)
+    at.text_input(key="save_new_name").set_value(new_name)
+    at.date_input(key="save_date").set_value(day)
+    at.text_input(key="save_tags").set_value(tags)
+    next(b for b in at.button if b.label == "Speichern").click().run()
+    assert not at.exception and not at.error
+
+
+def _store(home) -> Store:
+    return Store(home=home)
+
+
+def test_save_a_new_patient_from_the_analyse_page_in_one_step(at, home):
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception
+    _save(at, new_name="P-01", day=dt.date(2026, 9, 1), tags="vor Umstellung")
+    assert "Gespeichert für P-01: Sitzung vom 01.09.2026" in at.success[-1].value
+    s = _store(home)
+    (p,) = s.patients()
+    (rec,) = s.sessions(p.id)
+    assert p.pseudonym == "P-01" and rec.recorded_on == dt.date(2026, 9, 1) and rec.tags == ["vor Umstellung"]
+    assert rec.video_sha256 == _sha(SAMPLE) and s.video_path(rec.video_sha256, ".mp4").read_bytes() == SAMPLE.read_bytes()
+    shown = at.session_state["analyses"]["synthetic_treadmill_right.mp4"].analysis.result
+    assert rec.analysis["metrics"]["cadence_spm"] == json.loads(json.dumps(shown["metrics"]["cadence_spm"]))
+    # a second click on the same analysis does not add a second session
+    next(b for b in at.button if b.label == "Speichern").click().run()
+    assert len(s.sessions(p.id)) == 1 and "bereits für P-01 gespeichert" in at.info[-1].value
+    s.close()
+
+
+def test_two_more_sessions_one_an_upload_of_a_stored_clip(at, home):
+    at.selectbox(key="sample_choice").set_value(AFTER.name).run()
+    at.button(key="analyse_btn").click().run()
+    pid = _store(home).patients()[0].id
+    _save(at, patient=pid, day=dt.date(2026, 10, 1), tags="nach Umstellung")
+    at.radio(key="source_kind").set_value("upload").run()
+    at.get("file_uploader")[0].upload("handy_lauf.mp4", SAMPLE.read_bytes(), "video/mp4")
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception and not at.error
+    _save(at, patient=pid, day=dt.date(2026, 11, 1))
+    s = _store(home)
+    recs = s.sessions(pid)
+    assert [r.recorded_on.month for r in recs] == [9, 10, 11]
+    assert recs[2].video_name == "handy_lauf.mp4" and recs[2].video_sha256 == recs[0].video_sha256
+    stored = sorted(f.name for f in (home / "videos").iterdir())
+    assert stored == sorted([_sha(SAMPLE) + ".mp4", _sha(AFTER) + ".mp4"]), "the same clip is stored once"
+    s.close()
+
+
+def test_patient_list_search_history_and_progress_charts(at, home):
+    at.sidebar.radio(key="page").set_value("patients").run()
+    assert not at.exception and not at.error
+    listing = at.dataframe[0].value
+    assert list(listing["Patient"]) == ["P-01"] and list(listing["Sitzungen"]) == [3]
+    assert list(listing["Letzte Sitzung"]) == ["01.11.2026"]
+    history = at.dataframe[1].value
+    assert list(history["Datum"]) == ["01.09.2026", "01.10.2026", "01.11.2026"]
+    assert list(history["Stichworte"]) == ["vor Umstellung", "nach Umstellung", ""]
+
+    recs = _store(home).sessions(_store(home).patients()[0].id)
+    cad = [r.analysis["metrics"]["cadence_spm"]["value"] for r in recs]
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    by_title = {f["layout"]["title"]["text"]: f for f in figs}
+    fig = by_title["Schrittfrequenz (Schritte/min)"]
+    assert fig["data"][0]["y"] == cad and fig["data"][0]["x"] == ["01.09.2026", "01.10.2026", "01.11.2026"]
+    bands = fig["layout"]["shapes"]
+    normal = [s for s in bands if s["y0"] == 160 and s["y1"] == 185]
+    noise = [s for s in bands if abs(s["y0"] - (cad[0] - 0.02 * cad[0])) < 1e-6]
+    assert normal and noise, "normal band (160–185) and baseline ± 2 % noise floor are drawn"
+    hover = fig["data"][0]["hovertext"]
+    assert "echte Veränderung" in hover[1] and "keine echte Veränderung" in hover[2]  # +10.6 then back to baseline
+    measured = {n for n, m in recs[0].analysis["metrics"].items() if m["value"] is not None}
+    assert len(figs) == len(measured), "one progress chart per measured metric"
+
+    at.text_input(key="patient_search").set_value("zz").run()
+    assert "Kein Patient passt zu „zz“" in at.info[0].value
+    at.text_input(key="patient_search").set_value("p-0").run()
+    assert list(at.dataframe[0].value["Patient"]) == ["P-01"]
+
+
+def test_compare_with_previous_session(at):
+    at.button(key="cmp_prev_btn").click().run()
+    assert not at.exception and not at.error
+    assert at.sidebar.radio(key="page").value == "compare"
+    assert at.selectbox(key="cmp_a_select").value.endswith("01.10.2026 · #2")
+    assert at.selectbox(key="cmp_b_select").value.endswith("01.11.2026 · #3")
+    row = at.dataframe[0].value.set_index("Messwert").loc["Schrittfrequenz"]
+    assert row["Differenz"].startswith("-") and row["Bewertung"] == "echte Veränderung"
+    assert any("Messwerte wie gespeichert" in c.value for c in at.caption)
+    assert len(at.get("video")) == 1  # side-by-side of the two stored clips
+
+
+def test_compare_any_two_sessions(at):
+    at.sidebar.radio(key="page").set_value("patients").run()
+    at.selectbox(key="cmp_any_a").set_value(1)
+    at.selectbox(key="cmp_any_b").set_value(3)
+    at.button(key="cmp_any_btn").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value.set_index("Messwert")
+    # the same clip analysed by the same engine: every difference is zero
+    assert set(table["Differenz"]) <= {"+0.0", "-0.0", ""}
+    assert "echte Veränderung" not in set(table["Bewertung"])
+
+
+def test_export_is_one_zip_that_imports_back(at, home, tmp_path):
+    at.sidebar.radio(key="page").set_value("patients").run()
+    at.button(key="export_btn").click().run()
+    assert not at.exception
+    (dl,) = [d for d in at.get("download_button") if d.proto.label == "Export herunterladen"]
+    data = at.session_state[f"export-{_store(home).patients()[0].id}"]
+    names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    assert {"patient.json", "sessions.json", "sessions.csv", f"videos/{_sha(SAMPLE)}.mp4",
+            f"videos/{_sha(AFTER)}.mp4"} == names
+    assert not list(home.rglob("*.zip")), "the export is not left in the data folder"
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}", home=tmp_path / "other")
+    (tmp_path / "x.zip").write_bytes(data)
+    p = other.import_patient(tmp_path / "x.zip")
+    assert [r.analysis for r in other.sessions(p.id)] == [r.analysis for r in _store(home).sessions(
+        _store(home).patients()[0].id)]
+    other.close()
+
+
+def test_erasure_from_the_patients_page_leaves_no_trace(at, home):
+    shas = [_sha(SAMPLE)[:16], _sha(AFTER)[:16]]
+    before = [f for f in home.rglob("*") if f.is_file() and any(s in f.name for s in shas)]
+    assert len(before) >= 4, "videos, pose cache, upload and drawings existed"
+    assert at.button(key="delete_btn").disabled
+    at.checkbox(key=f"confirm-del-{_store(home).patients()[0].id}").check().run()
+    at.button(key="delete_btn").click().run()
+    assert not at.exception and not at.error
+    assert "P-01 ist gelöscht" in at.success[0].value
+    assert _store(home).patients() == []
+    left = [str(f.relative_to(home)) for f in home.rglob("*") if f.is_file() and any(s in f.name for s in shas)]
+    assert left == []
+    assert list((home / "videos").iterdir()) == []
+    assert not any(label.startswith("P-01") for label in at.session_state["analyses"])
