@@ -138,6 +138,7 @@ class Store:
             def _pragmas(dbapi_conn, _):  # foreign keys and concurrent writers (two tabs, two processes)
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in free pages
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
@@ -295,11 +296,23 @@ class Store:
                         removed.append(f)
         return removed
 
+    def _flush_erased(self) -> None:
+        """SQLite: move the erasure from the write-ahead log into the file and empty the log.
+
+        With ``secure_delete`` the freed pages are zeroed, so neither the database
+        file nor its log keeps the erased rows. (PostgreSQL reclaims deleted rows
+        with its own VACUUM; they are invisible from the moment of the commit.)
+        """
+        if self.url.startswith("sqlite"):
+            with self.engine.connect() as c:
+                c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def delete_session(self, session_id: int) -> list[Path]:
         with self._sessions.begin() as s:
             r = self._get(s, Recording, session_id)
             sha = r.video_sha256
             s.delete(r)
+        self._flush_erased()
         return self._erase_files({sha})
 
     def delete_patient(self, patient_id: int) -> list[Path]:
@@ -308,6 +321,7 @@ class Store:
             p = self._get(s, Patient, patient_id)
             shas = {r.video_sha256 for r in p.sessions}
             s.delete(p)
+        self._flush_erased()
         return self._erase_files(shas)
 
     # ------------------------------------------------------------ export / import

@@ -126,6 +126,10 @@ def test_erasure_leaves_no_trace_on_disk(store, result):
     assert len(list(store.videos.glob("*.mp4"))) == 1
     with store.engine.connect() as c:
         assert c.execute(text("select count(*) from session where video_sha256 = :s"), {"s": sha}).scalar() == 0
+    if store.url.startswith("sqlite"):  # nor in the database file's free pages or its write-ahead log
+        db = Path(store.url.removeprefix("sqlite:///"))
+        raw = b"".join(f.read_bytes() for f in db.parent.glob(db.name + "*"))
+        assert b"Bleibt" in raw and b"Geht" not in raw and sha.encode() not in raw
 
 
 def test_failed_save_leaves_no_orphan_file(store, result):

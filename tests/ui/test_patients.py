@@ -190,4 +190,8 @@ def test_erasure_from_the_patients_page_leaves_no_trace(at, home):
     left = [str(f.relative_to(home)) for f in home.rglob("*") if f.is_file() and any(s in f.name for s in shas)]
     assert left == []
     assert list((home / "videos").iterdir()) == []
+    full = [_sha(SAMPLE).encode(), _sha(AFTER).encode(), b"P-01", b"handy_lauf"]
+    for f in (f for f in home.rglob("*") if f.is_file()):  # database, its log, caches: no content left either
+        raw = f.read_bytes()
+        assert not [x for x in full if x in raw], f"{f.relative_to(home)} still holds the erased patient"
     assert not any(label.startswith("P-01") for label in at.session_state["analyses"])
