@@ -195,3 +195,15 @@ def test_erasure_from_the_patients_page_leaves_no_trace(at, home):
         raw = f.read_bytes()
         assert not [x for x in full if x in raw], f"{f.relative_to(home)} still holds the erased patient"
     assert not any(label.startswith("P-01") for label in at.session_state["analyses"])
+
+
+def test_a_damaged_database_gives_a_message_not_a_traceback(tmp_path, monkeypatch, model_path):
+    (tmp_path / "formcheck.db").write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=600)
+    app.run()
+    app.sidebar.radio(key="page").set_value("patients").run()
+    assert not app.exception
+    (err,) = app.error
+    assert "Die Patientendatenbank ist nicht nutzbar" in err.value and "formcheck.db" in err.value
+    assert "restore it from a backup" in err.value and "Traceback" not in err.value
