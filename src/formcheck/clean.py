@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import butter, filtfilt
 
-from formcheck.pose import LM, PoseSeries
+from formcheck.pose import LM, PoseSeries, estimate_facing, spread_ratio
 
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
 JOINTS = LEG_JOINTS + ("shoulder",)
@@ -297,37 +297,9 @@ def drop_collapsed(pos: np.ndarray, scale: float, frac: float = 0.06) -> tuple[n
 
 
 # ------------------------------------------------------------------- facing
-def estimate_facing(image: np.ndarray) -> tuple[str, float]:
-    """Image direction the runner faces, with the fraction of frames that agree.
-
-    Votes: nose x against the mean ear x, and toes x against heels x.
-    """
-    nose = image[:, LM["nose"], 0]
-    ears = np.nanmean(image[:, [LM["left_ear"], LM["right_ear"]], 0], axis=1)
-    toes = np.nanmean(image[:, [LM["left_foot_index"], LM["right_foot_index"]], 0], axis=1)
-    heels = np.nanmean(image[:, [LM["left_heel"], LM["right_heel"]], 0], axis=1)
-    votes = np.concatenate([np.sign(nose - ears), np.sign(toes - heels)])
-    votes = votes[np.isfinite(votes) & (votes != 0)]
-    if len(votes) == 0:
-        return "right", 0.0
-    share_right = float(np.mean(votes > 0))
-    return ("right", share_right) if share_right >= 0.5 else ("left", 1.0 - share_right)
-
-
 def shoulder_hip_spread(series: PoseSeries) -> float:
-    """Median horizontal shoulder and hip separation relative to trunk height.
-
-    About 0 in a true side view, about 0.5–0.8 from behind or in front.
-    """
-    img = series.image
-    sh = np.abs(img[:, LM["left_shoulder"], 0] - img[:, LM["right_shoulder"], 0])
-    hp = np.abs(img[:, LM["left_hip"], 0] - img[:, LM["right_hip"], 0])
-    mid_sh = 0.5 * (img[:, LM["left_shoulder"], :2] + img[:, LM["right_shoulder"], :2])
-    mid_hp = 0.5 * (img[:, LM["left_hip"], :2] + img[:, LM["right_hip"], :2])
-    trunk = np.linalg.norm(mid_sh - mid_hp, axis=1)
-    ratio = (0.5 * (sh + hp)) / trunk
-    ratio = ratio[np.isfinite(ratio)]
-    return float(np.median(ratio)) if len(ratio) else float("nan")
+    """:func:`formcheck.pose.spread_ratio` of a whole series (≈ 0 side-on, 0.5–0.8 rear/front)."""
+    return spread_ratio(series.image)
 
 
 def detect_plane(series: PoseSeries, threshold: float = 0.3) -> tuple[str, str | None, float]:

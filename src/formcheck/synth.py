@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -193,7 +193,7 @@ class GaitModel:
 
     def stance(self, side: str, s):
         """Thigh, knee, foot angles, ankle position and hip height at stance fraction ``s``."""
-        g, b, L = self.g, self.b, self.leg[side]
+        b, L = self.b, self.leg[side]
         s = np.asarray(s, dtype=float)
         tau = s * self.Ts
         beta = _piecewise(s, L["knots"], L["vals"])
@@ -421,7 +421,7 @@ class _Renderer:
     def render(self, pose: dict, i: int, t: float) -> np.ndarray:
         import cv2
 
-        s, b, cam = self.s, self.b, self.cam
+        s, cam = self.s, self.cam
         img = self.bg.copy()
         gy = int(cam.ground_y)
         ppm = cam.ppm
@@ -458,7 +458,7 @@ class _Renderer:
     def _leg(self, img, p, f, r):
         import cv2
 
-        s, b = self.s, self.b
+        s = self.s
         skin, shorts, shoe = _shade(s.skin, f), _shade(s.shorts, f), _shade(s.shoes, f)
         edge = max(1.0, r(0.008))
         _capsule(img, p["hip"], p["knee"], r(0.075), r(0.055), skin, edge)
@@ -537,7 +537,6 @@ def strike_class(angle_deg: float) -> str:
 
 def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: Callable) -> dict:
     """Metrics of metrics.md section 1 evaluated on the model at the exact event times."""
-    b = model.b
     dense = np.linspace(0.0, model.T, 2001)
     p = model.pose(dense)
     leg_len = float(np.median([np.hypot(*(p[s]["ankle"] - p[s]["hip"]).T) for s in SIDES]))

@@ -70,3 +70,12 @@ def test_walker_is_kept_not_the_person_on_the_roof(model_path):
     # the walker crosses most of the 1768 px frame at ground level; the roof person stays put up high
     assert np.nanmax(hip_x) - np.nanmin(hip_x) > 0.6 * series.width
     assert np.nanmedian(hip_y) > 0.5 * series.height
+
+
+def test_runner_facing_right_is_shown_to_the_model_mirrored(synth_clip, oracle_truth_left_backward, synth_dir,
+                                                            model_path):
+    from formcheck.pose import PoseSettings, mirror_for
+
+    assert mirror_for(probe(synth_clip), model_path, PoseSettings())
+    assert not mirror_for(probe(synth_dir / "oracle_back_left.mp4"), model_path, PoseSettings())
+    assert not mirror_for(probe(synth_clip), model_path, PoseSettings(face_left=False))

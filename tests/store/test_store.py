@@ -52,7 +52,8 @@ def test_create_list_search_and_unique_pseudonyms(store):
 
 
 def test_patient_overview_counts_sessions_and_last_date(store, result):
-    a, b = store.add_patient("M.K."), store.add_patient("A.B.")
+    a = store.add_patient("M.K.")
+    store.add_patient("A.B.")
     store.save_session(a.id, SAMPLE, result, recorded_on=dt.date(2026, 10, 1))
     store.save_session(a.id, AFTER, result, recorded_on=dt.date(2026, 11, 5))
     rows = store.patient_overview()

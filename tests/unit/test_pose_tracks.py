@@ -41,3 +41,35 @@ def test_missing_frames_are_kept_as_nan(tmp_path):
     back = PoseSeries.load(tmp_path / "p.npz")
     np.testing.assert_array_equal(back.found, series.found)
     assert (back.width, back.height) == (640, 480)
+
+
+class _P:  # a landmark as MediaPipe returns it
+    def __init__(self, x, y, z=0.0, visibility=0.9, presence=0.95):
+        self.x, self.y, self.z, self.visibility, self.presence = x, y, z, visibility, presence
+
+
+class _Result:
+    def __init__(self, xs, ys):
+        self.pose_landmarks = [[_P(x, y) for x, y in zip(xs, ys)]]
+        self.pose_world_landmarks = [[_P(x - 0.5, y - 0.5) for x, y in zip(xs, ys)]]
+
+
+def test_landmarks_of_a_mirrored_frame_come_back_in_the_original_frame_and_sides():
+    from formcheck.pose import LM, _to_arrays
+
+    rng = np.random.default_rng(0)
+    xs, ys = rng.uniform(0, 1, N_LANDMARKS), rng.uniform(0, 1, N_LANDMARKS)
+    # what the model reports on the mirrored frame: x flipped, and what it calls left is the person's right
+    mirrored = _Result(1.0 - xs[_swap()], ys[_swap()])
+    (img, wld), = _to_arrays(mirrored, 640, 360, mirrored=True)
+    (ref, ref_w), = _to_arrays(_Result(xs, ys), 640, 360)
+    assert np.allclose(img[:, :2], ref[:, :2], atol=1e-3)
+    assert np.allclose(wld[:, 0], ref_w[:, 0], atol=1e-6)
+    assert abs(img[LM["left_knee"], 0] - 640 * xs[LM["left_knee"]]) < 1e-3  # the person's left knee, unflipped
+
+
+def _swap():
+    from formcheck.pose import LANDMARK_NAMES, LM
+
+    other = {"left": "right", "right": "left"}
+    return np.array([LM["_".join(other.get(w, w) for w in n.split("_"))] for n in LANDMARK_NAMES])

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from formcheck import provision

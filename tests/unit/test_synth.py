@@ -99,7 +99,6 @@ def test_treadmill_stance_foot_moves_toward_facing_side_when_backward(backward_c
 def test_overground_stance_foot_is_still_in_the_image(tmp_path):
     path = tmp_path / "over.mp4"
     truth = generate(path, Gait(), Scene(setting="overground", facing="right", fps=60, width=640, height=360, duration_s=1.5))
-    t = np.array(truth["frames"]["t_s"])
     for side in SIDES:
         st = np.array(truth["frames"]["angles_deg"][side]["in_stance"], bool)
         toe = np.array(truth["frames"]["joints_px"][side]["toe"])
