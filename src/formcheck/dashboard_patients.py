@@ -26,7 +26,7 @@ import streamlit as st
 
 from formcheck import charts, config
 from formcheck.compare import metric_history
-from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, lang
+from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang
 from formcheck.errors import FormcheckError
 from formcheck.report import format_value
 from formcheck.metrics import METRICS
@@ -47,7 +47,7 @@ def open_store() -> Store | None:
     try:
         return _cached_store(database_url(home), str(home))
     except StoreError as exc:
-        st.error(f"**{tr('store_error', lang())}** – {exc}")
+        st.error(f"**{tr('store_error', lang())}** – {error_message(exc, lang())}")
     except Exception as exc:  # e.g. PostgreSQL unreachable: a message, not a traceback
         log.error("opening the database failed: %s", traceback.format_exc())
         st.error(f"**{tr('store_error', lang())}** – {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
@@ -112,7 +112,7 @@ def save_panel(entry: Entry) -> None:
             rec = store.save_session(pid, entry.path, entry.analysis.result, recorded_on=day, notes=notes,
                                      tags=_tags(tags), video_name=Path(entry.label).name)
         except FormcheckError as exc:
-            st.error(f"**{tr('error_title', L)}** – {exc}")
+            st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
             return
         except Exception as exc:
             log.error("saving the session failed: %s", traceback.format_exc())
@@ -209,7 +209,7 @@ def _add_patient_form(store: Store) -> None:
         p = store.add_patient(name, birth_year=int(birth) or None, height_cm=float(height) or None,
                               leg_length_cm=float(leg) or None, notes=notes)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(error_message(exc, L))
         return
     st.session_state["patient_id"] = p.id
     st.session_state["patients_msg"] = tr("patient_added", L, name=p.pseudonym)

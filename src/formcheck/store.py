@@ -43,7 +43,10 @@ class StoreError(FormcheckError):
     """The database or its files cannot be used as asked (one sentence: what and what to do)."""
 
     exit_code = 6
-    code = "store"
+
+    def __init__(self, message: str, code: str = "store"):
+        super().__init__(message)
+        self.code = code  # "store_unusable", "patient_exists" or "store"; plain texts in formcheck.texts.ERRORS
 
 
 class Base(DeclarativeBase):
@@ -146,13 +149,13 @@ class Store:
             tables = set(inspect(self.engine).get_table_names())
             if tables and "alembic_version" not in tables:
                 raise StoreError(f"{self._where()} holds another program's tables, not a formcheck database; "
-                                 "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere")
+                                 "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere", "store_unusable")
             migrate(self.engine)
         except StoreError:
             raise
         except (DatabaseError, OperationalError) as exc:
             raise StoreError(f"{self._where()} cannot be used as a database ({str(exc.orig).splitlines()[0]}); "
-                             "restore it from a backup or point FORMCHECK_HOME elsewhere") from None
+                             "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _where(self) -> str:
@@ -174,7 +177,8 @@ class Store:
             try:
                 s.flush()
             except IntegrityError:
-                raise StoreError(f"a patient called {pseudonym!r} exists already; choose another pseudonym") from None
+                raise StoreError(f"a patient called {pseudonym!r} exists already; choose another pseudonym",
+                                 "patient_exists") from None
         return p
 
     def patients(self, search: str = "") -> list[Patient]:

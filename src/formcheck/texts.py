@@ -355,6 +355,10 @@ ERRORS = {
                  "en": "The video is too long. Trim it to 10–60 s of steady running."},
     "no_runner": {"de": "Im Video wurde keine Person gefunden. Filme den ganzen Körper von der Seite, bei gutem Licht, aus 3–5 m Entfernung.",
                   "en": "No person was found in the video. Film the whole body from the side, in good light, from 3–5 m away."},
+    "store_unusable": {"de": "Die Patientendatenbank lässt sich nicht öffnen: die Datei ist beschädigt oder gehört zu einem anderen Programm. Stelle sie aus der Sicherung wieder her oder wähle mit FORMCHECK_HOME einen anderen Datenordner.",
+                       "en": "The patient database cannot be opened: the file is damaged or belongs to another program. Restore it from the backup or choose another data folder with FORMCHECK_HOME."},
+    "patient_exists": {"de": "Diesen Patienten gibt es schon. Wähle ihn in der Liste aus oder nimm ein anderes Pseudonym.",
+                       "en": "This patient exists already. Choose them in the list or use another pseudonym."},
     "model": {"de": "Das Posenmodell ist nicht verfügbar. Führe im Projektordner „make run“ aus (es richtet das Modell ein) und lade die Seite neu.",
               "en": "The pose model is not available. Run “make run” in the project folder (it sets the model up) and reload the page."},
 }

@@ -135,6 +135,14 @@ def test_patient_list_search_history_and_progress_charts(at, home):
     assert list(at.dataframe[0].value["Patient"]) == ["P-01"]
 
 
+def test_adding_a_patient_twice_is_refused_in_plain_words(at, home):
+    at.text_input(key="new_pseudonym").set_value("P-01")
+    next(b for b in at.button if b.label == "Anlegen").click().run()
+    assert not at.exception
+    assert "Diesen Patienten gibt es schon" in at.error[0].value and "Traceback" not in at.error[0].value
+    assert len(_store(home).patients()) == 1
+
+
 def test_compare_with_previous_session(at):
     at.button(key="cmp_prev_btn").click().run()
     assert not at.exception and not at.error
@@ -206,4 +214,4 @@ def test_a_damaged_database_gives_a_message_not_a_traceback(tmp_path, monkeypatc
     assert not app.exception
     (err,) = app.error
     assert "Die Patientendatenbank ist nicht nutzbar" in err.value and "formcheck.db" in err.value
-    assert "restore it from a backup" in err.value and "Traceback" not in err.value
+    assert "Stelle sie aus der Sicherung wieder her" in err.value and "Traceback" not in err.value
