@@ -174,11 +174,11 @@ def patients_page() -> None:
         st.info(tr("no_patients", L))
         return
     q = st.text_input(tr("patient_search", L), key="patient_search")
-    found = store.patient_overview(q)
+    found = store.patient_overview(q) if q.strip() else everyone
     if not found:
         st.info(tr("no_match", L, q=q))
         return
-    st.dataframe([{tr("patient", L): p["pseudonym"], tr("birth_year", L).split(" (")[0]: p["birth_year"],
+    st.dataframe([{tr("patient", L): p["pseudonym"], tr("col_birth_year", L): p["birth_year"],
                    tr("n_sessions", L): p["n_sessions"],
                    tr("last_session", L): _fmt_date(p["last_session"], L) if p["last_session"] else ""}
                   for p in found], width="stretch", hide_index=True)
@@ -227,14 +227,13 @@ def patient_view(store: Store, pid: int) -> None:
     try:
         p = store.patient(pid)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(error_message(exc, L))
         return
     recs = store.sessions(pid)
     st.subheader(p.pseudonym)
-    facts = [f"{tr('birth_year', L).split(' (')[0]} {p.birth_year}" if p.birth_year else "",
+    facts = [f"{tr('col_birth_year', L)} {p.birth_year}" if p.birth_year else "",
              f"{p.height_cm:.0f} cm" if p.height_cm else "",
-             f"{tr('leg_length_cm', L).split(' (')[0].replace(' in cm', '')} {p.leg_length_cm:.0f} cm"
-             if p.leg_length_cm else "", p.notes]
+             f"{tr('col_leg_length', L)} {p.leg_length_cm:.0f} cm" if p.leg_length_cm else "", p.notes]
     if any(facts):
         st.caption(" · ".join(f for f in facts if f))
 
@@ -244,7 +243,7 @@ def patient_view(store: Store, pid: int) -> None:
     else:
         cad = "cadence_spm"
         st.dataframe([{tr("date", L): _fmt_date(r.recorded_on, L), tr("source", L): r.video_name,
-                       tr("view", L): tr(r.view, L), tr("tags", L).split(",")[0]: ", ".join(r.tags),
+                       tr("view", L): tr(r.view, L), tr("col_tags", L): ", ".join(r.tags),
                        METRIC_LABELS[cad][L]: format_value((r.analysis.get("metrics") or {}).get(cad) or {},
                                                            METRICS[cad][0], L),
                        tr("session_notes", L): r.notes, tr("version", L): r.formcheck_version, "#": r.id}
