@@ -12,7 +12,8 @@ direction the runner **faces** (``+1`` = image right). Angles in degrees.
 - ``trunk_lean_deg``: mid-hip → mid-shoulder against the vertical, + forward;
 - ``shank_angle_ic_deg``: knee → ankle against the vertical, + ankle ahead of knee;
 - ``heel_ahead_of_hip_ic_pct_leg``: (heel − mid-hip) along forward, % of leg length;
-- ``foot_strike_angle_ic_deg``: heel → toe against the ground line, + toes up.
+- ``foot_strike_angle_ic_deg``: heel → toe against the ground line, + toes up,
+  relative to the same foot flat in mid-stance (:func:`foot_flat_angle`).
 
 Notes
 -----
@@ -86,6 +87,43 @@ def foot_angle(heel: np.ndarray, toe: np.ndarray, forward: float, ground_slope_d
     return np.degrees(np.arctan2(-d[..., 1], forward * d[..., 0])) + forward * ground_slope_deg
 
 
+#: Largest foot-flat angle (°) taken as landmark and shoe offset; beyond it the foot is not flat in mid-stance.
+FOOT_FLAT_MAX_DEG = 8.0
+
+
+def foot_flat_angle(clean: CleanSeries, events: GaitEvents, side: str, forward: float,
+                    ground_slope_deg: float = 0.0) -> float:
+    """The foot's angle when flat on the ground (°): median over the steadiest 40 % of each contact.
+
+    Between landing and heel-off the foot lies still on the ground, so the
+    samples of a contact where its angle changes least are the flat phase.
+
+    The foot strike angle is measured relative to it, as Altman & Davis (2012)
+    measure it relative to the foot in standing: it removes the shoe's
+    heel-to-toe drop and where the pose model puts the heel and toe landmarks
+    on a flat foot (on the synthetic runner about 5° toes-down). ``0`` without
+    contacts, and clipped to ±``FOOT_FLAT_MAX_DEG`` (a larger angle in
+    mid-stance is posture, e.g. a toe runner whose heel stays up, not offset).
+    """
+    t = clean.t
+    heel, toe = clean.xy[f"{side}_heel"], clean.xy[f"{side}_toe"]
+    tos = np.sort(events.to_s[side])
+    vals = []
+    for ic in events.ic_s[side]:
+        later = tos[tos > ic]
+        if not len(later):
+            continue
+        m = (t >= ic) & (t <= later[0])
+        a = foot_angle(heel[m], toe[m], forward, ground_slope_deg)
+        if np.isfinite(a).sum() < 5:
+            continue
+        rate = np.abs(np.gradient(a))
+        vals.append(a[rate <= np.nanpercentile(rate, 40)])
+    a = np.concatenate(vals) if vals else np.array([])
+    a = a[np.isfinite(a)]
+    return float(np.clip(np.median(a), -FOOT_FLAT_MAX_DEG, FOOT_FLAT_MAX_DEG)) if len(a) else 0.0
+
+
 @dataclass
 class Stride:
     """One contact (IC → TO) and the stride it starts (IC → next IC of the same foot)."""
@@ -139,6 +177,7 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
         ics = np.sort(events.ic_s[side])
         tos = np.sort(events.to_s[side])
         slope = (ground_slope_deg or {}).get(side, 0.0)
+        flat = foot_flat_angle(clean, events, side, fwd, slope)
         for k, ic in enumerate(ics):
             later = tos[tos > ic]
             if len(later) == 0:
@@ -161,7 +200,7 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
             v["trunk_lean_deg"] = float(_at(lean_all, t, 0.5 * (ic + to)))  # at midstance
             v["shank_angle_ic_deg"] = float(segment_angle(_at(knee, t, ic), _at(ankle, t, ic), fwd))
             v["heel_ahead_of_hip_ic_pct_leg"] = float(fwd * (_at(heel, t, ic)[0] - _at(xy["mid_hip"], t, ic)[0]) / leg * 100.0)
-            v["foot_strike_angle_ic_deg"] = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope))
+            v["foot_strike_angle_ic_deg"] = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope)) - flat
             v["contact_time_ms"] = (to - ic) * 1000.0
             nxt_other = other_ic[side][other_ic[side] > to]
             flight_ok = len(nxt_other) and (nxt is None or nxt_other[0] < nxt)
