@@ -107,21 +107,37 @@ def foot_flat_angle(clean: CleanSeries, events: GaitEvents, side: str, forward: 
     """
     t = clean.t
     heel, toe = clean.xy[f"{side}_heel"], clean.xy[f"{side}_toe"]
+    steady = []
+    for ic, to, _ in contacts(events, side):
+        m = (t >= ic) & (t <= to)
+        angle = foot_angle(heel[m], toe[m], forward, ground_slope_deg)
+        if np.isfinite(angle).sum() < 5:
+            continue
+        rate = np.abs(np.gradient(angle))
+        steady.append(angle[rate <= np.nanpercentile(rate, 40)])
+    flat = np.concatenate(steady) if steady else np.array([])
+    flat = flat[np.isfinite(flat)]
+    return float(np.clip(np.median(flat), -FOOT_FLAT_MAX_DEG, FOOT_FLAT_MAX_DEG)) if len(flat) else 0.0
+
+
+def contacts(events: GaitEvents, side: str):
+    """Complete contacts of one foot: ``(ic_s, to_s, next_ic_s or None)`` in time order.
+
+    Each IC is paired with the first TO after it; an IC whose TO is missing
+    (the TO found lies after the next IC, so it belongs to a later contact) or
+    that has no TO in the clip is left out.
+    """
+    ics = np.sort(events.ic_s[side])
     tos = np.sort(events.to_s[side])
-    vals = []
-    for ic in events.ic_s[side]:
+    for k, ic in enumerate(ics):
         later = tos[tos > ic]
-        if not len(later):
+        if len(later) == 0:
             continue
-        m = (t >= ic) & (t <= later[0])
-        a = foot_angle(heel[m], toe[m], forward, ground_slope_deg)
-        if np.isfinite(a).sum() < 5:
+        to = float(later[0])
+        nxt = float(ics[k + 1]) if k + 1 < len(ics) else None
+        if nxt is not None and to > nxt:
             continue
-        rate = np.abs(np.gradient(a))
-        vals.append(a[rate <= np.nanpercentile(rate, 40)])
-    a = np.concatenate(vals) if vals else np.array([])
-    a = a[np.isfinite(a)]
-    return float(np.clip(np.median(a), -FOOT_FLAT_MAX_DEG, FOOT_FLAT_MAX_DEG)) if len(a) else 0.0
+        yield float(ic), to, nxt
 
 
 @dataclass
@@ -174,18 +190,9 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
     strides = []
     other_ic = {s: np.sort(events.ic_s[o]) for s, o in (("left", "right"), ("right", "left"))}
     for side in SIDES:
-        ics = np.sort(events.ic_s[side])
-        tos = np.sort(events.to_s[side])
         slope = (ground_slope_deg or {}).get(side, 0.0)
         flat = foot_flat_angle(clean, events, side, fwd, slope)
-        for k, ic in enumerate(ics):
-            later = tos[tos > ic]
-            if len(later) == 0:
-                continue
-            to = float(later[0])
-            nxt = float(ics[k + 1]) if k + 1 < len(ics) else None
-            if nxt is not None and to > nxt:  # the TO found belongs to a later contact
-                continue
+        for ic, to, nxt in contacts(events, side):
             hip, knee, ankle = xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"]
             heel, toe = xy[f"{side}_heel"], xy[f"{side}_toe"]
             v = {}
