@@ -87,6 +87,27 @@ def overstriding_clip(synth_dir) -> Path:
     return path
 
 
+def _choose(page, combobox, option: str) -> None:
+    """Pick ``option`` in a Streamlit selectbox.
+
+    The first click can land while the expander around the form is still
+    opening (the list then closes again at once, as seen once on a loaded CI
+    machine), so wait for the box to be visible and retry the opening click.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    combobox.wait_for(state="visible", timeout=30_000)
+    item = page.get_by_role("option", name=option)
+    for _ in range(5):
+        combobox.click()
+        try:
+            item.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    item.click()
+
+
 def test_upload_analyse_and_see_the_results(server, overstriding_clip):
     from playwright.sync_api import sync_playwright
 
@@ -117,8 +138,7 @@ def test_upload_analyse_and_see_the_results(server, overstriding_clip):
 
         # keep it as M.K.'s third session, then look at her history and progress
         page.get_by_text("In Patientenakte speichern").click()
-        page.locator('[data-testid="stForm"] [role="combobox"]').click()
-        page.get_by_role("option", name="M.K.").click()
+        _choose(page, page.locator('[data-testid="stForm"] [role="combobox"]'), "M.K.")
         page.get_by_role("button", name="Speichern").click()
         page.get_by_text("Gespeichert für M.K.:", exact=False).first.wait_for(timeout=60_000)
         page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
