@@ -13,8 +13,18 @@ For each foot:
    crossing the frame is handled).
 2. The foot is on the ground where ``h`` stays below a threshold set from the
    clip's own stance level and noise (hysteresis: entering needs ``h`` below
-   ``thr``, leaving needs it above ``thr + 0.02``), for at least 60 ms.
-3. IC is the first and TO the last sample of each contact.
+   ``thr``, leaving needs it above ``thr + 0.02``), for at least 80 ms (:data:`MIN_CONTACT_S`).
+3. IC and TO are refined to sub-sample times. IC: where the landing point
+   (heel or toes) comes down to a quarter of the stance band above the level
+   at which that same point rests in mid-stance (the model's heel and toe
+   landmarks of a flat foot do not sit at one height). TO: where ``h`` rises
+   through the middle of the hysteresis band (see :func:`_refine_to` for why
+   not lower).
+
+The landmarks come from the pose model without its own temporal smoothing
+(``pose.MODEL_CLOCK_STRETCH``), so the corners of landing and lift-off are
+not rounded off by a causal filter; the zero-phase filter in ``clean.py``
+rounds them symmetrically, which the crossings above are placed for.
 
 Cadence comes from the median step time (IC to the next IC of the other foot),
 cross-checked against the dominant frequency of the hip's vertical motion (two
@@ -44,6 +54,7 @@ class FootSignal:
     contact: np.ndarray  # bool
     threshold: float
     h_raw: np.ndarray | None = None  # the same from the unfiltered track
+    points: dict = field(default_factory=dict)  # "heel"/"toe" -> height above ground, leg lengths (filtered)
     slope_deg: float = 0.0  # ground line slope in the image (+ descending to the right)
 
 
@@ -94,6 +105,20 @@ class GaitEvents:
 # ------------------------------------------------------------------ helpers
 MIN_EVENT_GAP_S = 0.2
 """Two contacts of the same foot closer than this (s) are one contact seen twice."""
+
+EXIT_MARGIN = 0.02
+"""Hysteresis (leg lengths): a foot on the ground must rise this far above the entry threshold to leave it."""
+
+MIN_CONTACT_S = 0.08
+"""Shortest ground contact taken as a contact (s): below any running contact
+(elite sprinters touch down for about 0.09 s); shorter dips of the foot signal
+are pose noise, e.g. a swinging foot mislabelled for a frame or two."""
+
+TO_CROSS_FRACTION = 0.5
+"""Toe-off: where the foot rises through this fraction of the hysteresis band above the entry threshold."""
+
+IC_CROSS_FRACTION = 0.25
+"""Initial contact: where the landing point comes down through this fraction of the stance band above its resting level."""
 
 
 def _merge_estimates(estimates, measured: np.ndarray, t: np.ndarray, tol: float, min_gap: float):
@@ -198,6 +223,50 @@ def ground_line(x: np.ndarray, y: np.ndarray, width: float) -> tuple[float, floa
     return float(a), float(b)
 
 
+def contact_mask(h: np.ndarray, thr: float, fps: float) -> np.ndarray:
+    """Samples at which the foot is on the ground, from its height signal.
+
+    Parameters
+    ----------
+    h : ndarray, shape (n,)
+        Height of the foot's lowest point above the ground line (leg lengths);
+        NaN where the foot was not seen.
+    thr : float
+        Entry threshold (leg lengths). Hysteresis: a foot enters contact at
+        ``h <= thr`` and leaves it at ``h > thr + EXIT_MARGIN``.
+    fps : float
+        Sample rate of ``h`` (1/s).
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+
+    Notes
+    -----
+    Gaps of at most 20 ms (one sample below 50 fps) inside a contact are
+    closed; runs shorter than :data:`MIN_CONTACT_S` (and never fewer than two
+    samples) are dropped. A NaN ends a contact.
+    """
+    contact = np.zeros(len(h), bool)
+    state = False
+    for i, v in enumerate(h):
+        if not np.isfinite(v):
+            state = False
+        elif state:
+            state = v <= thr + EXIT_MARGIN
+        else:
+            state = v <= thr
+        contact[i] = state
+    min_len = max(2, int(np.ceil(MIN_CONTACT_S * fps - 1e-9)))
+    for s, e in _runs(~contact):
+        if 0 < s and e < len(contact) - 1 and e - s + 1 <= max(1, int(round(0.02 * fps))):
+            contact[s:e + 1] = True
+    for s, e in _runs(contact):
+        if e - s + 1 < min_len:
+            contact[s:e + 1] = False
+    return contact
+
+
 def foot_signal(clean: CleanSeries, side: str, leg_px: float) -> FootSignal:
     def lowest(src):
         heel, toe = src[f"{side}_heel"], src[f"{side}_toe"]
@@ -207,35 +276,21 @@ def foot_signal(clean: CleanSeries, side: str, leg_px: float) -> FootSignal:
     x_low, y_low = lowest(clean.xy)
     a, b = ground_line(x_low, y_low, clean.width)
     h = ((a * x_low + b) - y_low) / leg_px
+    points = {p: ((a * clean.xy[f"{side}_{p}"][:, 0] + b) - clean.xy[f"{side}_{p}"][:, 1]) / leg_px
+              for p in ("heel", "toe")}
     xr, yr = lowest(clean.raw)
     h_raw = ((a * xr + b) - yr) / leg_px
     finite = np.isfinite(h)
     if finite.sum() < 10:
         return FootSignal(h=h, contact=np.zeros_like(h, bool), threshold=np.nan, h_raw=h_raw,
-                          slope_deg=float(np.degrees(np.arctan(a))))
+                          slope_deg=float(np.degrees(np.arctan(a))), points=points)
     hv = h[finite]
     stance_level = float(np.median(hv[hv <= np.percentile(hv, 30)]))
     noise = float(np.median(np.abs(hv[hv <= np.percentile(hv, 30)] - stance_level))) * 1.4826
     thr = stance_level + max(0.025, 3.0 * noise)
-    contact = np.zeros(len(h), bool)
-    state = False
-    for i, v in enumerate(h):
-        if not np.isfinite(v):
-            state = False
-        elif state:
-            state = v <= thr + 0.02
-        else:
-            state = v <= thr
-        contact[i] = state
-    # drop blips, close one-sample gaps
-    min_len = max(2, int(round(0.06 * clean.fps)))
-    for s, e in _runs(~contact):
-        if 0 < s and e < len(contact) - 1 and e - s + 1 <= max(1, int(round(0.02 * clean.fps))):
-            contact[s:e + 1] = True
-    for s, e in _runs(contact):
-        if e - s + 1 < min_len:
-            contact[s:e + 1] = False
-    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw, slope_deg=float(np.degrees(np.arctan(a))))
+    contact = contact_mask(h, thr, clean.fps)
+    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw, slope_deg=float(np.degrees(np.arctan(a))),
+                      points=points)
 
 
 def spectral_cadence(clean: CleanSeries, lo_spm: float = 60.0, hi_spm: float = 260.0) -> float | None:
@@ -293,14 +348,18 @@ def _refine_ic(h: np.ndarray, idx: int, level: float, thr: float, fps: float) ->
     return float(np.clip(k + (level - h[k]) / slope, idx - w, p + 1))
 
 
-def _refine_to(h: np.ndarray, idx: int, level: float, thr: float) -> float:
-    """Sub-sample toe-off: where ``h`` leaves the stance band (linear interpolation).
+def _refine_to(h: np.ndarray, idx: int, thr: float) -> float:
+    """Sub-sample toe-off: where ``h`` rises through the middle of the detector's hysteresis band.
 
-    The toes leave the ground slowly, so the tangent of the steepest lift lies
-    well after toe-off; the crossing of the middle of the band between the stance
-    level and the detection threshold tracks it better.
+    The band lies between the entry threshold ``thr`` and the exit level
+    ``thr + EXIT_MARGIN``. The middle of it, not a level closer to the stance
+    level, because the pose model lifts the toe landmark of a foot that rolls
+    over its toes by up to about 0.03 leg lengths before the toes actually
+    leave the ground (it draws the foot flatter than it is); a crossing lower
+    down would put toe-off two to three frames early, where hip extension is
+    still changing fast.
     """
-    cross = level + 0.5 * (thr - level)
+    cross = thr + TO_CROSS_FRACTION * EXIT_MARGIN
     j = idx
     while j + 1 < len(h) and np.isfinite(h[j + 1]) and h[j + 1] <= cross:
         j += 1
@@ -309,6 +368,42 @@ def _refine_to(h: np.ndarray, idx: int, level: float, thr: float) -> float:
     if j + 1 >= len(h) or not np.isfinite(h[j + 1]) or h[j + 1] == h[j]:
         return float(idx)
     return float(j + (cross - h[j]) / (h[j + 1] - h[j]))
+
+
+def rest_relative_height(sig: FootSignal, runs: list[tuple[int, int]]) -> np.ndarray | None:
+    """Height of the foot's lowest point, each point measured from its own resting level.
+
+    The pose model puts the heel and toe landmarks of a flat foot at slightly
+    different heights (and not on the sole); the level each point rests at in
+    the middle third of the contacts is subtracted before taking the lower of
+    the two, so a heel landing is timed by the heel reaching its own stance
+    level. ``None`` without contacts.
+    """
+    mids = [np.arange(s + (e - s + 1) // 3, e - (e - s + 1) // 3 + 1) for s, e in runs if e - s >= 2]
+    if not mids or not sig.points:
+        return None
+    idx = np.concatenate(mids)
+    rel = [sig.points[p] - np.nanmedian(sig.points[p][idx]) for p in ("heel", "toe")]
+    return np.fmin(rel[0], rel[1])
+
+
+def _refine_ic_rest(h_rel: np.ndarray, idx: int, band: float, fps: float) -> float:
+    """Sub-sample initial contact: where ``h_rel`` comes down through ``IC_CROSS_FRACTION`` of the stance band.
+
+    ``h_rel`` is :func:`rest_relative_height`; ``band`` (leg lengths) is the
+    detector's threshold above the stance level. Searched within 0.15 s of the
+    detected contact start ``idx``; ``idx`` itself when there is no crossing.
+    """
+    cross = IC_CROSS_FRACTION * band
+    w = max(3, int(round(0.15 * fps)))
+    j = idx
+    while j < min(len(h_rel) - 1, idx + w) and np.isfinite(h_rel[j]) and h_rel[j] > cross:
+        j += 1
+    while j > max(0, idx - w) and np.isfinite(h_rel[j - 1]) and h_rel[j - 1] <= cross:
+        j -= 1
+    if j == 0 or not np.isfinite(h_rel[j - 1]) or not np.isfinite(h_rel[j]) or h_rel[j] > cross or h_rel[j - 1] == h_rel[j]:
+        return float(idx)
+    return float(j - 1 + (h_rel[j - 1] - cross) / (h_rel[j - 1] - h_rel[j]))
 
 
 def _alternate(near: list[tuple[int, int]], far: list[tuple[int, int]], h_far: np.ndarray) -> list[tuple[int, int]]:
@@ -398,14 +493,23 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         # a run touching the clip's edge has an unseen end
         ics = [s for s, e in runs[side] if s > 0 and np.isfinite(sig.h[s - 1])]
         tos = [e for s, e in runs[side] if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
+        h_rel = rest_relative_height(sig, runs[side])
+        if h_rel is not None:
+            ic_ref = {i: _refine_ic_rest(h_rel, i, sig.threshold - level, clean.fps) for i in ics}
+        else:
+            ic_ref = {i: _refine_ic(sig.h, i, level, sig.threshold, clean.fps) for i in ics}
         # two runs refined onto the same instant are one contact
-        ics = _spaced(ics, [_refine_ic(sig.h, i, level, sig.threshold, clean.fps) for i in ics], MIN_EVENT_GAP_S / dt)
-        tos = _spaced(tos, [_refine_to(sig.h, i, level, sig.threshold) for i in tos], MIN_EVENT_GAP_S / dt)
+        ics = _spaced(ics, [ic_ref[i] for i in ics], MIN_EVENT_GAP_S / dt)
+        to_ref = {i: _refine_to(sig.h, i, sig.threshold) for i in tos}
+        tos = _spaced(tos, [to_ref[i] for i in tos], MIN_EVENT_GAP_S / dt)
         ic_idx[side] = np.array(ics, int)
         to_idx[side] = np.array(tos, int)
-        ic_s[side] = np.array([clean.t[0] + _refine_ic(sig.h, i, level, sig.threshold, clean.fps) * dt for i in ics])
-        to_s[side] = np.array([clean.t[0] + _refine_to(sig.h, i, level, sig.threshold) * dt for i in tos])
-        contacts[side] = [(s, e) for s, e in runs[side] if s in ics and e in tos]
+        ic_s[side] = np.array([clean.t[0] + ic_ref[i] * dt for i in ics])
+        to_s[side] = np.array([clean.t[0] + to_ref[i] * dt for i in tos])
+        # contacts as sample indices of the refined events (what midstance and
+        # double support are read from), not of the detector's threshold crossings
+        contacts[side] = [(int(np.clip(round(ic_ref[s]), 0, clean.n - 1)), int(np.clip(round(to_ref[e]), 0, clean.n - 1)))
+                          for s, e in runs[side] if s in ics and e in tos]
     # the far foot is often hidden at contact; where its measured IC strays from
     # the estimate given by the hip motion (consistent for the near foot), the
     # hip-based estimate is used instead
@@ -428,9 +532,9 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     keep = alternating(ic_s[near], ic_s[far])
     if not keep.all():
         dropped = int((~keep).sum())
-        kept_idx = set(ic_idx[far][keep].tolist())
+        kept = np.clip(np.round((ic_s[far][keep] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
         ic_s[far], ic_idx[far] = ic_s[far][keep], ic_idx[far][keep]
-        contacts[far] = [(a, b) for a, b in contacts[far] if a in kept_idx]
+        contacts[far] = [(a, b) for a, b in contacts[far] if np.any(np.abs(kept - a) <= 1)]
     else:
         dropped = 0
     # cadence from the near foot's strides (its contacts are the best measured;

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.pose import LM, PoseSettings, _landmarker, _mp_image, _to_arrays, extract_pose, mirror_for
+from formcheck.pose import (LM, PoseSettings, _landmarker, _mp_image, _to_arrays, extract_pose, mirror_for,
+                            model_timestamp_ms)
 from formcheck.video import iter_frames, probe
 
 LEGS = [f"{s}_{j}" for s in ("left", "right") for j in ("hip", "knee", "ankle", "heel", "foot_index")]
@@ -17,7 +18,7 @@ def serial_pass(info, model_path):
     mirrored = mirror_for(info, model_path, PoseSettings())
     with _landmarker(model_path, PoseSettings(), 1) as lm:
         for fr in iter_frames(info):
-            res = lm.detect_for_video(_mp_image(fr, mirrored), int(round(fr.t_s * 1000)))
+            res = lm.detect_for_video(_mp_image(fr, mirrored), model_timestamp_ms(fr.t_s))
             poses = _to_arrays(res, info.width, info.height, mirrored)
             out.append(poses[0][0] if poses else np.full((33, 5), np.nan, np.float32))
     return np.array(out)

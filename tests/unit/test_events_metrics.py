@@ -129,3 +129,47 @@ def test_foot_strike_angle_is_measured_against_the_flat_foot(oracle_truth_right)
         truth["metrics"]["foot_strike_angle_ic_deg"], abs=1.0)
     assert res["foot_strike"][near] == truth["foot_strike"][near]
 
+
+
+def test_initial_contact_is_where_the_landing_point_reaches_its_own_rest_level():
+    """Heel resting 0.02 leg lengths above the toe; the heel lands at sample 10.5.
+
+    Heights relative to each point's own rest level: the heel comes down at
+    0.01 per sample and reaches its rest level at 10.5, so with a stance band of
+    0.04 (crossing at a quarter of it, 0.01) the refined contact is 9.5.
+    """
+    from formcheck.events import IC_CROSS_FRACTION, FootSignal, _refine_ic_rest, rest_relative_height
+
+    i = np.arange(40, dtype=float)
+    heel = 0.02 + np.where(i < 10.5, 0.01 * (10.5 - i), 0.0)
+    heel[30:] = 0.02 + 0.02 * (i[30:] - 29)  # heel lifts at the end of the contact
+    toe = np.where(i < 12, 0.05, 0.0)
+    toe[33:] = 0.03 * (i[33:] - 32)
+    sig = FootSignal(h=np.fmin(heel, toe), contact=(i >= 11) & (i <= 33), threshold=0.04,
+                     points={"heel": heel, "toe": toe})
+    h_rel = rest_relative_height(sig, [(11, 33)])
+    np.testing.assert_allclose(h_rel[15:25], 0.0)  # both points at their own rest level in mid-stance
+    assert IC_CROSS_FRACTION == 0.25
+    assert _refine_ic_rest(h_rel, 11, 0.04, fps=60.0) == pytest.approx(9.5)
+
+
+def test_contact_needs_80_ms_and_hysteresis_keeps_it():
+    """At 30 fps: a 2-sample dip (67 ms) is pose noise, a 3-sample one (100 ms) a contact.
+
+    Threshold 0.04, exit level 0.06: the long contact's wobble to 0.05 stays in
+    contact (hysteresis), the NaN ends it.
+    """
+    from formcheck.events import EXIT_MARGIN, contact_mask
+
+    assert EXIT_MARGIN == 0.02
+    h = np.full(30, 0.3)
+    h[3:5] = 0.0            # 2 samples: dropped
+    h[10:13] = 0.0          # 3 samples: kept
+    h[18:26] = 0.0          # long contact ...
+    h[21] = 0.05            # ... wobbling inside the hysteresis band
+    h[25] = np.nan          # ... ended by a lost foot
+    got = np.flatnonzero(contact_mask(h, 0.04, fps=30.0))
+    np.testing.assert_array_equal(got, [10, 11, 12, 18, 19, 20, 21, 22, 23, 24])
+    # at 60 fps 80 ms are 5 samples: the 3-sample dip is no longer a contact
+    got60 = np.flatnonzero(contact_mask(h, 0.04, fps=60.0))
+    np.testing.assert_array_equal(got60, [18, 19, 20, 21, 22, 23, 24])
