@@ -309,6 +309,14 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
                                           reason=f"{cadence_spm:.0f} steps/min is not plausible: the contacts "
                                                  "were not detected reliably in this clip")
                 continue
+            nl = sum(s.side == "left" for s in strides)
+            nr = sum(s.side == "right" for s in strides)
+            if cadence_note and min(nl, nr) < min_steps:
+                # two estimates disagree and too few steps to tell which is right
+                out[name] = MetricSummary(name, unit, None, None, None, None, n, nl, nr, "both", "low",
+                                          reason=f"{cadence_note}, and with only {nl} left / {nr} right steps "
+                                                 "neither can be trusted; film at least 7 steps per side")
+                continue
             if cadence_note:
                 reasons.append(cadence_note)
             conf = "high" if n >= 2 * min_steps and not reasons else ("medium" if n >= 4 else "low")
@@ -318,10 +326,14 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             continue
         if name == "step_time_asymmetry_pct":
             st = {s: _median([x.values.get("step_time_ms") for x in strides if x.side == s]) for s in SIDES}
-            if st["left"] and st["right"]:
+            nl = sum(1 for x in strides if x.side == "left" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+            nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+            if st["left"] and st["right"] and min(nl, nr) < MIN_STEPS_FOR_VALUE:
+                out[name] = MetricSummary(name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
+                                          reason=f"only {nl} left / {nr} right step times: too few for an asymmetry; "
+                                                 "film at least 7 steps per side")
+            elif st["left"] and st["right"]:
                 val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
-                nl = sum(1 for x in strides if x.side == "left" and np.isfinite(x.values.get("step_time_ms", np.nan)))
-                nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
                 reasons = []
                 if fps < 60:
                     reasons.append(f"{fps:.0f} fps: contact timing is uncertain by about a frame")
@@ -405,18 +417,20 @@ def irregular_step_share(strides: list[Stride], near_side: str | None = None,
     return float(np.mean(np.abs(st / np.median(st) - 1.0) > tol))
 
 
-def distrust_irregular(summ: dict[str, MetricSummary], share: float) -> dict[str, MetricSummary]:
+def distrust_irregular(summ: dict[str, MetricSummary], share: float, min_steps: int = 7) -> dict[str, MetricSummary]:
     """Summaries when the steps were timed irregularly (``share`` > :data:`MAX_IRREGULAR_SHARE`).
 
     Timing metrics become null (their value would be an artefact); the angles
-    are kept at low confidence (they are measured at doubtful instants).
+    are kept at low confidence (they are measured at doubtful instants) when
+    they rest on at least ``min_steps`` steps, and become null when fewer:
+    a handful of steps timed at doubtful instants is not a measurement.
     """
     out = {}
     why = f"{100 * share:.0f} % of the steps have implausible step times: the contacts were not detected reliably"
     for name, m in summ.items():
         if m.value is None:
             out[name] = m
-        elif name in TIMING:
+        elif name in TIMING or m.n < min_steps:
             out[name] = replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=why)
         else:
             out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])

@@ -174,6 +174,9 @@ def test_real_walker_is_walking_with_no_running_cues(model_path):
     assert "walking" in {w["code"] for w in res["quality"]["warnings"]}
     assert res["cues"] == []
     assert all(mm.get("flag") is None for mm in res["metrics"].values())
+    # one or two steps per side: no cadence or asymmetry from them
+    assert res["metrics"]["cadence_spm"]["value"] is None
+    assert res["metrics"]["step_time_asymmetry_pct"]["value"] is None
 
 
 def test_real_rear_view_is_frontal(model_path):
@@ -187,3 +190,6 @@ def test_real_runner_leaving_the_frame_gives_no_garbage_cadence(model_path):
     cad = res["metrics"]["cadence_spm"]["value"]
     assert cad is None or 120 <= cad <= 240
     assert not res["quality"]["ok"] and res["cues"] == []
+    # three irregular steps per side before the runner leaves: nothing to report
+    for name, mm in res["metrics"].items():
+        assert mm["value"] is None and mm["reason"], f"{name} = {mm['value']}"

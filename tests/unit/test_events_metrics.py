@@ -173,3 +173,59 @@ def test_contact_needs_80_ms_and_hysteresis_keeps_it():
     # at 60 fps 80 ms are 5 samples: the 3-sample dip is no longer a contact
     got60 = np.flatnonzero(contact_mask(h, 0.04, fps=60.0))
     np.testing.assert_array_equal(got60, [18, 19, 20, 21, 22, 23, 24])
+
+
+def _strides(step_s: list[float], knee: float = 20.0):
+    """Alternating left/right contacts at the given step times (s), 0.25 s stance each."""
+    from formcheck.metrics import Stride
+
+    t = np.r_[0.0, np.cumsum(step_s)]
+    out = []
+    for k, ic in enumerate(t):
+        side = "left" if k % 2 == 0 else "right"
+        nxt = float(t[k + 2]) if k + 2 < len(t) else None
+        st = 1000.0 * (ic - t[k - 1]) if k else np.nan
+        out.append(Stride(side=side, ic_s=float(ic), to_s=float(ic) + 0.25, next_ic_s=nxt,
+                          values={"knee_flexion_ic_deg": knee, "step_time_ms": st}))
+    return out
+
+
+def test_few_steps_with_disagreeing_cadences_give_no_cadence():
+    """3 left / 3 right steps, contacts and hip motion disagree: no cadence, a reason; 8/8 steps: the value, noted."""
+    from formcheck.metrics import summarise
+
+    note = "cadence from the contacts (180/min) and from the hip motion (170/min) disagree"
+    few = summarise(_strides([1 / 3] * 5), ["cadence_spm"], near_side="left", fps=60.0,
+                    cadence_spm=170.0, cadence_note=note)["cadence_spm"]
+    assert few.value is None and "3 left / 3 right" in few.reason
+    many = summarise(_strides([1 / 3] * 15), ["cadence_spm"], near_side="left", fps=60.0,
+                     cadence_spm=170.0, cadence_note=note)["cadence_spm"]
+    assert many.value == 170.0 and note in many.confidence_reasons
+    agree = summarise(_strides([1 / 3] * 5), ["cadence_spm"], near_side="left", fps=60.0,
+                      cadence_spm=180.0)["cadence_spm"]
+    assert agree.value == 180.0  # few steps alone still give a (low-confidence) cadence
+
+
+def test_step_time_asymmetry_needs_three_steps_per_side():
+    """Step times 300/400 ms: |300-400| / 350 = 28.6 % from 3/3 steps; null from 1/2 (the first contact has none)."""
+    from formcheck.metrics import summarise
+
+    three = summarise(_strides([0.3, 0.4] * 3), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
+                      cadence_spm=171.4)["step_time_asymmetry_pct"]
+    assert three.value == pytest.approx(28.6, abs=0.05) and (three.n_left, three.n_right) == (3, 3)
+    two = summarise(_strides([0.3, 0.4, 0.3]), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
+                    cadence_spm=171.4)["step_time_asymmetry_pct"]
+    assert two.value is None and "1 left / 2 right" in two.reason
+
+
+def test_irregular_steps_null_angles_only_when_few():
+    """Irregular timing nulls timing metrics; angles stay (low confidence) from 7+ steps, are null from fewer."""
+    from formcheck.metrics import distrust_irregular, summarise
+
+    for steps, kept in (([0.33] * 15, True), ([0.33] * 5, False)):
+        summ = summarise(_strides(steps), ["knee_flexion_ic_deg", "cadence_spm"], near_side="left", fps=60.0,
+                         cadence_spm=180.0)
+        out = distrust_irregular(summ, 0.5)
+        assert out["cadence_spm"].value is None
+        knee = out["knee_flexion_ic_deg"]
+        assert (knee.value == 20.0 and knee.confidence == "low") if kept else (knee.value is None and knee.reason)
