@@ -286,9 +286,21 @@ def _median(vals) -> float | None:
     return float(np.median(vals)) if vals else None
 
 
+ASYMMETRY_CHECK_PTS = (5.0, 10.0)
+"""Step-time asymmetry from the contacts against the same from the hip's lowest
+points (percentage points): beyond the first the value is low-confidence,
+beyond the second null (one foot's contacts are timed late, usually the far
+foot hidden at landing; at 30 fps one frame of lag is about 18 points)."""
+
+
 def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
-              cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7) -> dict[str, MetricSummary]:
-    """Median per side and combined, spread, counts and confidence for each metric."""
+              cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7,
+              hip_asymmetry_pct: float | None = None) -> dict[str, MetricSummary]:
+    """Median per side and combined, spread, counts and confidence for each metric.
+
+    ``hip_asymmetry_pct`` (from :func:`formcheck.events.hip_step_asymmetry`)
+    cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`).
+    """
     out = {}
     for name in names:
         unit, source = METRICS[name]
@@ -335,11 +347,20 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             elif st["left"] and st["right"]:
                 val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
                 reasons = []
+                if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[1]:
+                    out[name] = MetricSummary(
+                        name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
+                        reason=f"the contacts give {val:.0f} % and the hip motion {hip_asymmetry_pct:.0f} %: "
+                               "one foot's contacts are timed unreliably (often the far foot, hidden at landing)")
+                    continue
+                if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[0]:
+                    reasons.append(f"the hip motion gives {hip_asymmetry_pct:.0f} %")
                 if fps < 60:
                     reasons.append(f"{fps:.0f} fps: contact timing is uncertain by about a frame")
                 if min(nl, nr) < min_steps:
                     reasons.append(f"only {min(nl, nr)} steps on one side (7 or more wanted)")
-                conf = "low" if len(reasons) >= 2 or min(nl, nr) < 3 else ("medium" if reasons else "high")
+                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or any(r.startswith("the hip") for r in reasons)
+                        else ("medium" if reasons else "high"))
                 out[name] = MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
                                           nl + nr, nl, nr, "both", conf, reasons)
             else:

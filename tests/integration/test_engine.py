@@ -143,6 +143,10 @@ def test_real_treadmill_cadence_and_contact_time(real_treadmill):
     assert 180 <= res["metrics"]["contact_time_ms"]["value"] <= 320
     assert res["view"]["plane"] == "sagittal" and res["view"]["setting"] == "treadmill"
     assert res["view"]["gait"] == "run" and res["view"]["facing"] == "left"
+    # the far foot lands behind the console and is timed ~3 frames late, which made
+    # the contacts' step times 294/420 ms (35 %); the hand-checked steps are 9-11 frames
+    asym = res["metrics"]["step_time_asymmetry_pct"]["value"]
+    assert asym is None or asym < 15
 
 
 # Frames (30 fps, first frame = 0) at which the near (left, unhidden) foot's

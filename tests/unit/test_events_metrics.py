@@ -2,9 +2,10 @@
 
 Notes
 -----
-The contact detector is built for MediaPipe's smoothed feet: on exact
-landmarks its initial contacts come about two frames early (the tangent of the
-foot's final descent meets the ground before the real, decelerating foot does).
+The contact detector is built for MediaPipe's feet: on exact landmarks its
+initial contacts come about one frame early (the crossing a quarter of the
+stance band above the resting level is passed before the real, decelerating
+foot touches down).
 The tolerances below state that; the MediaPipe-side accuracy is measured by
 ``benchmarks/accuracy.py`` and the integration tests.
 """
@@ -229,3 +230,52 @@ def test_irregular_steps_null_angles_only_when_few():
         assert out["cadence_spm"].value is None
         knee = out["knee_flexion_ic_deg"]
         assert (knee.value == 20.0 and knee.confidence == "low") if kept else (knee.value is None and knee.reason)
+
+
+def test_step_time_asymmetry_is_checked_against_the_hip_motion():
+    """Contacts say 28.6 % (300/400 ms steps): a hip value 2 points off leaves it
+    as it is, 8 points off makes it low-confidence, 24 points off makes it null."""
+    from formcheck.metrics import summarise
+
+    def asym(hip):
+        return summarise(_strides([0.3, 0.4] * 4), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
+                         cadence_spm=171.4, hip_asymmetry_pct=hip)["step_time_asymmetry_pct"]
+
+    alone = asym(None)
+    assert alone.value == pytest.approx(28.6, abs=0.05) and alone.confidence == "medium"  # 4 steps per side
+    kept = asym(26.6)
+    assert kept.value == alone.value and kept.confidence == "medium"
+    low = asym(20.6)
+    assert low.value == pytest.approx(28.6, abs=0.05) and low.confidence == "low"
+    gone = asym(4.6)
+    assert gone.value is None and "29 %" in gone.reason and "5 %" in gone.reason
+
+
+def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):
+    """The exact runner steps evenly (truth 0 %); timing the far foot's contacts
+    2 frames late makes the contacts' asymmetry about 2 x 2/60 s / 0.36 s = 18 %,
+    while the hip-based value (which uses the contacts only as labels) stays put."""
+    from dataclasses import replace
+
+    from formcheck.events import hip_step_asymmetry
+
+    truth = oracle_truth_right
+    cl = clean(oracle_series(truth))
+    ev = detect_events(cl)
+    fps = truth["video"]["fps"]
+    base = hip_step_asymmetry(cl, ev.ic_s)
+    assert base is not None and base < 3.0
+    late = {**ev.ic_s, cl.far_side: ev.ic_s[cl.far_side] + 2.0 / fps}
+    assert hip_step_asymmetry(cl, late) == pytest.approx(base, abs=0.01)
+
+    def contact_asym(ic):
+        steps = sorted((t, s) for s in ("left", "right") for t in ic[s])
+        d = {s: [] for s in ("left", "right")}
+        for (t0, s0), (t1, s1) in zip(steps, steps[1:]):
+            if s0 != s1:
+                d[s1].append(t1 - t0)
+        left, right = np.median(d["left"]), np.median(d["right"])
+        return 100 * abs(left - right) / (0.5 * (left + right))
+
+    assert contact_asym(late) - contact_asym(ev.ic_s) > 12.0
+    assert replace(ev, hip_asymmetry_pct=None).hip_asymmetry_pct is None  # plain dataclass field
