@@ -295,11 +295,13 @@ foot hidden at landing; at 30 fps one frame of lag is about 18 points)."""
 
 def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
               cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7,
-              hip_asymmetry_pct: float | None = None) -> dict[str, MetricSummary]:
+              hip_asymmetry_pct: float | None = None, side_view: bool = True) -> dict[str, MetricSummary]:
     """Median per side and combined, spread, counts and confidence for each metric.
 
     ``hip_asymmetry_pct`` (from :func:`formcheck.events.hip_step_asymmetry`)
-    cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`).
+    cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`). In a
+    ``side_view`` that asymmetry is at most medium confidence: it rests on the
+    far foot's contacts, the least certain events there.
     """
     out = {}
     for name in names:
@@ -355,6 +357,8 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
                     continue
                 if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[0]:
                     reasons.append(f"the hip motion gives {hip_asymmetry_pct:.0f} %")
+                if side_view:
+                    reasons.append("side view: the far foot's contacts are timed less surely than the near foot's")
                 if fps < 60:
                     reasons.append(f"{fps:.0f} fps: contact timing is uncertain by about a frame")
                 if min(nl, nr) < min_steps:

@@ -150,7 +150,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     names = FRONTAL if frontal else SAGITTAL
     cadence_note = next((x for x in ev.notes if x.startswith("cadence from the contacts")), None)
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps, cadence_spm=ev.cadence_spm,
-                     cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct)
+                     cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct, side_view=not frontal)
     odd = irregular_step_share(strides, None if frontal else cl.near_side)
     irregular = odd is not None and odd > MAX_IRREGULAR_SHARE
     if irregular:

@@ -212,7 +212,7 @@ def test_step_time_asymmetry_needs_three_steps_per_side():
     from formcheck.metrics import summarise
 
     three = summarise(_strides([0.3, 0.4] * 3), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
-                      cadence_spm=171.4)["step_time_asymmetry_pct"]
+                      cadence_spm=171.4, side_view=False)["step_time_asymmetry_pct"]
     assert three.value == pytest.approx(28.6, abs=0.05) and (three.n_left, three.n_right) == (3, 3)
     two = summarise(_strides([0.3, 0.4, 0.3]), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
                     cadence_spm=171.4)["step_time_asymmetry_pct"]
@@ -237,9 +237,9 @@ def test_step_time_asymmetry_is_checked_against_the_hip_motion():
     as it is, 8 points off makes it low-confidence, 24 points off makes it null."""
     from formcheck.metrics import summarise
 
-    def asym(hip):
+    def asym(hip, side_view=False):
         return summarise(_strides([0.3, 0.4] * 4), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
-                         cadence_spm=171.4, hip_asymmetry_pct=hip)["step_time_asymmetry_pct"]
+                         cadence_spm=171.4, hip_asymmetry_pct=hip, side_view=side_view)["step_time_asymmetry_pct"]
 
     alone = asym(None)
     assert alone.value == pytest.approx(28.6, abs=0.05) and alone.confidence == "medium"  # 4 steps per side
@@ -249,6 +249,10 @@ def test_step_time_asymmetry_is_checked_against_the_hip_motion():
     assert low.value == pytest.approx(28.6, abs=0.05) and low.confidence == "low"
     gone = asym(4.6)
     assert gone.value is None and "29 %" in gone.reason and "5 %" in gone.reason
+    # in a side view the far foot's timing adds a reason: 4 steps per side and that make it low
+    side = asym(26.6, side_view=True)
+    assert side.value == alone.value and side.confidence == "low"
+    assert any("far foot" in r for r in side.confidence_reasons)
 
 
 def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):
