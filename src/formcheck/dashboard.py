@@ -31,7 +31,7 @@ from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
 from formcheck.metrics import METRICS
 from formcheck.report import format_value, pdf_report
-from formcheck.texts import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, tr
+from formcheck.texts import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, reason_text, tr
 
 log = logging.getLogger("formcheck.dashboard")
 
@@ -196,7 +196,7 @@ def metric_card(name: str, m: dict) -> None:
         st.markdown(f"**{METRIC_LABELS[name][L]}** {LIGHT.get(flag, LIGHT[None])}{word}")
         st.markdown(f"### {format_value(m, unit, L)}")
         if m.get("value") is None:
-            st.caption(m.get("reason") or "")
+            st.caption(reason_text(m.get("reason_code"), m.get("reason_params"), L) or m.get("reason") or "")
             return
         lr = []
         for side in ("left", "right"):
@@ -209,7 +209,13 @@ def metric_card(name: str, m: dict) -> None:
             extra = f" – *{tr('starting_value', L)}*" if m.get("starting_value") else ""
             st.caption(f"{tr('normal', L)}: {normal}{extra}")
         st.caption(f"{tr('confidence', L)}: {tr(m['confidence'], L)} · n = {m.get('n', 0)} {tr('steps', L)}"
-                   + (f" · {'; '.join(m['confidence_reasons'])}" if m.get("confidence_reasons") else ""))
+                   + (f" · {'; '.join(_confidence_reasons(m, L))}" if m.get("confidence_reasons") else ""))
+
+
+def _confidence_reasons(m: dict, L: str) -> list[str]:
+    """The metric's confidence reasons in ``L`` (the stored English sentence where a code is unknown)."""
+    codes = m.get("confidence_reason_codes") or [{}] * len(m["confidence_reasons"])
+    return [reason_text(c.get("code"), c.get("params"), L) or text for text, c in zip(m["confidence_reasons"], codes)]
 
 
 def results(entry: Entry) -> None:

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.clean import CleanSeries
+from formcheck.texts import Reason
 
 SIDES = ("left", "right")
 
@@ -593,7 +594,7 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     cad_sp = spectral_cadence(clean, cad_ev * 0.85, cad_ev * 1.15) if cad_ev else spectral_cadence(clean)
     notes = []
     if cad_ev and cad_sp and abs(cad_ev - cad_sp) / cad_ev > 0.05:
-        notes.append(f"cadence from the contacts ({cad_ev:.0f}/min) and from the hip motion ({cad_sp:.0f}/min) disagree")
+        notes.append(Reason("cadence_disagree", ev=cad_ev, sp=cad_sp))
     if dropped:
         notes.append(f"{dropped} {far}-foot contacts out of step with the {near} foot were discarded")
     if far_from_hip:

@@ -30,6 +30,7 @@ import numpy as np
 
 from formcheck.clean import CleanSeries
 from formcheck.events import SIDES, GaitEvents
+from formcheck.texts import Reason
 
 #: (unit, which legs feed the headline value). Per-leg angles and timing come from
 #: the near leg (the far leg is often hidden and measured worse); both sides are
@@ -311,25 +312,23 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             reasons = []
             if cadence_spm is None:
                 out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason="fewer than two contacts of the same foot were seen")
+                                          reason=Reason("no_same_foot"))
                 continue
             if n < MIN_STEPS_FOR_VALUE:
                 out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason=f"only {n} step(s) seen: too few for a cadence; "
-                                                 "film at least 7 steps per side")
+                                          reason=Reason("few_steps_cadence", n=n))
                 continue
             if not CADENCE_PLAUSIBLE[0] <= cadence_spm <= CADENCE_PLAUSIBLE[1]:
                 out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason=f"{cadence_spm:.0f} steps/min is not plausible: the contacts "
-                                                 "were not detected reliably in this clip")
+                                          reason=Reason("implausible_cadence", spm=cadence_spm))
                 continue
             nl = sum(s.side == "left" for s in strides)
             nr = sum(s.side == "right" for s in strides)
             if cadence_note and min(nl, nr) < min_steps:
                 # two estimates disagree and too few steps to tell which is right
                 out[name] = MetricSummary(name, unit, None, None, None, None, n, nl, nr, "both", "low",
-                                          reason=f"{cadence_note}, and with only {nl} left / {nr} right steps "
-                                                 "neither can be trusted; film at least 7 steps per side")
+                                          reason=Reason("cadence_disagree_few", nl=nl, nr=nr,
+                                                        **getattr(cadence_note, "params", {})))
                 continue
             if cadence_note:
                 reasons.append(cadence_note)
@@ -344,32 +343,30 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
             if st["left"] and st["right"] and min(nl, nr) < MIN_STEPS_FOR_VALUE:
                 out[name] = MetricSummary(name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
-                                          reason=f"only {nl} left / {nr} right step times: too few for an asymmetry; "
-                                                 "film at least 7 steps per side")
+                                          reason=Reason("few_step_times", nl=nl, nr=nr))
             elif st["left"] and st["right"]:
                 val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
                 reasons = []
                 if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[1]:
                     out[name] = MetricSummary(
                         name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
-                        reason=f"the contacts give {val:.0f} % and the hip motion {hip_asymmetry_pct:.0f} %: "
-                               "one foot's contacts are timed unreliably (often the far foot, hidden at landing)")
+                        reason=Reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
                     continue
                 if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[0]:
-                    reasons.append(f"the hip motion gives {hip_asymmetry_pct:.0f} %")
+                    reasons.append(Reason("hip_asym_gives", hip=hip_asymmetry_pct))
                 if side_view:
-                    reasons.append("side view: the far foot's contacts are timed less surely than the near foot's")
+                    reasons.append(Reason("side_view_far"))
                 if fps < 60:
-                    reasons.append(f"{fps:.0f} fps: contact timing is uncertain by about a frame")
+                    reasons.append(Reason("fps_frame", fps=fps))
                 if min(nl, nr) < min_steps:
-                    reasons.append(f"only {min(nl, nr)} steps on one side (7 or more wanted)")
-                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or any(r.startswith("the hip") for r in reasons)
+                    reasons.append(Reason("few_one_side", n=min(nl, nr)))
+                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or any(r.code == "hip_asym_gives" for r in reasons)
                         else ("medium" if reasons else "high"))
                 out[name] = MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
                                           nl + nr, nl, nr, "both", conf, reasons)
             else:
                 out[name] = MetricSummary(name, unit, None, None, None, None, 0, 0, 0, "both", "low",
-                                          reason="steps of both feet are needed")
+                                          reason=Reason("need_both_feet"))
             continue
         per = {s: [x.values.get(name) for x in strides if x.side == s] for s in SIDES}
         per = {s: [v for v in vals if v is not None and np.isfinite(v)] for s, vals in per.items()}
@@ -382,14 +379,13 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
         n = len(pooled)
         if n == 0:
             out[name] = MetricSummary(name, unit, None, left, right, None, 0, 0, 0, "both", "low",
-                                      reason="no complete contact was measured for this metric")
+                                      reason=Reason("no_contact_metric"))
             continue
         if n < MIN_STEPS_FOR_VALUE:
             # one or two steps are an anecdote, not a measurement: no value is invented
             out[name] = MetricSummary(name, unit, None, None, None, None, n, len(per["left"]), len(per["right"]),
                                       "both", "low",
-                                      reason=f"only {n} step(s) measured: too few for a value; "
-                                             "film at least 7 steps per side")
+                                      reason=Reason("few_steps", n=n))
             continue
         if len(per["left"]) < MIN_STEPS_FOR_VALUE:
             left = None
@@ -398,13 +394,13 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
         reasons = []
         nl, nr = len(per["left"]), len(per["right"])
         if min(nl, nr) < min_steps and source == "both" or n < min_steps:
-            reasons.append(f"only {nl} left / {nr} right steps (7 or more per side wanted)")
+            reasons.append(Reason("few_per_side", nl=nl, nr=nr))
         if name in ("contact_time_ms", "flight_time_ms", "duty_factor_pct") and fps < 60:
-            reasons.append(f"{fps:.0f} fps: contact timing needs 60 fps or more")
+            reasons.append(Reason("fps_timing", fps=fps))
         if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
-            reasons.append("hip extension is the least accurate angle from one camera")
+            reasons.append(Reason("hip_least_accurate"))
         if source == "near" and use != [near_side]:
-            reasons.append("measured on the far leg (the near leg was not measurable)")
+            reasons.append(Reason("far_leg"))
         conf = "low" if n < 3 or len(reasons) >= 2 else ("medium" if reasons else "high")
         out[name] = MetricSummary(
             name, unit, round(float(np.median(pooled)), 2),
@@ -451,7 +447,7 @@ def distrust_irregular(summ: dict[str, MetricSummary], share: float, min_steps: 
     a handful of steps timed at doubtful instants is not a measurement.
     """
     out = {}
-    why = f"{100 * share:.0f} % of the steps have implausible step times: the contacts were not detected reliably"
+    why = Reason("irregular", pct=100 * share)
     for name, m in summ.items():
         if m.value is None:
             out[name] = m

@@ -18,6 +18,7 @@ from formcheck import __version__
 from formcheck.pose import LANDMARK_NAMES, PoseSeries, extract_pose
 from formcheck.progress import Progress, quiet_native_stderr
 from formcheck.provision import sha256_file, verified_model_path
+from formcheck.texts import Reason
 from formcheck.video import VideoInfo, probe
 
 SCHEMA_VERSION = 1
@@ -90,23 +91,40 @@ def _metric_json(m, name: str, flag_value, runner_height_cm=None) -> dict:
         "value": m.value, "unit": m.unit, "left": m.left, "right": m.right, "sd": m.sd, "n": m.n,
         "confidence": m.confidence, "flag": flag_value,
         "source": m.source, "n_left": m.n_left, "n_right": m.n_right,
-        "confidence_reasons": m.confidence_reasons,
+        "confidence_reasons": [str(r) for r in m.confidence_reasons],
+        "confidence_reason_codes": [_reason_code(r) for r in m.confidence_reasons],
         "starting_value": bool(norm and norm.starting_value and flag_value is not None),
         "normal": None if norm is None else {"typical": norm.typical, "low": norm.low, "high": norm.high,
                                              "source": norm.source},
     }
     if m.value is None:
-        d["reason"] = m.reason
+        d["reason"] = None if m.reason is None else str(m.reason)
+        d.update(_reason_fields(m.reason))
     if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
         d["value_cm"] = round(m.value / 100.0 * leg_length_cm(runner_height_cm), 1)
     return d
+
+
+def _reason_code(r) -> dict:
+    """``{"code", "params"}`` of a :class:`formcheck.texts.Reason` (code None for a plain sentence)."""
+    return {"code": getattr(r, "code", None), "params": _plain(getattr(r, "params", {}))}
+
+
+def _reason_fields(r) -> dict:
+    c = _reason_code(r)
+    return {"reason_code": c["code"], "reason_params": c["params"]} if r is not None else {}
+
+
+def _plain(params: dict) -> dict:
+    return {k: (round(float(v), 2) if isinstance(v, (float, np.floating)) else
+                int(v) if isinstance(v, (np.integer,)) else v) for k, v in params.items()}
 
 
 def _null_metric(name: str, reason: str) -> dict:
     from formcheck.metrics import METRICS
 
     return {"value": None, "unit": METRICS[name][0], "left": None, "right": None, "sd": None, "n": 0,
-            "confidence": None, "flag": None, "reason": reason}
+            "confidence": None, "flag": None, "reason": str(reason), **_reason_fields(reason)}
 
 
 def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_height_cm: float | None = None) -> dict:
@@ -161,8 +179,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
             # the near foot is regular but the far one was timed badly
             summ["step_time_asymmetry_pct"] = replace(
                 summ["step_time_asymmetry_pct"], value=None, left=None, right=None, confidence="low",
-                reason=f"the {cl.far_side} foot's contacts were not timed reliably "
-                       f"({100 * odd_steps:.0f} % of the steps have implausible durations)")
+                reason=Reason("far_unreliable", side=cl.far_side, pct=100 * odd_steps))
     # the gait decision uses every measured step, even when too few for a reported value
     duty_vals = [x.values.get("duty_factor_pct") for x in strides]
     duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
@@ -184,7 +201,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     metrics_json = {}
     for name in METRICS:
         if name not in summ:
-            metrics_json[name] = _null_metric(name, "needs a side view" if frontal else "needs a rear view")
+            metrics_json[name] = _null_metric(name, Reason("needs_side_view" if frontal else "needs_rear_view"))
             continue
         m = summ[name]
         f = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,

@@ -385,3 +385,90 @@ def norm_typical(name: str, english: str | None, lang: str) -> str | None:
     if lang == "de" and name in NORM_TYPICAL_DE:
         return NORM_TYPICAL_DE[name]
     return english
+
+
+#: Why a metric is null or less confident, by code. The English sentence is what
+#: the JSON's ``reason`` / ``confidence_reasons`` carry; codes and parameters are
+#: added beside them (``reason_code``, ``reason_params``, ``confidence_reason_codes``)
+#: so the dashboard can say the same in German.
+REASONS = {
+    "no_same_foot": {"en": "fewer than two contacts of the same foot were seen",
+                     "de": "weniger als zwei Bodenkontakte desselben Fußes gesehen"},
+    "few_steps_cadence": {"en": "only {n} step(s) seen: too few for a cadence; film at least 7 steps per side",
+                          "de": "nur {n} Schritt(e) gesehen: zu wenige für eine Schrittfrequenz; filme mindestens 7 Schritte pro Seite"},
+    "implausible_cadence": {"en": "{spm:.0f} steps/min is not plausible: the contacts were not detected reliably in this clip",
+                            "de": "{spm:.0f} Schritte/min sind nicht plausibel: die Bodenkontakte wurden in diesem Video nicht sicher erkannt"},
+    "cadence_disagree": {"en": "cadence from the contacts ({ev:.0f}/min) and from the hip motion ({sp:.0f}/min) disagree",
+                         "de": "Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) und aus der Hüftbewegung ({sp:.0f}/min) weichen voneinander ab"},
+    "cadence_disagree_few": {"en": "cadence from the contacts ({ev:.0f}/min) and from the hip motion ({sp:.0f}/min) disagree, "
+                                   "and with only {nl} left / {nr} right steps neither can be trusted; film at least 7 steps per side",
+                             "de": "Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) und aus der Hüftbewegung ({sp:.0f}/min) weichen ab, "
+                                   "und bei nur {nl} linken / {nr} rechten Schritten ist keiner der beiden Werte sicher; filme mindestens 7 Schritte pro Seite"},
+    "few_step_times": {"en": "only {nl} left / {nr} right step times: too few for an asymmetry; film at least 7 steps per side",
+                       "de": "nur {nl} linke / {nr} rechte Schrittzeiten: zu wenige für eine Asymmetrie; filme mindestens 7 Schritte pro Seite"},
+    "asym_disagree": {"en": "the contacts give {val:.0f} % and the hip motion {hip:.0f} %: one foot's contacts are timed "
+                            "unreliably (often the far foot, hidden at landing)",
+                      "de": "die Bodenkontakte ergeben {val:.0f} %, die Hüftbewegung {hip:.0f} %: die Kontakte eines Fußes sind "
+                            "unsicher bestimmt (oft der kameraferne Fuß, der beim Aufsetzen verdeckt ist)"},
+    "need_both_feet": {"en": "steps of both feet are needed", "de": "dafür braucht es Schritte beider Füße"},
+    "no_contact_metric": {"en": "no complete contact was measured for this metric",
+                          "de": "für diesen Wert wurde kein vollständiger Bodenkontakt gemessen"},
+    "few_steps": {"en": "only {n} step(s) measured: too few for a value; film at least 7 steps per side",
+                  "de": "nur {n} Schritt(e) gemessen: zu wenige für einen Wert; filme mindestens 7 Schritte pro Seite"},
+    "irregular": {"en": "{pct:.0f} % of the steps have implausible step times: the contacts were not detected reliably",
+                  "de": "{pct:.0f} % der Schritte haben unplausible Schrittzeiten: die Bodenkontakte wurden nicht sicher erkannt"},
+    "far_unreliable": {"en": "the {side} foot's contacts were not timed reliably ({pct:.0f} % of the steps have implausible durations)",
+                       "de": "die Bodenkontakte des {side} Fußes sind nicht sicher bestimmt ({pct:.0f} % der Schritte haben unplausible Dauern)"},
+    "needs_side_view": {"en": "needs a side view", "de": "braucht eine Aufnahme von der Seite"},
+    "needs_rear_view": {"en": "needs a rear view", "de": "braucht eine Aufnahme von hinten"},
+    "hip_asym_gives": {"en": "the hip motion gives {hip:.0f} %", "de": "die Hüftbewegung ergibt {hip:.0f} %"},
+    "side_view_far": {"en": "side view: the far foot's contacts are timed less surely than the near foot's",
+                      "de": "Seitenansicht: die Kontakte des kamerafernen Fußes sind unsicherer bestimmt als die des nahen"},
+    "fps_frame": {"en": "{fps:.0f} fps: contact timing is uncertain by about a frame",
+                  "de": "{fps:.0f} Bilder/s: die Kontaktzeitpunkte sind etwa ein Bild unsicher"},
+    "few_one_side": {"en": "only {n} steps on one side (7 or more wanted)",
+                     "de": "nur {n} Schritte auf einer Seite (7 oder mehr erwünscht)"},
+    "few_per_side": {"en": "only {nl} left / {nr} right steps (7 or more per side wanted)",
+                     "de": "nur {nl} linke / {nr} rechte Schritte (7 oder mehr pro Seite erwünscht)"},
+    "fps_timing": {"en": "{fps:.0f} fps: contact timing needs 60 fps or more",
+                   "de": "{fps:.0f} Bilder/s: Kontaktzeiten brauchen 60 Bilder/s oder mehr"},
+    "hip_least_accurate": {"en": "hip extension is the least accurate angle from one camera",
+                           "de": "die Hüftstreckung ist mit einer Kamera der ungenaueste Winkel"},
+    "far_leg": {"en": "measured on the far leg (the near leg was not measurable)",
+                "de": "am kamerafernen Bein gemessen (das nahe Bein war nicht messbar)"},
+}
+
+_SIDE_GENITIVE_DE = {"left": "linken", "right": "rechten"}
+
+
+class Reason(str):
+    """Why a metric is null or less confident: the English sentence, plus its code and parameters.
+
+    It is a ``str`` (the English text), so it travels through the engine and
+    into the JSON like any sentence; :meth:`say` gives it in another language.
+    """
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, **params):
+        obj = super().__new__(cls, REASONS[code]["en"].format(**params))
+        obj.code, obj.params = code, params
+        return obj
+
+    def say(self, lang: str) -> str:
+        return reason_text(self.code, self.params, lang) or str(self)
+
+
+def reason_text(code: str | None, params: dict | None, lang: str) -> str | None:
+    """The sentence for a reason code in ``lang``; None for an unknown code (e.g. from an older engine)."""
+    if code not in REASONS:
+        return None
+    lang = lang if lang in LANGS else "de"
+    p = dict(params or {})
+    if lang == "de" and p.get("side") in _SIDE_GENITIVE_DE:
+        p["side"] = _SIDE_GENITIVE_DE[p["side"]]
+    try:
+        return REASONS[code][lang].format(**p)
+    except (KeyError, ValueError, IndexError):
+        return None

@@ -17,6 +17,7 @@ import pytest
 
 from formcheck.pipeline import analyze_video
 from formcheck.synth import Gait, Scene, generate, load_truth
+from formcheck.texts import REASONS
 from tests.conftest import ROOT, shared_video
 
 TOL = {"knee_flexion_ic_deg": 4.0, "knee_flexion_peak_stance_deg": 4.0, "trunk_lean_deg": 2.0,
@@ -120,6 +121,10 @@ def test_cli_json_follows_the_contract(tmp_path):
         assert set(mm) >= {"value", "unit", "left", "right", "sd", "n", "confidence", "flag"}, name
         if mm["value"] is None:
             assert mm.get("reason"), f"{name} is null without a reason"
+            assert mm["reason_code"] in REASONS and isinstance(mm["reason_params"], dict), name
+        else:
+            assert len(mm["confidence_reason_codes"]) == len(mm["confidence_reasons"]), name
+            assert all(c["code"] in REASONS for c in mm["confidence_reason_codes"]), name
     # a side view cannot measure the rear-view metrics
     assert d["metrics"]["pelvic_drop_deg"]["value"] is None
     assert len(d["cues"]) <= 3

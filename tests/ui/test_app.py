@@ -52,6 +52,9 @@ def test_cards_show_normal_range_light_and_starting_value(analysed):
     assert "Startwert (Schwelle nicht validiert)" in text
     assert any(light in text for light in (":green[●] im Normbereich", ":orange[●] beobachten", ":red[●] auffällig"))
     assert "Vertrauen: hoch" in text
+    # why a value is less sure, in the page's language (the JSON keeps the English sentence)
+    assert "die Hüftstreckung ist mit einer Kamera der ungenaueste Winkel" in text
+    assert "least accurate angle" not in text
 
 
 def test_language_switch_to_english_and_back(analysed):
@@ -61,6 +64,7 @@ def test_language_switch_to_english_and_back(analysed):
     text = _texts(at)
     assert re.search(r"### 1\d\d steps/min", text) and "Cadence" in text and "Side view" in text
     assert "Take shorter, quicker, lighter steps" in text or "Land with your foot" in text
+    assert "hip extension is the least accurate angle from one camera" in text
     at.sidebar.radio(key="lang").set_value("de").run()
     assert "Schritte/min" in _texts(at)
 

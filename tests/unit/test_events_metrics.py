@@ -195,7 +195,9 @@ def test_few_steps_with_disagreeing_cadences_give_no_cadence():
     """3 left / 3 right steps, contacts and hip motion disagree: no cadence, a reason; 8/8 steps: the value, noted."""
     from formcheck.metrics import summarise
 
-    note = "cadence from the contacts (180/min) and from the hip motion (170/min) disagree"
+    from formcheck.texts import Reason
+
+    note = Reason("cadence_disagree", ev=180.0, sp=170.0)
     few = summarise(_strides([1 / 3] * 5), ["cadence_spm"], near_side="left", fps=60.0,
                     cadence_spm=170.0, cadence_note=note)["cadence_spm"]
     assert few.value is None and "3 left / 3 right" in few.reason

@@ -94,3 +94,23 @@ def test_rear_view_cues_pelvic_drop_beyond_noise_floor_only():
     rear = {**RUN, "plane": "frontal", "facing": "away"}
     assert [c.id for c in select_cues({"pelvic_drop_deg": m(5.0)}, rear, "en")] == ["level_pelvis"]
     assert select_cues({"pelvic_drop_deg": m(2.0)}, rear, "en") == []
+
+
+def test_reasons_say_the_same_in_both_languages():
+    """Every reason has a German and an English sentence with the same placeholders;
+    a Reason is its English sentence, with code and parameters for the German one."""
+    import string
+
+    from formcheck.texts import REASONS, Reason, reason_text
+
+    for code, t in REASONS.items():
+        fields = {lang: {f for _, f, _, _ in string.Formatter().parse(t[lang]) if f} for lang in ("de", "en")}
+        assert fields["de"] == fields["en"], code
+    r = Reason("few_per_side", nl=3, nr=5)
+    assert r == "only 3 left / 5 right steps (7 or more per side wanted)" and isinstance(r, str)
+    assert r.say("de") == "nur 3 linke / 5 rechte Schritte (7 oder mehr pro Seite erwünscht)"
+    far = Reason("far_unreliable", side="right", pct=41.6)
+    assert far == "the right foot's contacts were not timed reliably (42 % of the steps have implausible durations)"
+    assert reason_text(far.code, far.params, "de").startswith("die Bodenkontakte des rechten Fußes")
+    assert reason_text("from_a_newer_engine", {}, "de") is None  # the dashboard then shows the stored sentence
+    assert reason_text("few_steps", {}, "de") is None  # parameters missing: no half sentence
