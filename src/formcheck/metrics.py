@@ -299,6 +299,8 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
               hip_asymmetry_pct: float | None = None, side_view: bool = True) -> dict[str, MetricSummary]:
     """Median per side and combined, spread, counts and confidence for each metric.
 
+    ``cadence_note`` is the events' ``Reason("cadence_disagree", ev=..., sp=...)``
+    when the contacts and the hip motion disagree about the cadence.
     ``hip_asymmetry_pct`` (from :func:`formcheck.events.hip_step_asymmetry`)
     cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`). In a
     ``side_view`` that asymmetry is at most medium confidence: it rests on the

@@ -399,10 +399,10 @@ REASONS = {
     "implausible_cadence": {"en": "{spm:.0f} steps/min is not plausible: the contacts were not detected reliably in this clip",
                             "de": "{spm:.0f} Schritte/min sind nicht plausibel: die Bodenkontakte wurden in diesem Video nicht sicher erkannt"},
     "cadence_disagree": {"en": "cadence from the contacts ({ev:.0f}/min) and from the hip motion ({sp:.0f}/min) disagree",
-                         "de": "Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) und aus der Hüftbewegung ({sp:.0f}/min) weichen voneinander ab"},
+                         "de": "die Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) weicht von der aus der Hüftbewegung ({sp:.0f}/min) ab"},
     "cadence_disagree_few": {"en": "cadence from the contacts ({ev:.0f}/min) and from the hip motion ({sp:.0f}/min) disagree, "
                                    "and with only {nl} left / {nr} right steps neither can be trusted; film at least 7 steps per side",
-                             "de": "Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) und aus der Hüftbewegung ({sp:.0f}/min) weichen ab, "
+                             "de": "die Schrittfrequenz aus den Bodenkontakten ({ev:.0f}/min) weicht von der aus der Hüftbewegung ({sp:.0f}/min) ab, "
                                    "und bei nur {nl} linken / {nr} rechten Schritten ist keiner der beiden Werte sicher; filme mindestens 7 Schritte pro Seite"},
     "few_step_times": {"en": "only {nl} left / {nr} right step times: too few for an asymmetry; film at least 7 steps per side",
                        "de": "nur {nl} linke / {nr} rechte Schrittzeiten: zu wenige für eine Asymmetrie; filme mindestens 7 Schritte pro Seite"},
