@@ -239,13 +239,8 @@ def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
     hip_w = np.linalg.norm(xy["left_hip"] - xy["right_hip"], axis=1)
     for side in SIDES:
         other = "right" if side == "left" else "left"
-        ics, tos = np.sort(events.ic_s[side]), np.sort(events.to_s[side])
         other_ics = np.sort(events.ic_s[other])
-        for k, ic in enumerate(ics):
-            later = tos[tos > ic]
-            if len(later) == 0:
-                continue
-            to = float(later[0])
+        for ic, to, nxt in contacts(events, side):
             mid = 0.5 * (ic + to)
             v = {}
             stance_hip, swing_hip = _at(xy[f"{side}_hip"], t, mid), _at(xy[f"{other}_hip"], t, mid)
@@ -256,12 +251,10 @@ def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
             flex = float(joint_flexion(hip, knee, ankle))
             # + when the knee lies medial to (inside) the hip–ankle line
             line = ankle - hip
-            cross = line[0] * (knee[1] - hip[1]) - line[1] * (knee[0] - hip[0])
             mid_x = 0.5 * (stance_hip[0] + swing_hip[0])
             medial_dir = np.sign(mid_x - hip[0]) or 1.0
             knee_off = (knee[0] - (hip[0] + line[0] * (knee[1] - hip[1]) / max(line[1], 1e-6)))
             v["knee_fppa_deg"] = flex if np.sign(knee_off) == medial_dir else -flex
-            del cross
             prev = other_ics[other_ics < ic]
             if len(prev):
                 foot_now = _at(xy[f"{side}_ankle"], t, ic)[0]
@@ -270,7 +263,7 @@ def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
                 # width between the feet, positive when each foot stays on its own side
                 side_sign = np.sign(_at(xy[f"{side}_hip"], t, ic)[0] - _at(xy[f"{other}_hip"], t, ic)[0]) or 1.0
                 v["step_width_pct_hip"] = float(side_sign * (foot_now - foot_prev) / hw * 100.0)
-            strides.append(Stride(side=side, ic_s=float(ic), to_s=to, next_ic_s=None, values=v))
+            strides.append(Stride(side=side, ic_s=ic, to_s=to, next_ic_s=nxt, values=v))
     strides.sort(key=lambda s: s.ic_s)
     return strides
 
