@@ -328,8 +328,7 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             if cadence_note:
                 reasons.append(cadence_note)
             conf = "high" if n >= 2 * min_steps and not reasons else ("medium" if n >= 4 else "low")
-            out[name] = MetricSummary(name, unit, round(cadence_spm, 1), None, None, None, n,
-                                      sum(s.side == "left" for s in strides), sum(s.side == "right" for s in strides),
+            out[name] = MetricSummary(name, unit, round(cadence_spm, 1), None, None, None, n, nl, nr,
                                       "both", conf, reasons)
             continue
         if name == "step_time_asymmetry_pct":
@@ -342,12 +341,13 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
             elif st["left"] and st["right"]:
                 val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
                 reasons = []
-                if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[1]:
+                gap = 0.0 if hip_asymmetry_pct is None else abs(val - hip_asymmetry_pct)
+                if gap > ASYMMETRY_CHECK_PTS[1]:
                     out[name] = MetricSummary(
                         name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
                         reason=Reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
                     continue
-                if hip_asymmetry_pct is not None and abs(val - hip_asymmetry_pct) > ASYMMETRY_CHECK_PTS[0]:
+                if gap > ASYMMETRY_CHECK_PTS[0]:
                     reasons.append(Reason("hip_asym_gives", hip=hip_asymmetry_pct))
                 if side_view:
                     reasons.append(Reason("side_view_far"))
@@ -355,7 +355,7 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
                     reasons.append(Reason("fps_frame", fps=fps))
                 if min(nl, nr) < min_steps:
                     reasons.append(Reason("few_one_side", n=min(nl, nr)))
-                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or any(r.code == "hip_asym_gives" for r in reasons)
+                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or gap > ASYMMETRY_CHECK_PTS[0]
                         else ("medium" if reasons else "high"))
                 out[name] = MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
                                           nl + nr, nl, nr, "both", conf, reasons)

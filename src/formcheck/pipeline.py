@@ -120,7 +120,7 @@ def _plain(params: dict) -> dict:
                 int(v) if isinstance(v, (np.integer,)) else v) for k, v in params.items()}
 
 
-def _null_metric(name: str, reason: str) -> dict:
+def _null_metric(name: str, reason: Reason) -> dict:
     from formcheck.metrics import METRICS
 
     return {"value": None, "unit": METRICS[name][0], "left": None, "right": None, "sd": None, "n": 0,
