@@ -187,7 +187,8 @@ def filming_guide(expanded: bool) -> None:
             st.image(render.filming_diagram(L), width="stretch")
 
 
-def metric_card(name: str, m: dict) -> None:
+def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
+    """One metric: value, flag, left/right (the far leg's marked in a side view), normal range, confidence."""
     L = lang()
     unit = METRICS[name][0]
     with st.container(border=True):
@@ -201,7 +202,7 @@ def metric_card(name: str, m: dict) -> None:
         lr = []
         for side in ("left", "right"):
             if m.get(side) is not None:
-                lr.append(f"{tr(side, L)} {m[side]:.1f}")
+                lr.append(f"{tr(side, L)} {m[side]:.1f}" + (f" ({tr('far_short', L)})" if side == far_side else ""))
         if lr:
             st.caption(" · ".join(lr))
         normal = norm_typical(name, (m.get("normal") or {}).get("typical"), L)
@@ -247,17 +248,22 @@ def results(entry: Entry) -> None:
         st.caption(tr("quality_ok", L))
 
     st.markdown(f"#### {tr('metrics', L)}")
+    near = (r.get("analysis") or {}).get("near_side")
+    far_side = {"left": "right", "right": "left"}.get(near)
     names = [n for n in CARD_ORDER if n in r["metrics"]
              and not (r["metrics"][n]["value"] is None and (r["metrics"][n].get("reason") or "").startswith("needs a"))]
     for i in range(0, len(names), 3):
         cols = st.columns(3)
         for col, name in zip(cols, names[i:i + 3]):
             with col:
-                metric_card(name, r["metrics"][name])
+                metric_card(name, r["metrics"][name], far_side=far_side)
     strike = {s: c for s, c in r.get("foot_strike", {}).items() if c}
     if strike:
+        not_read = [reason_text(x.get("code"), x.get("params"), L) or x.get("text", "")
+                    for x in (r.get("foot_strike_reasons") or {}).values() if x]
         st.caption(f"{METRIC_LABELS['foot_strike_angle_ic_deg'][L]}: "
-                   + ", ".join(f"{tr(s, L)}: {STRIKE_NAMES[c][L]}" for s, c in strike.items()))
+                   + ", ".join(f"{tr(s, L)}: {STRIKE_NAMES[c][L]}" for s, c in strike.items())
+                   + "".join(f" – {x}" for x in not_read))
 
     if entry.video:
         st.markdown(f"#### {tr('video', L)}")

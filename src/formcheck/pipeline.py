@@ -154,7 +154,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     from formcheck.cues import select_cues
     from formcheck.events import SIDES, detect_events
     from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
-                                   distrust_irregular, irregular_step_share, frontal_strides, sagittal_strides, summarise)
+                                   distrust_backward, distrust_irregular, drop_far_foot_strike, irregular_step_share, frontal_strides, sagittal_strides, summarise)
     from formcheck.norms import flag, strike_class
     from formcheck.quality import assess
     from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
@@ -185,6 +185,8 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
     duty = float(np.median(duty_vals)) if duty_vals else None
     view = detect_view(cl, ev, duty, ev.cadence_spm)
+    if not frontal and view.direction == "backward":
+        summ = distrust_backward(summ)  # toe-first contacts are found late
     running_forward = view.gait == "run" and view.direction == "forward"
     # flags: running norms apply to forward running only
     strike = {}
@@ -193,6 +195,12 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
         vals = [v for v in vals if v is not None and np.isfinite(v)]
         enough = len(vals) >= MIN_STEPS_FOR_VALUE
         strike[side] = strike_class(float(np.median(vals)))[0] if enough and not frontal else None
+    strike_reasons = {s: None for s in SIDES}
+    if not frontal:  # the far foot is hidden at landing: its strike is not read (metrics.drop_far_foot_strike)
+        far_reason = Reason("far_foot_strike", side=cl.far_side)
+        strike[cl.far_side] = None
+        strike_reasons[cl.far_side] = {"text": str(far_reason), **_reason_code(far_reason)}
+        summ = drop_far_foot_strike(summ, cl.far_side)
     heel_striker = strike.get(cl.near_side) == "rearfoot"
     shank = summ.get("shank_angle_ic_deg")
     heel = summ.get("heel_ahead_of_hip_ic_pct_leg")
@@ -228,6 +236,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
         "strides": [x.to_dict() for x in strides],
         "metrics": metrics_json,
         "foot_strike": strike,
+        "foot_strike_reasons": strike_reasons,
         "cues": cues,
         "advice": advice,
         "analysis": {

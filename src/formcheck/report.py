@@ -93,7 +93,10 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 7, T(tr("metrics", lang)), new_x="LMARGIN", new_y="NEXT")
     widths = (62, 26, 22, 22, 34, 24)
-    heads = (tr("metric", lang), "", tr("left", lang), tr("right", lang), tr("normal", lang), "")
+    near = (result.get("analysis") or {}).get("near_side")
+    far = {"left": "right", "right": "left"}.get(near)  # side view: the far leg's values are less sure
+    heads = (tr("metric", lang), "", tr("left", lang) + ("²" if far == "left" else ""),
+             tr("right", lang) + ("²" if far == "right" else ""), tr("normal", lang), "")
     pdf.set_font("Helvetica", "B", 8.5)
     for w, h in zip(widths, heads):
         pdf.cell(w, 5.5, T(h), border="B")
@@ -122,6 +125,8 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
             f"{tr(s, lang)} {STRIKE_NAMES[c][lang]}" for s, c in strike.items() if c)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "I", 7.5)
     pdf.multi_cell(0, 4, T("* " + tr("starting_value", lang)), new_x="LMARGIN", new_y="NEXT")
+    if far:
+        pdf.multi_cell(0, 4, T("² " + tr("far_short", lang)), new_x="LMARGIN", new_y="NEXT")
 
     # key frames
     for side, frames in (key_frames or {}).items():

@@ -229,6 +229,7 @@ UI = {
     "ic": {"de": "Aufsetzen", "en": "Initial contact"}, "midstance": {"de": "Mittelstütz", "en": "Midstance"},
     "to": {"de": "Abdruck", "en": "Toe-off"},
     "leg": {"de": "Bein", "en": "leg"},
+    "far_short": {"de": "kamerafern, unsicherer", "en": "far side, less sure"},
     "charts": {"de": "Verläufe", "en": "Curves"},
     "knee_flexion": {"de": "Kniebeugung", "en": "Knee flexion"},
     "hip_extension": {"de": "Hüftstreckung (Oberschenkel hinter der Senkrechten)", "en": "Hip extension (thigh behind vertical)"},
@@ -434,6 +435,16 @@ REASONS = {
                    "de": "{fps:.0f} Bilder/s: Kontaktzeiten brauchen 60 Bilder/s oder mehr"},
     "hip_least_accurate": {"en": "hip extension is the least accurate angle from one camera",
                            "de": "die Hüftstreckung ist mit einer Kamera der ungenaueste Winkel"},
+    "far_foot_strike": {"en": "the {side} foot's landing cannot be read reliably from this side (it is the far foot, "
+                              "hidden behind the near leg); film the other side too",
+                        "de": "das Aufsetzen des {side} Fußes ist von dieser Seite nicht sicher erkennbar (kameraferner Fuß, "
+                              "hinter dem nahen Bein verdeckt); filme auch die andere Seite"},
+    "backward_contact": {"en": "backward running: the pose model finds a toe-first contact only when the heel comes down, "
+                               "several frames late, when knee and foot have already moved on; not measurable from video",
+                         "de": "Rückwärtslaufen: das Posenmodell erkennt das Aufsetzen mit den Zehen erst, wenn die Ferse aufsetzt, "
+                               "mehrere Bilder zu spät, wenn Knie und Fuß sich schon weiterbewegt haben; aus dem Video nicht messbar"},
+    "backward_timing": {"en": "backward running: toe-first contacts are found several frames late",
+                        "de": "Rückwärtslaufen: das Aufsetzen mit den Zehen wird mehrere Bilder zu spät erkannt"},
     "far_leg": {"en": "measured on the far leg (the near leg was not measurable)",
                 "de": "am kamerafernen Bein gemessen (das nahe Bein war nicht messbar)"},
 }

@@ -64,6 +64,9 @@ def test_foot_strike_class(left_runner):
     truth, res = left_runner
     near = truth["near_side"]
     assert res["foot_strike"][near] == truth["foot_strike"][near]
+    far = "left" if near == "right" else "right"
+    assert res["foot_strike"][far] is None  # hidden behind the near leg at landing: not read
+    assert res["foot_strike_reasons"][far]["code"] == "far_foot_strike"
 
 
 def test_initial_contacts_of_the_near_foot_within_two_frames(left_runner):

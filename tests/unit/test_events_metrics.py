@@ -67,8 +67,41 @@ def test_angles_of_an_exact_runner(exact_right, name, tol):
 def test_view_and_strike_of_an_exact_runner(exact_right):
     truth, res = exact_right
     assert res["view"] == truth["view"]
-    assert res["foot_strike"] == truth["foot_strike"]
+    near = truth["near_side"]
+    far = "left" if near == "right" else "right"
+    assert res["analysis"]["near_side"] == near
+    assert res["foot_strike"][near] == truth["foot_strike"][near]
+    # the far foot's strike is not read from a side view, and says why
+    assert res["foot_strike"][far] is None and res["foot_strike_reasons"][near] is None
+    assert res["foot_strike_reasons"][far]["code"] == "far_foot_strike"
+    assert res["metrics"]["foot_strike_angle_ic_deg"][far] is None
+    assert res["metrics"]["foot_strike_angle_ic_deg"][near] == res["metrics"]["foot_strike_angle_ic_deg"]["value"]
     assert res["quality"]["ok"] and res["quality"]["warnings"] == []
+
+
+def test_far_foot_strike_angle_is_dropped_and_never_stands_in_for_the_near_one():
+    from formcheck.metrics import MetricSummary, drop_far_foot_strike
+
+    def strike(source, value=12.0, left=12.0, right=-7.0):
+        return {"foot_strike_angle_ic_deg": MetricSummary(
+            name="foot_strike_angle_ic_deg", unit="deg", value=value, left=left, right=right, sd=2.0, n=9,
+            n_left=9, n_right=8, source=source, confidence="high"),
+            "knee_flexion_ic_deg": MetricSummary(name="knee_flexion_ic_deg", unit="deg", value=20.0, left=20.0,
+                                                 right=26.0, sd=1.0, n=9, n_left=9, n_right=8, source="left",
+                                                 confidence="high")}
+
+    summ = strike("left")
+    out = drop_far_foot_strike(summ, "right")
+    m = out["foot_strike_angle_ic_deg"]
+    assert (m.value, m.left, m.right, m.confidence) == (12.0, 12.0, None, "high")
+    assert out["knee_flexion_ic_deg"] is summ["knee_flexion_ic_deg"]  # other far-leg values are kept
+    assert summ["foot_strike_angle_ic_deg"].right == -7.0  # the input is not changed
+    # the near foot was not measurable, so the value came from the far foot: null with the reason
+    far_only = drop_far_foot_strike(strike("right", value=-7.0, left=None), "right")["foot_strike_angle_ic_deg"]
+    assert far_only.value is None and far_only.right is None
+    assert far_only.reason.code == "far_foot_strike" and far_only.reason.params == {"side": "right"}
+    from formcheck.texts import reason_text
+    assert reason_text("far_foot_strike", {"side": "right"}, "de").startswith("das Aufsetzen des rechten Fußes")
 
 
 def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_left_backward):
@@ -81,6 +114,41 @@ def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_lef
     assert all(c["id"] not in ("overstride_cadence", "land_under_body", "soft_knee") for c in res["cues"])
     # no running norms applied to backward running
     assert all(m.get("flag") is None for m in res["metrics"].values())
+    # angles read at a toe-first contact are not given (the pose model finds it late) ...
+    for name in ("knee_flexion_ic_deg", "foot_strike_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg"):
+        m = res["metrics"][name]
+        assert m["value"] is None and m["reason_code"] == "backward_contact", name
+        assert "Rückwärtslaufen" in m["reason"] or "backward" in m["reason"]
+    # ... the slowly changing shank and the contact timing are kept, at low confidence
+    for name in ("shank_angle_ic_deg", "contact_time_ms"):
+        m = res["metrics"][name]
+        assert m["value"] is not None and m["confidence"] == "low", name
+        assert "backward_timing" in [c["code"] for c in m["confidence_reason_codes"]]
+    assert res["metrics"]["knee_flexion_peak_stance_deg"]["confidence"] != "low"
+
+
+def test_backward_running_nulls_only_what_a_late_toe_contact_spoils():
+    """Hand-built summaries: three null with the reason, four at low confidence, the rest untouched."""
+    from formcheck.metrics import BACKWARD_DOUBTFUL, BACKWARD_UNMEASURABLE, MetricSummary, distrust_backward
+
+    def summary(name, value):
+        return MetricSummary(name=name, unit="x", value=value, left=value, right=value, sd=1.0, n=12, n_left=6,
+                             n_right=6, source="both", confidence="high")
+
+    names = list(BACKWARD_UNMEASURABLE) + list(BACKWARD_DOUBTFUL) + ["trunk_lean_deg", "cadence_spm"]
+    summ = {n: summary(n, 10.0) for n in names}
+    summ["flight_time_ms"] = summary("flight_time_ms", None)  # already null: stays as it was
+    out = distrust_backward(summ)
+    for n in BACKWARD_UNMEASURABLE:
+        assert out[n].value is None and out[n].left is None and out[n].sd is None
+        assert out[n].reason.code == "backward_contact" and out[n].confidence == "low"
+    for n in ("shank_angle_ic_deg", "contact_time_ms", "duty_factor_pct"):
+        assert out[n].value == 10.0 and out[n].confidence == "low"
+        assert [r.code for r in out[n].confidence_reasons] == ["backward_timing"]
+    assert out["flight_time_ms"] is summ["flight_time_ms"]
+    for n in ("trunk_lean_deg", "cadence_spm"):
+        assert out[n] is summ[n]
+    assert summ["knee_flexion_ic_deg"].value == 10.0  # the input is not changed
 
 
 def test_overground_120fps_runner(oracle_truth_overground):
