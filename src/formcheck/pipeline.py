@@ -154,7 +154,8 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     from formcheck.cues import select_cues
     from formcheck.events import SIDES, detect_events
     from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
-                                   distrust_backward, distrust_irregular, drop_far_foot_strike, irregular_step_share, frontal_strides, sagittal_strides, summarise)
+                                   distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
+                                   irregular_step_share, sagittal_strides, summarise)
     from formcheck.norms import flag, strike_class
     from formcheck.quality import assess
     from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
