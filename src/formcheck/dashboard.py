@@ -262,7 +262,9 @@ def results(entry: Entry) -> None:
         not_read = [reason_text(x.get("code"), x.get("params"), L) or x.get("text", "")
                     for x in (r.get("foot_strike_reasons") or {}).values() if x]
         st.caption(f"{METRIC_LABELS['foot_strike_angle_ic_deg'][L]}: "
-                   + ", ".join(f"{tr(s, L)}: {STRIKE_NAMES[c][L]}" for s, c in strike.items())
+                   + ", ".join(f"{tr(s, L)}: {STRIKE_NAMES[c][L]}"
+                               + (f" ({tr('uncertain', L)})" if (r.get("foot_strike_uncertain") or {}).get(s) else "")
+                               for s, c in strike.items())
                    + "".join(f" – {x}" for x in not_read))
 
     if entry.video:

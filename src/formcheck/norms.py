@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 #: Noise floors for a change between two sessions (Dingenen 2018, 2-D), degrees.
 NOISE_FLOOR = {
     "trunk_lean_deg": 2.3, "foot_strike_angle_ic_deg": 2.3, "shank_angle_ic_deg": 4.8,
@@ -62,6 +64,31 @@ def strike_class(angle: float | None) -> tuple[str | None, bool]:
     lo, hi = STRIKE_CUTS
     cls = "rearfoot" if angle > hi else ("forefoot" if angle < lo else "midfoot")
     return cls, min(abs(angle - lo), abs(angle - hi)) <= 2.0
+
+
+def foot_strike_by_side(angles: dict[str, list[float]], min_steps: int) -> dict[str, tuple[str | None, bool]]:
+    """Foot-strike class of each foot from its steps' foot-strike angles.
+
+    Parameters
+    ----------
+    angles : dict of side to list of float
+        Foot-strike angles at contact (degrees, + toes up), one per step;
+        NaN or None entries are ignored.
+    min_steps : int
+        Fewer measured steps than this give no class.
+
+    Returns
+    -------
+    dict of side to (class or None, uncertain)
+        The class of the median angle and whether that median lies within 2°
+        of a cut-off (:data:`STRIKE_CUTS`), where metrics.md says to call the
+        class uncertain.
+    """
+    out = {}
+    for side, vals in angles.items():
+        vals = [float(v) for v in vals if v is not None and np.isfinite(v)]
+        out[side] = strike_class(float(np.median(vals))) if len(vals) >= min_steps else (None, False)
+    return out
 
 
 def leg_length_cm(height_cm: float) -> float:

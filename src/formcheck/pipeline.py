@@ -156,7 +156,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
                                    distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
                                    irregular_step_share, sagittal_strides, summarise)
-    from formcheck.norms import flag, strike_class
+    from formcheck.norms import flag, foot_strike_by_side
     from formcheck.quality import assess
     from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
     from formcheck.view import detect_view
@@ -190,16 +190,15 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
         summ = distrust_backward(summ)  # toe-first contacts are found late
     running_forward = view.gait == "run" and view.direction == "forward"
     # flags: running norms apply to forward running only
-    strike = {}
-    for side in SIDES:
-        vals = [x.values.get("foot_strike_angle_ic_deg") for x in strides if x.side == side]
-        vals = [v for v in vals if v is not None and np.isfinite(v)]
-        enough = len(vals) >= MIN_STEPS_FOR_VALUE
-        strike[side] = strike_class(float(np.median(vals)))[0] if enough and not frontal else None
+    strike_angles = {s: [] if frontal else [x.values.get("foot_strike_angle_ic_deg") for x in strides if x.side == s]
+                     for s in SIDES}
+    strike_by_side = foot_strike_by_side(strike_angles, MIN_STEPS_FOR_VALUE)
+    strike = {s: c for s, (c, _) in strike_by_side.items()}
+    strike_uncertain = {s: u for s, (_, u) in strike_by_side.items()}
     strike_reasons = {s: None for s in SIDES}
     if not frontal:  # the far foot is hidden at landing: its strike is not read (metrics.drop_far_foot_strike)
         far_reason = Reason("far_foot_strike", side=cl.far_side)
-        strike[cl.far_side] = None
+        strike[cl.far_side], strike_uncertain[cl.far_side] = None, False
         strike_reasons[cl.far_side] = {"text": str(far_reason), **_reason_code(far_reason)}
         summ = drop_far_foot_strike(summ, cl.far_side)
     heel_striker = strike.get(cl.near_side) == "rearfoot"
@@ -237,6 +236,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
         "strides": [x.to_dict() for x in strides],
         "metrics": metrics_json,
         "foot_strike": strike,
+        "foot_strike_uncertain": strike_uncertain,
         "foot_strike_reasons": strike_reasons,
         "cues": cues,
         "advice": advice,

@@ -122,7 +122,9 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     if any(strike.values()):
         pdf.ln(1)
         pdf.cell(0, 5, T(METRIC_LABELS["foot_strike_angle_ic_deg"][lang] + ": " + ", ".join(
-            f"{tr(s, lang)} {STRIKE_NAMES[c][lang]}" for s, c in strike.items() if c)), new_x="LMARGIN", new_y="NEXT")
+            f"{tr(s, lang)} {STRIKE_NAMES[c][lang]}"
+            + (f" ({tr('uncertain', lang)})" if (result.get("foot_strike_uncertain") or {}).get(s) else "")
+            for s, c in strike.items() if c)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "I", 7.5)
     pdf.multi_cell(0, 4, T("* " + tr("starting_value", lang)), new_x="LMARGIN", new_y="NEXT")
     if far:

@@ -75,6 +75,8 @@ def test_view_and_strike_of_an_exact_runner(exact_right):
     assert res["foot_strike"][far] is None and res["foot_strike_reasons"][near] is None
     assert res["foot_strike_reasons"][far]["code"] == "far_foot_strike"
     assert res["metrics"]["foot_strike_angle_ic_deg"][far] is None
+    # 14° is 6.6° above the rearfoot cut-off: a sure class
+    assert res["foot_strike_uncertain"] == {"left": False, "right": False}
     assert res["metrics"]["foot_strike_angle_ic_deg"][near] == res["metrics"]["foot_strike_angle_ic_deg"]["value"]
     assert res["quality"]["ok"] and res["quality"]["warnings"] == []
 

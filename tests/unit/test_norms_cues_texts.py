@@ -22,6 +22,19 @@ def test_strike_class_uses_the_published_cut_points(angle, cls):
     assert strike_class(angle)[0] == cls
 
 
+def test_foot_strike_by_side_takes_the_median_and_says_uncertain_near_a_cut_off():
+    """Cut-offs −0.8° and 7.4°; a median within 2° of one is uncertain (metrics.md)."""
+    from formcheck.norms import foot_strike_by_side
+
+    got = foot_strike_by_side({"left": [14.0, 16.0, 15.0, None, float("nan")],   # median 15.0: clear heel strike
+                               "right": [6.0, 9.0, 6.5],                          # median 6.5: midfoot, 0.9° from 7.4
+                               "x": [-5.0, -4.0]},                                # two steps: too few
+                              min_steps=3)
+    assert got == {"left": ("rearfoot", False), "right": ("midfoot", True), "x": (None, False)}
+    assert foot_strike_by_side({"left": [1.1, 1.2, 1.3]}, 3) == {"left": ("midfoot", True)}   # 1.9° above −0.8
+    assert foot_strike_by_side({"left": [1.3, 1.3, 1.3]}, 3) == {"left": ("midfoot", False)}  # 2.1° above
+
+
 @pytest.mark.parametrize("name, value, expected", [
     ("shank_angle_ic_deg", 2.0, "ok"), ("shank_angle_ic_deg", 6.0, "watch"), ("shank_angle_ic_deg", 10.0, "flag"),
     ("knee_flexion_ic_deg", 8.0, "flag"), ("knee_flexion_ic_deg", 18.0, "ok"),
