@@ -287,6 +287,10 @@ beyond the second null (one foot's contacts are timed late, usually the far
 foot hidden at landing; at 30 fps one frame of lag is about 18 points)."""
 
 
+#: Durations between contact and toe-off: their confidence is at most medium.
+CONTACT_TIMING = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
+
+
 def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
               cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7,
               hip_asymmetry_pct: float | None = None, side_view: bool = True) -> dict[str, MetricSummary]:
@@ -297,7 +301,10 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
     ``hip_asymmetry_pct`` (from :func:`formcheck.events.hip_step_asymmetry`)
     cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`). In a
     ``side_view`` that asymmetry is at most medium confidence: it rests on the
-    far foot's contacts, the least certain events there.
+    far foot's contacts, the least certain events there. :data:`CONTACT_TIMING`
+    metrics are at most medium confidence (contact and toe-off are a frame or
+    two off from video; on the synthetic runner contact time reads long) and
+    low below 60 fps.
     """
     out = {}
     for name in names:
@@ -390,8 +397,11 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
         nl, nr = len(per["left"]), len(per["right"])
         if min(nl, nr) < min_steps and source == "both" or n < min_steps:
             reasons.append(Reason("few_per_side", nl=nl, nr=nr))
-        if name in ("contact_time_ms", "flight_time_ms", "duty_factor_pct") and fps < 60:
-            reasons.append(Reason("fps_timing", fps=fps))
+        if name in CONTACT_TIMING:
+            # never "high": the events are a frame or two off even at 60 fps (README, "How accurate")
+            reasons.append(Reason("contact_timing_bias"))
+            if fps < 60:
+                reasons.append(Reason("fps_timing", fps=fps))
         if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
             reasons.append(Reason("hip_least_accurate"))
         if source == "near" and use != [near_side]:
