@@ -30,7 +30,7 @@ from formcheck.compare import compare_results
 from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
 from formcheck.metrics import METRICS
-from formcheck.report import format_value, pdf_report
+from formcheck.report import far_leg, format_value, pdf_report
 from formcheck.texts import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, reason_text, tr
 
 log = logging.getLogger("formcheck.dashboard")
@@ -248,15 +248,13 @@ def results(entry: Entry) -> None:
         st.caption(tr("quality_ok", L))
 
     st.markdown(f"#### {tr('metrics', L)}")
-    near = (r.get("analysis") or {}).get("near_side")
-    far_side = {"left": "right", "right": "left"}.get(near)
     names = [n for n in CARD_ORDER if n in r["metrics"]
              and not (r["metrics"][n]["value"] is None and (r["metrics"][n].get("reason") or "").startswith("needs a"))]
     for i in range(0, len(names), 3):
         cols = st.columns(3)
         for col, name in zip(cols, names[i:i + 3]):
             with col:
-                metric_card(name, r["metrics"][name], far_side=far_side)
+                metric_card(name, r["metrics"][name], far_side=far_leg(r, name))
     strike = {s: c for s, c in r.get("foot_strike", {}).items() if c}
     if strike:
         not_read = [reason_text(x.get("code"), x.get("params"), L) or x.get("text", "")

@@ -37,6 +37,18 @@ def format_value(m: dict, unit: str, lang: str) -> str:
     return f"{m['value']:.1f}{sep}{u}" if unit != "steps/min" else f"{m['value']:.0f} {u}"
 
 
+def far_leg(result: dict, name: str) -> str | None:
+    """The side whose value of ``name`` is the far leg's own, less sure one (side view), else None.
+
+    Only metrics that metrics.md reads from the near leg (source ``"near"``)
+    have a far leg worth marking; trunk, hip-height and step metrics do not.
+    """
+    near = (result.get("analysis") or {}).get("near_side")
+    if near not in ("left", "right") or METRICS.get(name, ("", ""))[1] != "near":
+        return None
+    return "left" if near == "right" else "right"
+
+
 def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, title_note: str = "") -> bytes:
     """One-page report (two with key frames of both sides) as PDF bytes.
 
@@ -93,10 +105,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 7, T(tr("metrics", lang)), new_x="LMARGIN", new_y="NEXT")
     widths = (62, 26, 22, 22, 34, 24)
-    near = (result.get("analysis") or {}).get("near_side")
-    far = {"left": "right", "right": "left"}.get(near)  # side view: the far leg's values are less sure
-    heads = (tr("metric", lang), "", tr("left", lang) + ("²" if far == "left" else ""),
-             tr("right", lang) + ("²" if far == "right" else ""), tr("normal", lang), "")
+    heads = (tr("metric", lang), "", tr("left", lang), tr("right", lang), tr("normal", lang), "")
     pdf.set_font("Helvetica", "B", 8.5)
     for w, h in zip(widths, heads):
         pdf.cell(w, 5.5, T(h), border="B")
@@ -106,7 +115,8 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
         m = result["metrics"].get(name)
         if not m or (m.get("value") is None and m.get("reason", "").startswith("needs a")):
             continue
-        side_val = lambda s: "" if m.get(s) is None else f"{m[s]:.1f}"  # noqa: E731
+        far = far_leg(result, name)
+        side_val = lambda s: "" if m.get(s) is None else f"{m[s]:.1f}" + ("²" if s == far else "")  # noqa: E731
         normal = norm_typical(name, (m.get("normal") or {}).get("typical", ""), lang) or ""
         flag = m.get("flag")
         label = METRIC_LABELS[name][lang] + (" *" if m.get("starting_value") else "")
@@ -127,7 +137,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
             for s, c in strike.items() if c)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "I", 7.5)
     pdf.multi_cell(0, 4, T("* " + tr("starting_value", lang)), new_x="LMARGIN", new_y="NEXT")
-    if far:
+    if far_leg(result, "knee_flexion_ic_deg"):
         pdf.multi_cell(0, 4, T("² " + tr("far_short", lang)), new_x="LMARGIN", new_y="NEXT")
 
     # key frames

@@ -117,3 +117,17 @@ def test_json_to_a_device_writes_through_and_keeps_the_device(tmp_path):
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a regular file
     write_text_atomic(tmp_path / "a.json", "{}")
     assert (tmp_path / "a.json").read_text() == "{}" and not list(tmp_path.glob(".*part"))
+
+
+def test_far_leg_marks_only_the_far_legs_own_values():
+    from formcheck.report import far_leg
+
+    side_view = {"analysis": {"near_side": "right"}}
+    assert far_leg(side_view, "knee_flexion_ic_deg") == "left"
+    assert far_leg(side_view, "contact_time_ms") == "left"
+    # trunk and hip height are not a leg's; the far foot's steps carry their own reason
+    assert far_leg(side_view, "trunk_lean_deg") is None
+    assert far_leg(side_view, "vertical_oscillation_pct_leg") is None
+    assert far_leg(side_view, "step_time_asymmetry_pct") is None
+    assert far_leg({"analysis": {"near_side": None}}, "knee_flexion_ic_deg") is None  # rear view: no far leg
+    assert far_leg({}, "knee_flexion_ic_deg") is None  # a stored result without the analysis block
