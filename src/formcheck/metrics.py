@@ -443,6 +443,11 @@ def irregular_step_share(strides: list[Stride], near_side: str | None = None,
     return float(np.mean(np.abs(st / np.median(st) - 1.0) > tol))
 
 
+def nulled(m: MetricSummary, reason: Reason) -> MetricSummary:
+    """``m`` without a value (headline, sides, spread), at low confidence, saying why."""
+    return replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=reason)
+
+
 def distrust_irregular(summ: dict[str, MetricSummary], share: float, min_steps: int = 7) -> dict[str, MetricSummary]:
     """Summaries when the steps were timed irregularly (``share`` > :data:`MAX_IRREGULAR_SHARE`).
 
@@ -457,7 +462,7 @@ def distrust_irregular(summ: dict[str, MetricSummary], share: float, min_steps: 
         if m.value is None:
             out[name] = m
         elif name in TIMING or m.n < min_steps:
-            out[name] = replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=why)
+            out[name] = nulled(m, why)
         else:
             out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])
     return out
@@ -495,8 +500,7 @@ def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[
         return summ
     out = dict(summ)
     if m.source == far_side:
-        out[name] = replace(m, value=None, left=None, right=None, sd=None, confidence="low",
-                            reason=Reason("far_foot_strike", side=far_side))
+        out[name] = nulled(m, Reason("far_foot_strike", side=far_side))
     else:
         out[name] = replace(m, **{far_side: None})
     return out
@@ -537,8 +541,7 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     for name in BACKWARD_UNMEASURABLE:
         m = summ.get(name)
         if m is not None and m.value is not None:
-            out[name] = replace(m, value=None, left=None, right=None, sd=None, confidence="low",
-                                reason=Reason("backward_contact"))
+            out[name] = nulled(m, Reason("backward_contact"))
     for name in BACKWARD_DOUBTFUL:
         m = summ.get(name)
         if m is not None and m.value is not None:

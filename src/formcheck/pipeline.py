@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 import os
 import tempfile
 from pathlib import Path
@@ -155,7 +155,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     from formcheck.events import SIDES, detect_events
     from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
                                    distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
-                                   irregular_step_share, sagittal_strides, summarise)
+                                   irregular_step_share, nulled, sagittal_strides, summarise)
     from formcheck.norms import flag, foot_strike_by_side
     from formcheck.quality import assess
     from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
@@ -178,9 +178,8 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
         odd_steps = irregular_step_share(strides)
         if odd_steps is not None and odd_steps > MAX_IRREGULAR_SHARE:
             # the near foot is regular but the far one was timed badly
-            summ["step_time_asymmetry_pct"] = replace(
-                summ["step_time_asymmetry_pct"], value=None, left=None, right=None, confidence="low",
-                reason=Reason("far_unreliable", side=cl.far_side, pct=100 * odd_steps))
+            summ["step_time_asymmetry_pct"] = nulled(
+                summ["step_time_asymmetry_pct"], Reason("far_unreliable", side=cl.far_side, pct=100 * odd_steps))
     # the gait decision uses every measured step, even when too few for a reported value
     duty_vals = [x.values.get("duty_factor_pct") for x in strides]
     duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
