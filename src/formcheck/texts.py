@@ -433,11 +433,10 @@ REASONS = {
                      "de": "nur {nl} linke / {nr} rechte Schritte (7 oder mehr pro Seite erwünscht)"},
     "fps_timing": {"en": "{fps:.0f} fps: contact timing needs 60 fps or more",
                    "de": "{fps:.0f} Bilder/s: Kontaktzeiten brauchen 60 Bilder/s oder mehr"},
-    "contact_timing_bias": {"en": "contact and toe-off are timed to a frame or two from video (contact time tends to read long): "
+    "contact_timing_bias": {"en": "contact and toe-off are timed to a frame or two from video: "
                                   "compare with the runner's own earlier sessions rather than with norms",
-                            "de": "Aufsetzen und Abdruck sind aus dem Video nur auf ein bis zwei Bilder genau bestimmbar "
-                                  "(die Kontaktzeit fällt eher zu lang aus): besser mit früheren Sitzungen derselben Person "
-                                  "vergleichen als mit Normwerten"},
+                            "de": "Aufsetzen und Abdruck sind aus dem Video nur auf ein bis zwei Bilder genau bestimmbar: "
+                                  "besser mit früheren Sitzungen derselben Person vergleichen als mit Normwerten"},
     "hip_least_accurate": {"en": "hip extension is the least accurate angle from one camera",
                            "de": "die Hüftstreckung ist mit einer Kamera der ungenaueste Winkel"},
     "far_foot_strike": {"en": "the {side} foot's landing cannot be read reliably from this side (it is the far foot, "
