@@ -171,6 +171,22 @@ def test_real_treadmill_contacts_match_hand_checked_frames(real_treadmill):
     assert np.median(np.abs(err)) <= 1.5
 
 
+# Last frames on which the same foot's shoe still touches the belt (toe-off
+# lies between it and the next frame); 66 or 67 for the third, read as 66.5.
+TREADMILL_NEAR_LAST_ON_BELT = (24, 45, 66.5)
+
+
+def test_real_treadmill_toe_offs_and_contact_time_match_hand_checked_frames(real_treadmill):
+    fps = real_treadmill["video"]["fps"]
+    tos = np.array(real_treadmill["events"]["left"]["to_s"]) * fps
+    err = np.array([tos[np.argmin(np.abs(tos - (f + 0.5)))] - (f + 0.5) for f in TREADMILL_NEAR_LAST_ON_BELT])
+    assert np.all(np.abs(err) <= 1.5), f"toe-offs off the hand-checked frames by {np.round(err, 1)} frames"
+    # by eye the contacts last (last - first + 1) frames: 10, 10, 9.5 -> median 333 ms (reads 306)
+    by_eye = np.median([(last - first + 1) / fps * 1000
+                        for first, last in zip(TREADMILL_NEAR_IC_FRAMES, TREADMILL_NEAR_LAST_ON_BELT)])
+    assert real_treadmill["metrics"]["contact_time_ms"]["value"] == pytest.approx(by_eye, abs=2 * 1000 / fps)
+
+
 def test_real_short_clip_warns_and_invents_nothing(model_path):
     res = analyze_video(shared_video("outdoor_side_run_short.mp4"), lang="en", model=model_path)
     assert "too_few_steps" in {w["code"] for w in res["quality"]["warnings"]}
