@@ -90,6 +90,7 @@ class GaitEvents:
     notes: list = field(default_factory=list)
     far_from_hip: int = 0  # far-foot contacts timed from the hip motion
     hip_asymmetry_pct: float | None = None  # step-time asymmetry from the hip's lowest points (a cross-check)
+    hip_cadence_spm: float | None = None  # step rate from the hip's vertical motion alone (whole plausible band)
 
     @property
     def cadence_spm(self) -> float | None:
@@ -601,4 +602,5 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         notes.append(f"{far_from_hip} {far}-foot contacts were timed from the hip motion (the foot was hidden)")
     return GaitEvents(ic_idx=ic_idx, to_idx=to_idx, ic_s=ic_s, to_s=to_s, contacts=contacts, signals=signals,
                       cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes,
-                      far_from_hip=far_from_hip, hip_asymmetry_pct=hip_step_asymmetry(clean, ic_s))
+                      far_from_hip=far_from_hip, hip_asymmetry_pct=hip_step_asymmetry(clean, ic_s),
+                      hip_cadence_spm=spectral_cadence(clean))

@@ -192,9 +192,16 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     strike_angles = {s: [] if frontal else [x.values.get("foot_strike_angle_ic_deg") for x in strides if x.side == s]
                      for s in SIDES}
     strike_by_side = foot_strike_by_side(strike_angles, MIN_STEPS_FOR_VALUE)
+    strike_reasons = {s: None for s in SIDES}
+    if irregular:  # a class, like an angle (metrics.distrust_irregular), then needs 7 steps
+        strict = foot_strike_by_side(strike_angles, 7)
+        why = Reason("irregular", pct=100 * odd)
+        for s in SIDES:
+            if strike_by_side[s][0] and not strict[s][0]:
+                strike_reasons[s] = {"text": str(why), **_reason_code(why)}
+        strike_by_side = strict
     strike = {s: c for s, (c, _) in strike_by_side.items()}
     strike_uncertain = {s: u for s, (_, u) in strike_by_side.items()}
-    strike_reasons = {s: None for s in SIDES}
     if not frontal:  # the far foot is hidden at landing: its strike is not read (metrics.drop_far_foot_strike)
         far_reason = Reason("far_foot_strike", side=cl.far_side)
         strike[cl.far_side], strike_uncertain[cl.far_side] = None, False

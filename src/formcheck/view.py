@@ -15,7 +15,9 @@ Conventions
   measured one, which a frame of timing error moves by several per cent) or
   a cadence of 110–140 steps/min also mean walking. Without that hip evidence
   (rear view, too few contacts): duty factor ≥ 50 %, or ≥ 45 % with both feet
-  on the ground at once.
+  on the ground at once. All of that rests on the contacts; where the hip's
+  own up-and-down rhythm (independent of them) is above
+  :data:`WALK_MAX_SPM`, the clip is running whatever they say.
 """
 
 from __future__ import annotations
@@ -24,6 +26,49 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+
+
+WALK_MAX_SPM = 150.0
+"""Above this step rate (hip rhythm, steps/min) nobody walks: adults walk at
+about 100–130 steps/min and metrics.md puts the run/walk line near 140."""
+
+
+def is_walking(hip_mid: float | None, duty_factor_pct: float | None, double_support: float,
+               cadence_spm: float | None, hip_cadence_spm: float | None) -> bool:
+    """Run or walk from the evidence (see the module docstring).
+
+    Parameters
+    ----------
+    hip_mid : float or None
+        :func:`hip_height_at_midstance` (−1 walking … +1 running), None without it.
+    duty_factor_pct : float or None
+        Median measured duty factor (%).
+    double_support : float
+        Share of frames with both feet on the ground.
+    cadence_spm : float or None
+        The engine's cadence (steps/min).
+    hip_cadence_spm : float or None
+        Step rate from the hip's vertical motion alone, searched over the whole
+        plausible band without help from the contacts.
+
+    Notes
+    -----
+    The hip-rhythm check exists for clips whose contacts are unreliable (a
+    runner crossing a wide frame in under 3 s): their contacts can make a
+    runner's hip look highest at "midstance", while the hip still rises and
+    falls about 170 times a minute.
+    """
+    if hip_mid is not None:
+        # the hip's phase is read off the whole contact, so it is robust to the
+        # frame or two of contact-timing error that moves the duty factor by 5-10 %
+        walking = hip_mid < 0.0 or duty_factor_pct is not None and duty_factor_pct >= 60.0
+    else:
+        walking = (duty_factor_pct is not None and duty_factor_pct >= 50.0) or \
+            (double_support > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0)
+    walking = walking or (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
+    if hip_cadence_spm is not None and hip_cadence_spm > WALK_MAX_SPM:
+        walking = False
+    return walking
 
 
 @dataclass
@@ -119,14 +164,9 @@ def detect_view(clean, events, duty_factor_pct: float | None, cadence_spm: float
     near_contacts = events.contacts.get(clean.near_side if plane == "sagittal" else "left", [])
     hip_mid = hip_height_at_midstance(clean, near_contacts) if plane == "sagittal" else None
     ev["hip_at_midstance"] = None if hip_mid is None else round(hip_mid, 2)
-    if hip_mid is not None:
-        # the hip's phase is read off the whole contact, so it is robust to the
-        # frame or two of contact-timing error that moves the duty factor by 5-10 %
-        walking = hip_mid < 0.0 or duty_factor_pct is not None and duty_factor_pct >= 60.0
-    else:
-        walking = (duty_factor_pct is not None and duty_factor_pct >= 50.0) or \
-            (overlap > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0)
-    walking = walking or (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
+    hip_cadence = events.hip_cadence_spm
+    ev["hip_cadence_spm"] = None if hip_cadence is None else round(hip_cadence, 1)
+    walking = is_walking(hip_mid, duty_factor_pct, overlap, cadence_spm, hip_cadence)
     return View(plane=plane, facing=facing, direction=direction, setting=setting,
                 gait="walk" if walking else "run", evidence=ev)
 

@@ -221,3 +221,10 @@ def test_real_runner_leaving_the_frame_gives_no_garbage_cadence(model_path):
     # three irregular steps per side before the runner leaves: nothing to report
     for name, mm in res["metrics"].items():
         assert mm["value"] is None and mm["reason"], f"{name} = {mm['value']}"
+    # ... not even a foot-strike class, and the runner is not called a walker: the
+    # hip rises and falls about 170 times a minute whatever those contacts say
+    assert res["foot_strike"] == {"left": None, "right": None}
+    near = res["analysis"]["near_side"]
+    assert res["foot_strike_reasons"][near]["code"] == "irregular"
+    assert res["view"]["gait"] == "run" and "walking" not in {w["code"] for w in res["quality"]["warnings"]}
+    assert 150 < res["analysis"]["view_evidence"]["hip_cadence_spm"] < 190

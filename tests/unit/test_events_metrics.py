@@ -355,3 +355,23 @@ def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):
 
     assert contact_asym(late) - contact_asym(ev.ic_s) > 12.0
     assert replace(ev, hip_asymmetry_pct=None).hip_asymmetry_pct is None  # plain dataclass field
+
+
+@pytest.mark.parametrize("hip_mid, duty, double, cadence, hip_cadence, walking", [
+    (-0.5, 55.0, 0.2, 98.0, 97.6, True),     # the real walker
+    (0.8, 36.0, 0.0, 170.0, 170.0, False),   # a runner
+    (0.8, 36.0, 0.0, 125.0, 125.0, True),    # 110-140 steps/min is walking
+    (0.8, 62.0, 0.0, 160.0, None, True),     # duty factor of 60 % or more
+    (None, 51.0, 0.0, None, None, True),     # no hip evidence: duty factor of 50 % or more
+    (None, 46.0, 0.1, None, None, True),     # ... or 45 % with double support
+    (None, 46.0, 0.0, None, None, False),
+    # contacts of a runner crossing the frame in 3 s: the hip looks highest at
+    # "midstance" and the contacts' cadence is 325, but the hip's own rhythm is 169
+    (-0.41, 25.0, 0.03, 288.0, 168.8, False),
+    (-0.5, 55.0, 0.2, 98.0, 151.0, False),   # above WALK_MAX_SPM nobody walks
+])
+def test_run_or_walk_from_the_evidence(hip_mid, duty, double, cadence, hip_cadence, walking):
+    from formcheck.view import WALK_MAX_SPM, is_walking
+
+    assert WALK_MAX_SPM == 150.0
+    assert is_walking(hip_mid, duty, double, cadence, hip_cadence) is walking
