@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
-
 WALK_MAX_SPM = 150.0
 """Above this step rate (hip rhythm, steps/min) nobody walks: adults walk at
 about 100–130 steps/min and metrics.md puts the run/walk line near 140."""
