@@ -278,22 +278,25 @@ def foot_signal(clean: CleanSeries, side: str, leg_px: float) -> FootSignal:
 
     x_low, y_low = lowest(clean.xy)
     a, b = ground_line(x_low, y_low, clean.width)
-    h = ((a * x_low + b) - y_low) / leg_px
-    points = {p: ((a * clean.xy[f"{side}_{p}"][:, 0] + b) - clean.xy[f"{side}_{p}"][:, 1]) / leg_px
-              for p in ("heel", "toe")}
-    xr, yr = lowest(clean.raw)
-    h_raw = ((a * xr + b) - yr) / leg_px
+
+    def above_ground(x, y):  # leg lengths above the ground line (image y grows downward)
+        return ((a * x + b) - y) / leg_px
+
+    h = above_ground(x_low, y_low)
+    points = {p: above_ground(clean.xy[f"{side}_{p}"][:, 0], clean.xy[f"{side}_{p}"][:, 1]) for p in ("heel", "toe")}
+    h_raw = above_ground(*lowest(clean.raw))
+    slope_deg = float(np.degrees(np.arctan(a)))
     finite = np.isfinite(h)
     if finite.sum() < 10:
         return FootSignal(h=h, contact=np.zeros_like(h, bool), threshold=np.nan, h_raw=h_raw,
-                          slope_deg=float(np.degrees(np.arctan(a))), points=points)
+                          slope_deg=slope_deg, points=points)
     hv = h[finite]
-    stance_level = float(np.median(hv[hv <= np.percentile(hv, 30)]))
-    noise = float(np.median(np.abs(hv[hv <= np.percentile(hv, 30)] - stance_level))) * 1.4826
+    low = hv[hv <= np.percentile(hv, 30)]
+    stance_level = float(np.median(low))
+    noise = float(np.median(np.abs(low - stance_level))) * 1.4826
     thr = stance_level + max(0.025, 3.0 * noise)
     contact = contact_mask(h, thr, clean.fps)
-    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw, slope_deg=float(np.degrees(np.arctan(a))),
-                      points=points)
+    return FootSignal(h=h, contact=contact, threshold=thr, h_raw=h_raw, slope_deg=slope_deg, points=points)
 
 
 def spectral_cadence(clean: CleanSeries, lo_spm: float = 60.0, hi_spm: float = 260.0) -> float | None:
