@@ -271,6 +271,9 @@ def frontal_strides(clean: CleanSeries, events: GaitEvents) -> list[Stride]:
 MIN_STEPS_FOR_VALUE = 3
 """Fewest steps from which a median is reported (per metric and per side)."""
 
+MIN_STEPS_PER_SIDE = 7
+"""Steps per side wanted for full confidence, and the fewest a value needs when the steps are irregular."""
+
 CADENCE_PLAUSIBLE = (60.0, 300.0)
 """Cadences outside this range (steps/min) mean the contacts were mis-detected."""
 
@@ -292,7 +295,7 @@ CONTACT_TIMING = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
 
 
 def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
-              cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = 7,
+              cadence_spm: float | None, cadence_note: str | None = None, min_steps: int = MIN_STEPS_PER_SIDE,
               hip_asymmetry_pct: float | None = None, side_view: bool = True) -> dict[str, MetricSummary]:
     """Median per side and combined, spread, counts and confidence for each metric.
 
@@ -448,7 +451,8 @@ def nulled(m: MetricSummary, reason: Reason) -> MetricSummary:
     return replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=reason)
 
 
-def distrust_irregular(summ: dict[str, MetricSummary], share: float, min_steps: int = 7) -> dict[str, MetricSummary]:
+def distrust_irregular(summ: dict[str, MetricSummary], share: float,
+                       min_steps: int = MIN_STEPS_PER_SIDE) -> dict[str, MetricSummary]:
     """Summaries when the steps were timed irregularly (``share`` > :data:`MAX_IRREGULAR_SHARE`).
 
     Timing metrics become null (their value would be an artefact); the angles

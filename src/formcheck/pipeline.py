@@ -153,8 +153,8 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     from formcheck.clean import clean as clean_series
     from formcheck.cues import select_cues
     from formcheck.events import SIDES, detect_events
-    from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, SAGITTAL,
-                                   distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
+    from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
+                                   SAGITTAL, distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
                                    irregular_step_share, nulled, sagittal_strides, summarise)
     from formcheck.norms import flag, foot_strike_by_side
     from formcheck.quality import assess
@@ -194,7 +194,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     strike_by_side = foot_strike_by_side(strike_angles, MIN_STEPS_FOR_VALUE)
     strike_reasons = {s: None for s in SIDES}
     if irregular:  # a class, like an angle (metrics.distrust_irregular), then needs 7 steps
-        strict = foot_strike_by_side(strike_angles, 7)
+        strict = foot_strike_by_side(strike_angles, MIN_STEPS_PER_SIDE)
         why = Reason("irregular", pct=100 * odd)
         for s in SIDES:
             if strike_by_side[s][0] and not strict[s][0]:
