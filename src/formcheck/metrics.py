@@ -425,25 +425,45 @@ contacts were mis-detected: steady running varies by a few per cent, and a few
 stray steps (a hidden far foot) are tolerated by the medians."""
 
 
+HIP_RHYTHM_SPM = (130.0, 230.0)
+"""Step rates (steps/min) of the hip's own rhythm that are taken as the runner's
+cadence when judging step times (:func:`irregular_step_share`); outside them the
+hip's spectrum has probably picked the stride, not the step, frequency."""
+
+
 def irregular_step_share(strides: list[Stride], near_side: str | None = None,
-                         tol: float = 0.25) -> float | None:
-    """Share of strides or steps whose duration is more than ``tol`` off the median.
+                         tol: float = 0.25, hip_cadence_spm: float | None = None) -> float | None:
+    """Share of strides or steps whose duration is more than ``tol`` off the runner's rhythm.
 
     With ``near_side`` and at least 3 of its strides, the near foot's
     contact-to-contact stride times are judged (they carry the cadence and are
     measured best); otherwise all step times (other foot -> this foot).
-    Returns None when there are too few to judge.
+    The rhythm is the hip's own step rate ``hip_cadence_spm`` (steps/min,
+    ``GaitEvents.hip_cadence_spm``) when it lies in :data:`HIP_RHYTHM_SPM`,
+    else the median of the durations judged. Returns None when there are too
+    few to judge.
+
+    Notes
+    -----
+    The median alone is fooled by a few contacts that are all wrong in the
+    same way: a runner crossing a wide frame gave four "steps" of 123-261 ms
+    while the hip rose and fell every 355 ms; judged against their own median
+    only one of them was odd.
     """
+    step_ms = None
+    if hip_cadence_spm is not None and HIP_RHYTHM_SPM[0] <= hip_cadence_spm <= HIP_RHYTHM_SPM[1]:
+        step_ms = 60000.0 / hip_cadence_spm
     if near_side is not None:
         d = [1000.0 * (x.next_ic_s - x.ic_s) for x in strides if x.side == near_side and x.next_ic_s is not None]
         if len(d) >= 3:
             d = np.array(d)
-            return float(np.mean(np.abs(d / np.median(d) - 1.0) > tol))
+            ref = 2.0 * step_ms if step_ms else np.median(d)
+            return float(np.mean(np.abs(d / ref - 1.0) > tol))
     st = [x.values.get("step_time_ms") for x in strides]
     st = np.array([v for v in st if v is not None and np.isfinite(v)], float)
     if len(st) < 4:
         return None
-    return float(np.mean(np.abs(st / np.median(st) - 1.0) > tol))
+    return float(np.mean(np.abs(st / (step_ms or np.median(st)) - 1.0) > tol))
 
 
 def nulled(m: MetricSummary, reason: Reason) -> MetricSummary:

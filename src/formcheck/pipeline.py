@@ -170,12 +170,12 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     cadence_note = next((x for x in ev.notes if x.startswith("cadence from the contacts")), None)
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps, cadence_spm=ev.cadence_spm,
                      cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct, side_view=not frontal)
-    odd = irregular_step_share(strides, None if frontal else cl.near_side)
+    odd = irregular_step_share(strides, None if frontal else cl.near_side, hip_cadence_spm=ev.hip_cadence_spm)
     irregular = odd is not None and odd > MAX_IRREGULAR_SHARE
     if irregular:
         summ = distrust_irregular(summ, odd)
     elif not frontal and "step_time_asymmetry_pct" in summ:
-        odd_steps = irregular_step_share(strides)
+        odd_steps = irregular_step_share(strides, hip_cadence_spm=ev.hip_cadence_spm)
         if odd_steps is not None and odd_steps > MAX_IRREGULAR_SHARE:
             # the near foot is regular but the far one was timed badly
             summ["step_time_asymmetry_pct"] = nulled(

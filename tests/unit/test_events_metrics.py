@@ -224,6 +224,25 @@ def test_initial_contact_is_where_the_landing_point_reaches_its_own_rest_level()
     assert _refine_ic_rest(h_rel, 11, 0.04, fps=60.0) == pytest.approx(9.5)
 
 
+def test_irregular_steps_are_judged_against_the_hips_rhythm():
+    """Four 'steps' of 217-261 ms (as a runner crossing a wide frame gave) while the
+    hip rises and falls 169 times a minute (355 ms): all four are more than 25 %
+    off the hip's step time, only one is off their own median; a hip rhythm of
+    79/min (the stride, not the step, frequency) is not used."""
+    from formcheck.metrics import HIP_RHYTHM_SPM, irregular_step_share
+
+    steps = [0.217, 0.261, 0.160, 0.240]
+    strides = _strides(steps)
+    assert irregular_step_share(strides) == pytest.approx(0.25)
+    assert irregular_step_share(strides, hip_cadence_spm=169.0) == pytest.approx(1.0)
+    assert not HIP_RHYTHM_SPM[0] <= 79.0 <= HIP_RHYTHM_SPM[1]
+    assert irregular_step_share(strides, hip_cadence_spm=79.0) == pytest.approx(0.25)
+    # a steady runner is regular against either reference
+    steady = _strides([0.355] * 12)
+    assert irregular_step_share(steady, "left", hip_cadence_spm=169.0) == 0.0
+    assert irregular_step_share(steady, "left") == 0.0
+
+
 def test_contact_needs_80_ms_and_hysteresis_keeps_it():
     """At 30 fps: a 2-sample dip (67 ms) is pose noise, a 3-sample one (100 ms) a contact.
 
