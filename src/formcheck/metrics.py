@@ -307,7 +307,8 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
     far foot's contacts, the least certain events there. :data:`CONTACT_TIMING`
     metrics are at most medium confidence (contact and toe-off are a frame or
     two off from video: on the synthetic runner contact time reads about 45 ms
-    long, on the real treadmill clip about 20 ms short) and low below 60 fps.
+    long, on the real treadmill clip about 35 ms longer than read by eye) and
+    low below 60 fps.
     """
     out = {}
     for name in names:

@@ -148,7 +148,15 @@ def real_treadmill(model_path) -> dict:
 def test_real_treadmill_cadence_and_contact_time(real_treadmill):
     res = real_treadmill
     assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(168.9, rel=0.01)
-    assert 180 <= res["metrics"]["contact_time_ms"]["value"] <= 320
+    # Contact time: the shared clip index gives 180-320 ms as a physiological band
+    # (not measured); by eye this runner's near shoe is on the belt for 9.5-10
+    # frames (317-333 ms) from the first frame it rests there, and the heel
+    # touches before that. It is checked against those frames in
+    # test_real_treadmill_toe_offs_and_contact_time_match_hand_checked_frames;
+    # here only that it is a running contact, shorter than a step (355 ms at
+    # this cadence) plus one frame.
+    step_ms = 60000.0 / res["metrics"]["cadence_spm"]["value"]
+    assert 180 <= res["metrics"]["contact_time_ms"]["value"] <= step_ms + 1000.0 / 30
     assert res["view"]["plane"] == "sagittal" and res["view"]["setting"] == "treadmill"
     assert res["view"]["gait"] == "run" and res["view"]["facing"] == "left"
     # the far foot lands behind the console and is timed ~3 frames late, which made
@@ -158,9 +166,10 @@ def test_real_treadmill_cadence_and_contact_time(real_treadmill):
 
 
 # Frames (30 fps, first frame = 0) at which the near (left, unhidden) foot's
-# shoe first rests on the belt, read by eye from the frames of the first 3 s.
-# Reading uncertainty about one frame; the far foot lands behind the console.
-TREADMILL_NEAR_IC_FRAMES = (15, 36, 58, 80)
+# shoe first rests on the belt, read by eye from the frames of the first 3 s,
+# and 143 (a contact the level-crossing rule timed at 147). Reading
+# uncertainty about one frame; the far foot lands behind the console.
+TREADMILL_NEAR_IC_FRAMES = (15, 36, 58, 80, 143)
 
 
 def test_real_treadmill_contacts_match_hand_checked_frames(real_treadmill):
@@ -169,6 +178,22 @@ def test_real_treadmill_contacts_match_hand_checked_frames(real_treadmill):
     err = np.array([ics[np.argmin(np.abs(ics - f))] - f for f in TREADMILL_NEAR_IC_FRAMES])
     assert np.all(np.abs(err) <= 2.0), f"contacts off the hand-checked frames by {np.round(err, 1)} frames"
     assert np.median(np.abs(err)) <= 1.5
+
+
+def test_real_treadmill_contacts_are_as_steady_as_toe_offs(real_treadmill):
+    """A runner on a treadmill repeats his stride; the near foot's toe-offs scatter
+    by about half a frame from stride to stride, and so must its contacts. Timed
+    by the heel reaching its mid-stance level they scattered by 2.2 frames (the
+    heel rests above that level until the foot is flat, for 0-5 frames), and
+    knee flexion at contact read 2-29 deg from stride to stride."""
+    fps = real_treadmill["video"]["fps"]
+    ic = np.array(real_treadmill["events"]["left"]["ic_s"]) * fps
+    to = np.array(real_treadmill["events"]["left"]["to_s"]) * fps
+    assert len(ic) >= 15 and len(to) >= 15
+    sd_ic, sd_to = np.std(np.diff(ic), ddof=1), np.std(np.diff(to), ddof=1)
+    assert sd_ic <= 1.5 * sd_to, f"contact intervals scatter {sd_ic:.2f} frames, toe-off intervals {sd_to:.2f}"
+    knee = [s["knee_flexion_ic_deg"] for s in real_treadmill["strides"] if s["side"] == "left"]
+    assert np.std(knee, ddof=1) < 6.0
 
 
 # Last frames on which the same foot's shoe still touches the belt (toe-off
@@ -181,7 +206,8 @@ def test_real_treadmill_toe_offs_and_contact_time_match_hand_checked_frames(real
     tos = np.array(real_treadmill["events"]["left"]["to_s"]) * fps
     err = np.array([tos[np.argmin(np.abs(tos - (f + 0.5)))] - (f + 0.5) for f in TREADMILL_NEAR_LAST_ON_BELT])
     assert np.all(np.abs(err) <= 1.5), f"toe-offs off the hand-checked frames by {np.round(err, 1)} frames"
-    # by eye the contacts last (last - first + 1) frames: 10, 10, 9.5 -> median 333 ms (reads 306)
+    # by eye the contacts last (last - first + 1) frames: 10, 10, 9.5 -> median 333 ms (reads 367:
+    # the heel touches before the shoe rests on the belt, and toe-off reads half a frame late)
     by_eye = np.median([(last - first + 1) / fps * 1000
                         for first, last in zip(TREADMILL_NEAR_IC_FRAMES, TREADMILL_NEAR_LAST_ON_BELT)])
     assert real_treadmill["metrics"]["contact_time_ms"]["value"] == pytest.approx(by_eye, abs=2 * 1000 / fps)
@@ -202,8 +228,10 @@ def test_real_walker_is_walking_with_no_running_cues(model_path):
     assert "walking" in {w["code"] for w in res["quality"]["warnings"]}
     assert res["cues"] == []
     assert all(mm.get("flag") is None for mm in res["metrics"].values())
-    # one or two steps per side: no cadence or asymmetry from them
-    assert res["metrics"]["cadence_spm"]["value"] is None
+    # a handful of steps: no asymmetry from them; a cadence only where the contacts and
+    # the hip's own rhythm agree, at low confidence, and then a walking one
+    cad = res["metrics"]["cadence_spm"]
+    assert cad["value"] is None or (cad["confidence"] == "low" and 80 <= cad["value"] <= 130)
     assert res["metrics"]["step_time_asymmetry_pct"]["value"] is None
 
 

@@ -3,9 +3,9 @@
 Notes
 -----
 The contact detector is built for MediaPipe's feet: on exact landmarks its
-initial contacts come about one frame early (the crossing a quarter of the
-stance band above the resting level is passed before the real, decelerating
-foot touches down).
+initial contacts come about one frame early (the synthetic foot decelerates
+before it touches down, so it passes both a fifth of its descent speed and the
+crossing a quarter of the stance band above its resting level early).
 The tolerances below state that; the MediaPipe-side accuracy is measured by
 ``benchmarks/accuracy.py`` and the integration tests.
 """
@@ -209,7 +209,7 @@ def test_initial_contact_is_where_the_landing_point_reaches_its_own_rest_level()
     0.01 per sample and reaches its rest level at 10.5, so with a stance band of
     0.04 (crossing at a quarter of it, 0.01) the refined contact is 9.5.
     """
-    from formcheck.events import IC_CROSS_FRACTION, FootSignal, _refine_ic_rest, rest_relative_height
+    from formcheck.events import IC_CROSS_FRACTION, FootSignal, _refine_ic_rest, rest_relative_points
 
     i = np.arange(40, dtype=float)
     heel = 0.02 + np.where(i < 10.5, 0.01 * (10.5 - i), 0.0)
@@ -218,10 +218,60 @@ def test_initial_contact_is_where_the_landing_point_reaches_its_own_rest_level()
     toe[33:] = 0.03 * (i[33:] - 32)
     sig = FootSignal(h=np.fmin(heel, toe), contact=(i >= 11) & (i <= 33), threshold=0.04,
                      points={"heel": heel, "toe": toe})
-    h_rel = rest_relative_height(sig, [(11, 33)])
+    rel = rest_relative_points(sig, [(11, 33)])
+    h_rel = np.fmin(rel["heel"], rel["toe"])
     np.testing.assert_allclose(h_rel[15:25], 0.0)  # both points at their own rest level in mid-stance
     assert IC_CROSS_FRACTION == 0.25
     assert _refine_ic_rest(h_rel, 11, 0.04, fps=60.0) == pytest.approx(9.5)
+
+
+def _heel_landing(stop: float = 10.4, plateau: float = 0.03):
+    """Heel (rest-relative, leg lengths) coming down 0.05 per sample, stopping dead
+    at ``stop`` on a plateau ``plateau`` above its mid-stance level, flat from
+    sample 14 together with the toes (0.08 up before)."""
+    i = np.arange(30, dtype=float)
+    heel = plateau + 0.05 * np.clip(stop - i, 0.0, None)
+    heel[14:] = 0.0
+    toe = np.where(i < 14, 0.08, 0.0)
+    return heel, toe
+
+
+def test_landing_kink_is_where_the_heel_stops_not_where_it_settles():
+    """The heel stops at 10.4 but sits 0.03 above its stance level until sample 14.
+
+    Descent speed (placed between samples): 0.05 up to 9.5, 0.02 at 10.5
+    (0.4 of a sample still moving), 0 at 11.5. A fifth of the peak, 0.01, is
+    passed half-way between 10.5 and 11.5: 11.0. The stance-level crossing (a
+    quarter of a 0.04 band, 0.01 above the level) comes only as the foot
+    settles, between 13 (0.03) and 14 (0): 13 + 0.02 / 0.03 -- nearly three
+    frames later.
+    """
+    from formcheck.events import KINK_FRACTION, _refine_ic_rest, landing_kink
+
+    heel, toe = _heel_landing()
+    assert KINK_FRACTION == 0.2
+    assert landing_kink(heel, toe, 14, fps=30.0) == pytest.approx(11.0)
+    assert _refine_ic_rest(np.fmin(heel, toe), 14, 0.04, fps=30.0) == pytest.approx(13 + 2 / 3)
+    # the detector's start can lie anywhere after the landing within the window
+    assert landing_kink(heel, toe, 12, fps=30.0) == pytest.approx(11.0)
+
+
+def test_landing_kink_leaves_toe_first_and_high_stops_to_the_level_crossing():
+    from formcheck.events import KINK_MAX_HEIGHT, landing_kink
+
+    heel, toe = _heel_landing()
+    # toes already down when the heel stops: a toe-first (forefoot, backward) landing
+    assert landing_kink(heel, np.zeros_like(toe), 14, fps=30.0) is None
+    # a stop well above the stance level, then a slow descent, is no landing
+    # (a foot pausing in the air): the level crossing times that contact
+    high, _ = _heel_landing(plateau=KINK_MAX_HEIGHT + 0.05)
+    high[12:20] = np.linspace(KINK_MAX_HEIGHT + 0.05, 0.0, 8)
+    high[20:] = 0.0
+    assert landing_kink(high, toe, 14, fps=30.0) is None
+    # a gap in the heel track
+    gap = heel.copy()
+    gap[11] = np.nan
+    assert landing_kink(gap, toe, 14, fps=30.0) is None
 
 
 def test_irregular_steps_are_judged_against_the_hips_rhythm():
