@@ -624,12 +624,11 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         rel = rest_relative_points(sig, runs[side])
         if rel is not None:
             h_rel = np.fmin(rel["heel"], rel["toe"])
-            ic_ref = {i: _refine_ic_rest(h_rel, i, sig.threshold - level, clean.fps) for i in ics}
-            if side == near:  # the far heel is often hidden as it lands: no reliable kink
-                for i in ics:
-                    kink = landing_kink(rel["heel"], rel["toe"], i, clean.fps)
-                    if kink is not None:
-                        ic_ref[i] = kink
+            ic_ref = {}
+            for i in ics:
+                # the far heel is often hidden as it lands: no reliable kink
+                kink = landing_kink(rel["heel"], rel["toe"], i, clean.fps) if side == near else None
+                ic_ref[i] = kink if kink is not None else _refine_ic_rest(h_rel, i, sig.threshold - level, clean.fps)
         else:
             ic_ref = {i: _refine_ic(sig.h, i, level, sig.threshold, clean.fps) for i in ics}
         # two runs refined onto the same instant are one contact
