@@ -5,7 +5,12 @@ runs), analyses every clip with the real pipeline and prints, per clip, the
 error of each headline metric against the truth and whether it meets the
 target of the engine issue. Run by hand:
 
-    .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate]
+    .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate] [--landing falling]
+
+``--landing falling`` runs the same suite with runners whose body falls into
+each contact (``synth.Gait.landing``; clips in ``benchmarks/out/suite_falling/``):
+how much the contact timing and the angles at contact depend on the way the
+synthetic runner lands.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import numpy as np
 from formcheck.pipeline import analyze_video
 from formcheck.synth import generate, load_truth, validation_suite
 
-OUT = Path(__file__).resolve().parent / "out" / "suite"
+OUT_ROOT = Path(__file__).resolve().parent / "out"
 
 #: metric -> (absolute tolerance, unit); cadence is relative (1 %)
 TARGETS = {
@@ -101,10 +106,13 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="clip names to run")
     ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--landing", choices=("soft", "falling"), default="soft",
+                    help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
     args = ap.parse_args(argv)
-    suite = validation_suite()
+    suite = validation_suite(args.landing)
+    out = OUT_ROOT / ("suite" if args.landing == "soft" else f"suite_{args.landing}")
     names = args.only or list(suite)
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     rows, all_ic, passes = [], [], {k: 0 for k in TARGETS}
     abs_err, nulls = {k: [] for k in TARGETS}, {k: 0 for k in TARGETS}
     far_reported = far_wrong = wrong_flagged = 0
@@ -113,7 +121,7 @@ def main(argv=None) -> int:
     view_ok = strike_ok = 0
     for name in names:
         gait, scene = suite[name]
-        path = OUT / f"{name}.mp4"
+        path = out / f"{name}.mp4"
         if args.regenerate or not path.exists() or not Path(str(path) + ".truth.json").exists():
             generate(path, gait, scene)
         truth = load_truth(path)

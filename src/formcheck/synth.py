@@ -19,6 +19,19 @@ Sagittal plane, x forward (the way the runner faces), y up, metres, hip at x = 0
   as requested.
 - Flight: hip height follows a cubic joining the two stance phases with matching
   slopes; the swing leg's thigh, knee and foot follow smooth profiles.
+- Landing (``Gait.landing``): ``"soft"`` (the default, what the validation
+  suite uses) keeps that cubic, which joins a stance that starts by vaulting
+  over the heel: the hip stops falling and rises a few millimetres in the last
+  ~20 ms of flight, so the foot touches down at almost no vertical speed and
+  spends the last ~40 ms within 2 cm of the ground. No runner lands like that.
+  ``"falling"`` makes the flight arrive falling as fast as a ballistic flight
+  between the same two hip heights would (about 0.6 m/s at the hip) and starts
+  the stance knee flexing at once (sine ease-out to its peak instead of a
+  cosine), so the foot meets the ground at about 1 m/s, as a heel strike does
+  (a near-straight knee on a long overstride still vaults the hip up after
+  contact). Event times and the angles at the events are the same in both;
+  only the motion around contact differs. ``benchmarks/accuracy.py --landing
+  falling`` measures the engine on such runners.
 - Backward running is forward running reversed in time: contact starts at the toes
   and the body (overground) or the stance foot (treadmill) moves toward the side
   the runner faces.
@@ -37,7 +50,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -45,6 +58,7 @@ import numpy as np
 
 SIDES = ("left", "right")
 JOINTS = ("hip", "knee", "ankle", "heel", "toe", "shoulder", "elbow", "wrist")
+G = 9.81  # m/s²
 
 
 # ---------------------------------------------------------------------------- parameters
@@ -65,6 +79,7 @@ class Gait:
     swing_knee_peak_deg: float = 100.0
     right_knee_offset_deg: float = 0.0  # added to the right knee's IC and stance-peak flexion
     height_m: float = 1.75
+    landing: str = "soft"  # "soft" | "falling": how the body arrives at contact (module docstring)
 
 
 @dataclass(frozen=True)
@@ -127,13 +142,22 @@ def _ease(u):
     return 0.5 - 0.5 * np.cos(np.pi * u)
 
 
-def _piecewise(u, knots, values):
-    """Cosine-eased interpolation through (knot, value) pairs; u in [0, 1]."""
+def _ease_out(u):
+    """0→1 leaving at full speed and arriving at rest (quarter sine) for u in [0, 1]."""
+    return np.sin(0.5 * np.pi * np.clip(u, 0.0, 1.0))
+
+
+def _piecewise(u, knots, values, first=_ease):
+    """Eased interpolation through (knot, value) pairs; u in [0, 1].
+
+    Every segment is cosine-eased (at rest at both knots) except the first,
+    which uses ``first``.
+    """
     u = np.asarray(u, dtype=float)
     out = np.full_like(u, values[-1])
-    for (k0, v0), (k1, v1) in zip(zip(knots, values), zip(knots[1:], values[1:])):
+    for i, ((k0, v0), (k1, v1)) in enumerate(zip(zip(knots, values), zip(knots[1:], values[1:]))):
         m = (u >= k0) & (u <= k1)
-        out[m] = v0 + (v1 - v0) * _ease((u[m] - k0) / (k1 - k0))
+        out[m] = v0 + (v1 - v0) * (first if i == 0 else _ease)((u[m] - k0) / (k1 - k0))
     return out
 
 
@@ -144,6 +168,8 @@ class GaitModel:
     def __init__(self, gait: Gait):
         if not 0.15 <= gait.duty_factor < 0.5:
             raise ValueError("duty_factor must be in [0.15, 0.5): the synthetic runner runs (with a flight phase)")
+        if gait.landing not in ("soft", "falling"):
+            raise ValueError("landing must be 'soft' or 'falling'")
         self.g = gait
         self.b = Body(gait.height_m)
         self.T = 120.0 / gait.cadence_spm  # stride time (two steps)
@@ -198,7 +224,8 @@ class GaitModel:
         tau = s * self.Ts
         beta = _piecewise(s, L["knots"], L["vals"])
         k_ic, k_pk, k_to = L["knee"]
-        knee = _piecewise(s, (0.0, 0.4, 1.0), (k_ic, k_pk, k_to))
+        knee = _piecewise(s, (0.0, 0.4, 1.0), (k_ic, k_pk, k_to),
+                          first=_ease_out if self.g.landing == "falling" else _ease)
         heel_ground = L["g0"] - self.v * tau if L["heel_first"] else L["g0"] - b.foot - self.v * tau
         toe_ground = heel_ground + b.foot
         on_heel = beta > 0
@@ -279,7 +306,11 @@ class GaitModel:
             t_to = self.phase0[side] + self.Ts
             t_ic = self.phase0[other] if self.phase0[other] > t_to else self.phase0[other] + self.T
             y0 = float(self.stance(side, 1.0)[3]); y0d = (y0 - float(self.stance(side, 1 - eps)[3])) / (eps * self.Ts)
-            y1 = float(self.stance(other, 0.0)[3]); y1d = (float(self.stance(other, eps)[3]) - y1) / (eps * self.Ts)
+            y1 = float(self.stance(other, 0.0)[3])
+            if self.g.landing == "falling":  # as fast as a ballistic flight between the same heights
+                y1d = (y1 - y0) / (t_ic - t_to) - G * (t_ic - t_to) / 2.0
+            else:  # the stance's own first motion (a vault over the heel: rising)
+                y1d = (float(self.stance(other, eps)[3]) - y1) / (eps * self.Ts)
             segs.append((t_to, t_ic, y0, y0d, y1, y1d))
         for t_to, t_ic, y0, y0d, y1, y1d in segs:
             tau = np.mod(t - t_to, self.T)
@@ -682,17 +713,18 @@ def load_truth(video: str | Path) -> dict:
     return json.loads(Path(str(video) + ".truth.json").read_text())
 
 
-def validation_suite() -> dict[str, tuple[Gait, Scene]]:
+def validation_suite(landing: str = "soft") -> dict[str, tuple[Gait, Scene]]:
     """The varied synthetic clips the accuracy benchmark and tests run on.
 
     Both facings, forward and backward, treadmill and overground, 30/60/120 fps
     (and 240 fps slow motion stored at 30), portrait and landscape, rear/mid/
-    forefoot strike, overstride, deep knee and asymmetric knees.
+    forefoot strike, overstride, deep knee and asymmetric knees; every runner
+    lands the way ``landing`` says (see ``Gait.landing``).
     """
     tm = dict(setting="treadmill", width=1280, height=720, duration_s=8.0)
     looks = [dict(), dict(skin=(150, 100, 70), shirt=(200, 40, 40), shorts=(20, 40, 90), background=(180, 190, 170)),
              dict(skin=(240, 200, 170), shirt=(30, 30, 30), shorts=(90, 90, 95), shoes=(200, 60, 40), background=(215, 210, 190))]
-    return {
+    suite = {
         "tm_right_60": (Gait(), Scene(facing="right", fps=60, seed=1, **tm)),
         "tm_left_60": (Gait(cadence_spm=176), Scene(facing="left", fps=60, seed=2, **tm, **looks[1])),
         "tm_right_30": (Gait(cadence_spm=166), Scene(facing="right", fps=30, seed=3, **tm, **looks[2])),
@@ -712,3 +744,4 @@ def validation_suite() -> dict[str, tuple[Gait, Scene]]:
         "tm_slowmo240_right": (Gait(cadence_spm=174), Scene(facing="right", fps=240, playback_fps=30, seed=14,
                                                           **{**tm, "duration_s": 5.0})),
     }
+    return {name: (replace(g, landing=landing), sc) for name, (g, sc) in suite.items()}

@@ -9,8 +9,9 @@ from formcheck.synth import SIDES, Gait, GaitModel, Scene, generate, load_truth,
 
 
 @pytest.fixture(params=[Gait(), Gait(strike_deg=-8.0), Gait(strike_deg=3.0), Gait(thigh_ic_deg=30, knee_ic_deg=8),
-                        Gait(knee_peak_deg=58, right_knee_offset_deg=8)],
-                ids=["rearfoot", "forefoot", "midfoot", "overstride", "deep-asym"])
+                        Gait(knee_peak_deg=58, right_knee_offset_deg=8), Gait(landing="falling"),
+                        Gait(thigh_ic_deg=30, knee_ic_deg=8, landing="falling")],
+                ids=["rearfoot", "forefoot", "midfoot", "overstride", "deep-asym", "falling", "overstride-falling"])
 def model(request):
     return GaitModel(request.param)
 
@@ -45,6 +46,39 @@ def test_angles_at_events_match_parameters(model):
         np.testing.assert_allclose(a_ic["foot"], g.strike_deg, atol=1e-6)
         if g.right_knee_offset_deg == 0:  # with asymmetric knees one belt speed cannot honour both TO angles
             np.testing.assert_allclose(a_to["thigh"], g.thigh_to_deg, atol=1e-6)
+
+
+def _around_contact(gait: Gait):
+    """Lowest foot point and hip height (m) of the right leg from 50 ms before to 30 ms after a contact."""
+    m = GaitModel(gait)
+    dt = 1e-3
+    t = m.T + np.arange(-50, 31) * dt  # the right foot lands at t = T
+    p = m.pose(t)
+    foot = np.minimum(p["right"]["heel"][:, 1], p["right"]["toe"][:, 1])
+    return foot, p["hip_y"], 50, dt
+
+
+@pytest.mark.parametrize("gait", [Gait(), Gait(strike_deg=-8.0), Gait(strike_deg=3.0), Gait(knee_peak_deg=58)],
+                         ids=["rearfoot", "forefoot", "midfoot", "deep"])
+def test_falling_landing_meets_the_ground_falling(gait):
+    """``landing="falling"``: the hip falls all through the last 30 ms of flight
+    and the foot comes down at about 1 m/s (0.8 for the forefoot runner)
+    in the last 10 ms; the default soft landing's hip rises just before
+    contact and its foot comes down at half that speed."""
+    from dataclasses import replace
+
+    foot, hip, ic, dt = _around_contact(replace(gait, landing="falling"))
+    assert foot[ic] == pytest.approx(0.0, abs=1e-9)
+    assert (foot[ic - 10] - foot[ic]) / (10 * dt) > 0.75
+    assert np.diff(hip[ic - 30:ic + 1]).max() < 0
+    foot, hip, ic, dt = _around_contact(gait)
+    assert (foot[ic - 10] - foot[ic]) / (10 * dt) < 0.6
+    assert np.diff(hip[ic - 30:ic + 1]).max() > 0
+
+
+def test_landing_must_be_known():
+    with pytest.raises(ValueError, match="landing"):
+        GaitModel(Gait(landing="hard"))
 
 
 def test_events_follow_cadence_and_duty_factor():
