@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -65,8 +67,6 @@ def test_falling_landing_meets_the_ground_falling(gait):
     and the foot comes down at about 1 m/s (0.8 for the forefoot runner)
     in the last 10 ms; the default soft landing's hip rises just before
     contact and its foot comes down at half that speed."""
-    from dataclasses import replace
-
     foot, hip, ic, dt = _around_contact(replace(gait, landing="falling"))
     assert foot[ic] == pytest.approx(0.0, abs=1e-9)
     assert (foot[ic - 10] - foot[ic]) / (10 * dt) > 0.75
