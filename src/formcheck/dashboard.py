@@ -18,7 +18,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +60,7 @@ class Entry:
     lang: str
     capture_fps: float | None = None
     height_cm: float | None = None
+    model_variant: str | None = None
     video: str | None = None
     key_frames: dict = field(default_factory=dict)
     stored: dict | None = None  # a saved session's result as it was saved (numbers shown from it)
@@ -117,15 +120,41 @@ def store_upload(name: str, data: bytes) -> Path:
     return path
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:^=&\"'])")
+
+
+def md_text(text) -> str:
+    """User text (a pseudonym, a note, a file name) made safe for Streamlit markdown: shown as typed.
+
+    Every ASCII punctuation character gets a backslash (CommonMark renders an
+    escaped character literally), so ``![n](http://host/x.png)`` in a note is
+    shown as those characters and never fetched as an image; newlines become
+    spaces.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def pose_progress_text(done: int, total: int, elapsed_s: float, L: str) -> str:
+    """'Posenmodell: 340 von 1200 Bildern, noch etwa 12 s' (time left from the rate so far)."""
+    left = elapsed_s / done * max(total - done, 0) if done else 0.0
+    return tr("pose_progress", L, done=done, total=total, left=int(round(left)))
+
+
 def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, draw_video: bool = True,
-                  make_current: bool = True) -> Entry | None:
+                  make_current: bool = True, model_variant: str | None = None) -> Entry | None:
     """Analyse with a progress bar; errors become messages. Returns the entry or None."""
     L = lang()
+    model_variant = model_variant or st.session_state.get("model_variant")
     bar = st.progress(0.0, text=tr("analysing", L))
+    t0 = time.monotonic()
+
+    def frames_done(done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) * 0.8, text=pose_progress_text(done, total, time.monotonic() - t0, L))
     try:
         a = pipeline.analyze(path, capture_fps=capture_fps or None, lang=L, runner_height_cm=height_cm or None,
-                             on_progress=lambda f: bar.progress(min(f, 1.0) * 0.8, text=tr("analysing", L)))
-        entry = Entry(label=label, path=str(path), analysis=a, lang=L, capture_fps=capture_fps, height_cm=height_cm)
+                             on_frames=frames_done, model_variant=model_variant)
+        entry = Entry(label=label, path=str(path), analysis=a, lang=L, capture_fps=capture_fps, height_cm=height_cm,
+                      model_variant=model_variant)
         if draw_video:
             bar.progress(0.8, text=tr("rendering", L))
             entry.video = str(_annotated_video(a, lambda f: bar.progress(0.8 + 0.18 * f, text=tr("rendering", L))))
@@ -164,7 +193,7 @@ def _ensure_language(entry: Entry) -> Entry:
         return entry
     try:
         a = pipeline.analyze(entry.path, capture_fps=entry.capture_fps or None, lang=lang(),
-                             runner_height_cm=entry.height_cm or None)
+                             runner_height_cm=entry.height_cm or None, model_variant=entry.model_variant)
     except Exception:  # keep showing the old language rather than failing
         log.error("re-analysis for language switch failed: %s", traceback.format_exc())
         return entry
@@ -224,9 +253,10 @@ def results(entry: Entry) -> None:
     a = _ensure_language(entry).analysis
     r = a.result
     v = r["view"]
-    st.subheader(Path(entry.label).name)
+    st.subheader(md_text(Path(entry.label).name))
     st.markdown(tr("view_line", L, plane=tr(v["plane"], L), facing=tr(v["facing"], L), direction=tr(v["direction"], L),
                    setting=tr(v["setting"], L), gait=tr(v["gait"], L)))
+    st.caption(model_line(entry.result, L))
 
     st.markdown(f"#### {tr('cues', L)}")
     if r["cues"]:
@@ -310,6 +340,25 @@ def results(entry: Entry) -> None:
 
 
 # ------------------------------------------------------------------ pages
+def model_choice(L: str) -> None:
+    """Radio for the pose model variant (kept in ``st.session_state['model_variant']``)."""
+    from formcheck.provision import DEFAULT_VARIANT, VARIANTS
+
+    def label(v: str) -> str:
+        return tr(f"model_{v}", L) + (f" – {tr('model_default', L)}" if v == DEFAULT_VARIANT else "")
+    st.session_state.setdefault("model_variant", DEFAULT_VARIANT)
+    st.radio(tr("model_choice", L), list(VARIANTS), format_func=label, horizontal=True, key="model_variant")
+
+
+def model_line(result: dict, L: str) -> str:
+    """Which pose model produced a result, e.g. 'Posenmodell: genau (langsamer) (pose_landmarker_heavy.task), 2 Prozesse'."""
+    p = result.get("pose", {})
+    variant = p.get("variant")
+    chunks = int(p.get("chunks") or 1)
+    return tr("model_line", L, variant=tr(f"model_{variant}", L) if variant else "–", file=p.get("model", "?"),
+              chunks=chunks, procs=tr("process_one" if chunks == 1 else "process_many", L))
+
+
 def analyse_page(root: Path, default_sample: Path | None) -> None:
     L = lang()
     st.title(tr("app_title", L))
@@ -334,6 +383,7 @@ def analyse_page(root: Path, default_sample: Path | None) -> None:
                 path = store_upload(up.name, up.getvalue())
                 st.session_state["upload_name"] = up.name
     with st.expander(tr("options", L)):
+        model_choice(L)
         cap = st.number_input(tr("capture_fps", L), min_value=0, max_value=1000, value=0, step=30, key="capture_fps")
         height = st.number_input(tr("height_cm", L), min_value=0, max_value=250, value=0, step=1, key="height_cm")
     label_btn = tr("analyse_sample", L) if src == "sample" else tr("analyse", L)

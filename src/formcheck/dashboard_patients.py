@@ -26,7 +26,7 @@ import streamlit as st
 
 from formcheck import charts, config
 from formcheck.compare import metric_history
-from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang
+from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, md_text
 from formcheck.errors import FormcheckError
 from formcheck.report import format_value
 from formcheck.metrics import METRICS
@@ -136,7 +136,7 @@ def load_session(store: Store, session_id: int) -> Entry | None:
         return have[label]
     path = store.video_path(rec.video_sha256, rec.video_ext)
     if not path.exists():
-        st.error(tr("missing_video", L, name=rec.video_name or path.name))
+        st.error(tr("missing_video", L, name=md_text(rec.video_name or path.name)))
         return None
     entry = _run_analysis(label, path, capture_fps=rec.capture_fps, height_cm=patient.height_cm, draw_video=False,
                           make_current=False)
@@ -212,7 +212,7 @@ def _add_patient_form(store: Store) -> None:
         st.error(error_message(exc, L))
         return
     st.session_state["patient_id"] = p.id
-    st.session_state["patients_msg"] = tr("patient_added", L, name=p.pseudonym)
+    st.session_state["patients_msg"] = tr("patient_added", L, name=md_text(p.pseudonym))
     st.rerun()
 
 
@@ -230,10 +230,11 @@ def patient_view(store: Store, pid: int) -> None:
         st.error(error_message(exc, L))
         return
     recs = store.sessions(pid)
-    st.subheader(p.pseudonym)
+    st.subheader(md_text(p.pseudonym))
     facts = [f"{tr('col_birth_year', L)} {p.birth_year}" if p.birth_year else "",
              f"{p.height_cm:.0f} cm" if p.height_cm else "",
-             f"{tr('col_leg_length', L)} {p.leg_length_cm:.0f} cm" if p.leg_length_cm else "", p.notes]
+             f"{tr('col_leg_length', L)} {p.leg_length_cm:.0f} cm" if p.leg_length_cm else "",
+             md_text(p.notes) if p.notes else ""]
     if any(facts):
         st.caption(" · ".join(f for f in facts if f))
 
@@ -309,7 +310,7 @@ def _export_and_delete(store: Store, p, n_sessions: int) -> None:
                                "application/zip", key="export_dl")
     with c2:
         with st.expander(tr("delete_patient", L)):
-            sure = st.checkbox(tr("confirm_delete", L, name=p.pseudonym), key=f"confirm-del-{p.id}")
+            sure = st.checkbox(tr("confirm_delete", L, name=md_text(p.pseudonym)), key=f"confirm-del-{p.id}")
             if st.button(tr("delete_patient", L), key="delete_btn", disabled=not sure):
                 removed = store.delete_patient(p.id)
                 prefix = f"{p.pseudonym} · "
@@ -317,5 +318,5 @@ def _export_and_delete(store: Store, p, n_sessions: int) -> None:
                     if label.startswith(prefix) or p.id in e.saved:
                         del analyses()[label]
                 st.session_state.pop(f"export-{p.id}", None)
-                st.session_state["patients_msg"] = tr("deleted", L, name=p.pseudonym, n=len(removed))
+                st.session_state["patients_msg"] = tr("deleted", L, name=md_text(p.pseudonym), n=len(removed))
                 st.rerun()

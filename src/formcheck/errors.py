@@ -23,6 +23,9 @@ class VideoError(FormcheckError):
         super().__init__(message)
         self.code = code
 
+    def __reduce__(self):  # keeps the code when raised in a helper process
+        return type(self), (str(self), self.code)
+
 
 class ModelError(FormcheckError):
     """The pose model cannot be provisioned or loaded."""

@@ -17,7 +17,7 @@ import numpy as np
 from formcheck import __version__
 from formcheck.pose import LANDMARK_NAMES, PoseSeries, extract_pose
 from formcheck.progress import Progress, quiet_native_stderr
-from formcheck.provision import sha256_file, verified_model_path
+from formcheck.provision import sha256_file, variant_of, verified_model_path
 from formcheck.texts import Reason
 from formcheck.video import VideoInfo, probe
 
@@ -60,8 +60,10 @@ def video_block(info: VideoInfo, series: PoseSeries) -> dict:
 
 def pose_block(series: PoseSeries, model_path: Path) -> dict:
     found = series.found
+    digest = sha256_file(model_path)
     return {
-        "model": model_path.name, "model_sha256": sha256_file(model_path),
+        "model": model_path.name, "model_sha256": digest,
+        "variant": variant_of(digest=digest), "chunks": series.chunks,
         "frames_with_pose": int(found.sum()), "frames_with_pose_pct": round(100.0 * float(found.mean()), 1),
         "max_people_in_view": int(series.n_people.max()) if series.n_frames else 0,
         "notes": series.notes,
@@ -285,19 +287,23 @@ class Analysis:
 def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
             use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
-            runner_height_cm: float | None = None, workers: int | None = None) -> Analysis:
+            runner_height_cm: float | None = None, workers: int | None = None,
+            model_variant: str | None = None, on_frames: Callable[[int, int], None] | None = None) -> Analysis:
     """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`)."""
     say = log or (lambda msg: None)
     info = probe(video, capture_fps=capture_fps)
-    model_path = verified_model_path(Path(model) if model else None, log=say)
+    model_path = verified_model_path(Path(model) if model else None, variant=model_variant, log=say)
     expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or None
     bar = Progress("pose", expected) if show_progress else None
 
     def tick(n_done: int):
+        n_done = min(n_done, expected) if expected else n_done  # chunks share a few stitch frames
         if bar:
             bar.update(n_done)
         if on_progress and expected:
             on_progress(min(n_done / expected, 1.0))
+        if on_frames and expected:
+            on_frames(n_done, expected)
 
     with quiet_native_stderr():
         series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say, workers=workers)
@@ -322,7 +328,8 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
 def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
                   use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
                   show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
-                  runner_height_cm: float | None = None, return_series: bool = False, workers: int | None = None):
+                  runner_height_cm: float | None = None, return_series: bool = False, workers: int | None = None,
+                  model_variant: str | None = None):
     """Analyse one clip and return the JSON-ready result (the public contract).
 
     Parameters
@@ -335,6 +342,9 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         Language of cues and warnings.
     model : path-like, optional
         A specific ``.task`` bundle; default: the provisioned, checksum-verified one.
+    model_variant : {"lite", "full", "heavy"}, optional
+        Which provisioned bundle to use (default
+        :data:`formcheck.provision.DEFAULT_VARIANT`); ignored when ``model`` is given.
     on_progress : callable, optional
         Receives the fraction done (0–1) while the pose model runs.
     runner_height_cm : float, optional
@@ -342,11 +352,12 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
     return_series : bool
         Also return the :class:`PoseSeries` (for drawing).
     workers : int, optional
-        Parallel chunks for the pose model (see :func:`formcheck.pose.default_workers`).
+        Chunks of the clip tracked in parallel processes (default: one per core,
+        see :func:`formcheck.pose.default_workers`); 1 runs one serial pass.
     """
     a = analyze(video, capture_fps=capture_fps, lang=lang, model=model, use_cache=use_cache, out_dir=out_dir,
                 log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm,
-                workers=workers)
+                workers=workers, model_variant=model_variant)
     return (a.result, a.series) if return_series else a.result
 
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import queue
+import struct
 import tempfile
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -36,11 +37,11 @@ from typing import Callable, Iterable
 import numpy as np
 
 from formcheck import config
-from formcheck.errors import ModelError, NoRunnerError
+from formcheck.errors import FormcheckError, ModelError, NoRunnerError
 from formcheck.video import Frame, VideoInfo, iter_frames
 
 #: Bump when the extraction logic changes, so old cache entries are not reused.
-POSE_VERSION = 3  # 2: side-on runners facing right are mirrored; 3: model clock stretched
+POSE_VERSION = 4  # 2: side-on runners facing right are mirrored; 3: model clock stretched; 4: chunks stitched
 
 #: Factor between a frame's time and the timestamp the landmarker is given.
 #: The landmarker's VIDEO mode smooths landmarks with a causal, time-based
@@ -88,6 +89,8 @@ class PoseSeries:
         Number of people the landmarker reported in each frame.
     notes : list of str
         What this stage decided (e.g. which of several people was kept).
+    chunks : int
+        Parts of the clip tracked in parallel processes and stitched (1: one pass).
     """
 
     t: np.ndarray
@@ -97,6 +100,7 @@ class PoseSeries:
     height: int
     n_people: np.ndarray
     notes: list[str] = field(default_factory=list)
+    chunks: int = 1
 
     @property
     def n_frames(self) -> int:
@@ -120,6 +124,7 @@ class PoseSeries:
             np.savez_compressed(
                 tmp, t=self.t, image=self.image, world=self.world, n_people=self.n_people,
                 size=np.array([self.width, self.height]), notes=np.array(json.dumps(self.notes)),
+                chunks=np.array(self.chunks),
             )
             os.replace(tmp, path)
         except BaseException:
@@ -131,7 +136,8 @@ class PoseSeries:
         with np.load(path, allow_pickle=False) as z:
             w, h = (int(v) for v in z["size"])
             return cls(t=z["t"], image=z["image"], world=z["world"], width=w, height=h,
-                       n_people=z["n_people"], notes=json.loads(str(z["notes"])))
+                       n_people=z["n_people"], notes=json.loads(str(z["notes"])),
+                       chunks=int(z["chunks"]) if "chunks" in z.files else 1)
 
 
 @dataclass(frozen=True)
@@ -232,11 +238,12 @@ def spread_ratio(image: np.ndarray) -> float:
 _FACING_FRAMES, _FACING_SPAN_S = 10, 2.0
 
 
-def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings) -> bool:
+def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings, landmarker=None) -> bool:
     """Whether to show the clip's frames to the model mirrored (a side-on runner facing right).
 
     Looks at :data:`_FACING_FRAMES` frames of the first :data:`_FACING_SPAN_S`
-    seconds (IMAGE mode, about half a second in all).
+    seconds (IMAGE mode, about half a second in all), with ``landmarker`` (an
+    IMAGE-mode landmarker, e.g. the scout) or one of its own.
 
     Notes
     -----
@@ -252,7 +259,9 @@ def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings) -> boo
     if not settings.face_left:
         return False
     frames = []
-    with _landmarker(model_path, settings, 1, "IMAGE") as lm:
+    own = landmarker is None
+    lm = _landmarker(model_path, settings, 1, "IMAGE") if own else landmarker
+    try:
         step = max(1, int(round(info.fps * _FACING_SPAN_S / _FACING_FRAMES)))
         for k, frame in enumerate(iter_frames(info, end_s=_FACING_SPAN_S + 0.5)):
             if k % step:
@@ -261,6 +270,9 @@ def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings) -> boo
             frames += [img for img, _ in _to_arrays(lm.detect(_mp_image(frame)), w, h)[:1]]
             if len(frames) >= _FACING_FRAMES:
                 break
+    finally:
+        if own:
+            lm.close()
     if len(frames) < 3:
         return False
     image = np.stack(frames)
@@ -274,14 +286,28 @@ class _SceneTooBusy(Exception):
     """Raised inside the single-pose pass when a second person shows up."""
 
 
+def make_scout(model_path: Path, settings: PoseSettings):
+    """The IMAGE-mode landmarker that looks for extra people (and decides the facing).
+
+    It is deliberately more sensitive than the tracker: a false alarm only
+    costs a second pass, a missed person can cost the wrong subject.
+    """
+    scout_settings = PoseSettings(_SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, settings.max_people)
+    return _landmarker(model_path, scout_settings, settings.max_people + 1, "IMAGE")
+
+
 def run_landmarker(frames: Iterable[Frame], model_path: Path, settings: PoseSettings, num_poses: int,
                    scout: bool = False, progress: Callable[[int], None] | None = None,
                    keep_from: float | None = None, keep_before: float | None = None,
-                   stop: threading.Event | None = None, mirrored: bool = False):
+                   stop: threading.Event | None = None, mirrored: bool = False, landmarker=None, scouter=None):
     """Run the landmarker over ``frames``.
 
     Parameters
     ----------
+    landmarker, scouter : optional
+        A fresh VIDEO-mode landmarker and an IMAGE-mode scout made by
+        :func:`make_landmarkers` beforehand (their start-up then overlaps with
+        other work); they are closed here. Made here when not given.
     mirrored : bool
         Show the model each frame mirrored left-right; landmarks come back in
         the original frame's pixels and sides (see :func:`mirror_for`).
@@ -307,11 +333,14 @@ def run_landmarker(frames: Iterable[Frame], model_path: Path, settings: PoseSett
     t_list: list[float] = []
     poses: list[list] = []
     last_ms = -1
-    with _landmarker(model_path, settings, num_poses) as lm:
-        # The scout is deliberately more sensitive than the tracker: a false alarm
-        # only costs a second pass, a missed person can cost the wrong subject.
-        scout_settings = PoseSettings(_SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, _SCOUT_CONFIDENCE, settings.max_people)
-        scouter = _landmarker(model_path, scout_settings, settings.max_people + 1, "IMAGE") if scout else None
+    if landmarker is None:
+        landmarker = _landmarker(model_path, settings, num_poses)
+    if scout and scouter is None:
+        scouter = make_scout(model_path, settings)
+    elif not scout and scouter is not None:
+        scouter.close()
+        scouter = None
+    with landmarker as lm:
         try:
             # decoding, image conversion and the scout run one frame ahead in a
             # second thread (both release the GIL), overlapped with the landmarker
@@ -396,100 +425,319 @@ def prefetched(items: Iterable, depth: int = 4):
             th.join(timeout=0.05)
 
 
-#: Seconds each parallel chunk starts early, to warm the landmarker's tracking and
-#: smoothing up before the frames it keeps (tests: landmarks match a serial pass).
-CHUNK_OVERLAP_S = 0.5
+#: Seconds each parallel chunk after the first starts tracking before the frames
+#: it may keep; those warm-up frames are discarded. With the model's own
+#: smoothing switched off (:data:`MODEL_CLOCK_STRETCH`) a restarted landmarker
+#: only has to find the runner and settle its region of interest, which takes
+#: a few frames; the accuracy of parallel passes is measured against the truth
+#: by ``benchmarks/models.py``.
+CHUNK_WARMUP_S = 0.3
+#: Seconds over which two neighbouring chunks both keep frames; they are
+#: stitched at the frame in this window where their landmarks agree best.
+STITCH_WINDOW_S = 0.3
 #: Shortest chunk worth a worker of its own (s).
 MIN_CHUNK_S = 3.0
+#: Seconds of video the first chunk (run by the calling process) takes beyond an
+#: equal share (negative: less). The calling process also decides the facing
+#: (:func:`mirror_for`) before it starts, while a helper makes its landmarkers
+#: in the meantime and then first decodes from the key frame before its chunk.
+#: Measured on the 20 s 720p60 benchmark clip: with +0.4 s the calling process
+#: used 15.2 s of CPU and the helper 13.6 s; -0.2 s balances them.
+FIRST_CHUNK_EXTRA_S = -0.2
+#: Landmarks compared when choosing the stitch frame: hips, knees, ankles, heels, toes.
+_STITCH_LANDMARKS = np.arange(23, 33)
 
 
 def default_workers() -> int:
-    """Parallel pose chunks: ``FORMCHECK_WORKERS``, else 1 (one exact pass).
+    """Parallel pose chunks: ``FORMCHECK_WORKERS``, else one per core (at most 2).
 
     Notes
     -----
-    MediaPipe's VIDEO mode never forgets where it started: a landmarker started
-    mid-clip stays 1–6 px away from a single pass over the whole clip, however
-    long it is warmed up (measured: 6 s of overlap still leaves 97 % of frames
-    more than 2 px off on some leg landmark). Chunks are therefore opt-in: they
-    are about 1.7× faster on two cores and their landmarks are as good, but
-    not identical to a single pass.
+    MediaPipe's Python Tasks API runs its TFLite inference on one thread, so a
+    second core is only used by a second process. Chunks tracked in two
+    processes are not identical to one pass (a landmarker started mid-clip
+    stays 1–6 px off a single pass), but they are as accurate against the
+    truth: ``benchmarks/models.py`` measures serial and parallel passes of
+    each model on the synthetic suite and the real clips (README "Pose model").
     """
     env = os.environ.get("FORMCHECK_WORKERS")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return 1
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def plan_chunks(duration_s: float, workers: int) -> list[tuple[float, float | None]]:
     """Time ranges ``[start, end)`` per worker (the last one open-ended).
 
     One chunk when the clip is short or its duration unknown; otherwise up to
-    ``workers`` equal chunks of at least :data:`MIN_CHUNK_S` seconds.
+    ``workers`` chunks of at least :data:`MIN_CHUNK_S` seconds, equal but for
+    :data:`FIRST_CHUNK_EXTRA_S`.
     """
     if workers <= 1 or not duration_s or duration_s < 2 * MIN_CHUNK_S:
         return [(0.0, None)]
     n = int(min(workers, duration_s // MIN_CHUNK_S))
-    bounds = [duration_s * k / n for k in range(n)]
+    bounds = [0.0] + [duration_s * k / n + FIRST_CHUNK_EXTRA_S for k in range(1, n)]
     return [(b, bounds[k + 1] if k + 1 < n else None) for k, b in enumerate(bounds)]
 
 
-def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_poses: int, *, scout: bool,
-                 workers: int, progress: Callable[[int], None] | None = None, mirrored: bool = False):
-    """:func:`run_landmarker` over the whole clip, split into chunks run by parallel threads.
+def _chunk_frames(info: VideoInfo, start: float, end: float | None):
+    """Frames a chunk tracks, and the window it keeps: warm-up before ``start``, stitch window after ``end``."""
+    warm = max(0.0, start - CHUNK_WARMUP_S) if start > 0 else 0.0
+    keep_before = end + STITCH_WINDOW_S if end is not None else None
+    return iter_frames(info, start_s=warm), (start if start > 0 else None), keep_before
 
-    MediaPipe and PyAV release the GIL while they work, so threads use all
-    cores without copying frames between processes. Each chunk after the first
-    starts :data:`CHUNK_OVERLAP_S` early and discards those warm-up frames, so
-    the landmarker's restart at the chunk start is hidden. Progress is
-    reported from the calling thread (Streamlit needs that) as the number of
-    frames done.
+
+def stitch_point(t_a: list[float], poses_a: list, t_b: list[float], poses_b: list) -> float | None:
+    """Time at which to switch from chunk ``a`` to the next chunk ``b``.
+
+    Among the frames both chunks hold, the one where the first pose of each
+    agrees best (median pixel distance over the leg landmarks); None when they
+    share no frame with a pose in both.
     """
-    chunks = plan_chunks(info.duration_hint_s, workers)
-    if len(chunks) == 1:
-        count = [0]
+    in_b = {round(t, 6): k for k, t in enumerate(t_b)}
+    best, best_d = None, np.inf
+    for k, t in enumerate(t_a):
+        j = in_b.get(round(t, 6))
+        if j is None or not poses_a[k] or not poses_b[j]:
+            continue
+        d = float(np.median(np.linalg.norm(poses_a[k][0][0][_STITCH_LANDMARKS, :2]
+                                           - poses_b[j][0][0][_STITCH_LANDMARKS, :2], axis=1)))
+        if d < best_d:
+            best, best_d = t, d
+    return best
 
-        def one(n):
-            count[0] += n
-            if progress:
-                progress(count[0])
-        return run_landmarker(iter_frames(info), model_path, settings, num_poses, scout=scout, progress=one,
-                              mirrored=mirrored)
+
+def stitch(parts: list[tuple[list[float], list]]) -> tuple[list[float], list]:
+    """Join chunk results that overlap by a stitch window into one series."""
+    t_all, p_all = list(parts[0][0]), list(parts[0][1])
+    for t_b, p_b in parts[1:]:
+        if not t_b:
+            continue
+        at = stitch_point(t_all, p_all, t_b, p_b)
+        if at is None:
+            at = t_b[0]
+        cut = next((k for k, t in enumerate(t_all) if t >= at - 1e-9), len(t_all))
+        first = next((k for k, t in enumerate(t_b) if t >= at - 1e-9), len(t_b))
+        t_all, p_all = t_all[:cut] + list(t_b[first:]), p_all[:cut] + list(p_b[first:])
+    return t_all, p_all
+
+
+def _send(out, msg) -> None:
+    data = pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(struct.pack("<Q", len(data)) + data)
+    out.flush()
+
+
+def _receive(inp):
+    head = inp.read(8)
+    if len(head) < 8:
+        raise EOFError("pose helper pipe closed")
+    (n,) = struct.unpack("<Q", head)
+    data = inp.read(n)
+    if len(data) < n:
+        raise EOFError("pose helper pipe closed")
+    return pickle.loads(data)
+
+
+def helper_loop(inp, out) -> None:
+    """Body of a helper process (``python -m formcheck._pose_helper``).
+
+    Reads ``(info, model_path, settings)`` once, then chunk tasks
+    ``(start, end, num_poses, scout, mirrored)``, ``"stop"`` (abandon the
+    current chunk) or ``None`` (exit); answers each task with ``("tick", n)``
+    messages and one ``("ok", (t, poses))``, ``("busy", None)`` or
+    ``("error", exc)``.
+    """
+    info, model_path, settings = _receive(inp)
     stop = threading.Event()
-    lock = threading.Lock()
-    done = [0]
+    tasks: queue.Queue = queue.Queue()
+
+    def read():
+        try:
+            while True:
+                msg = _receive(inp)
+                if msg == "stop":
+                    stop.set()
+                else:
+                    tasks.put(msg)
+                    if msg is None:
+                        return
+        except (EOFError, OSError):
+            stop.set()
+            tasks.put(None)
+
+    threading.Thread(target=read, name="helper-input", daemon=True).start()
+    # made while the caller decides the facing, for the first (single-pose) task
+    ready = (_landmarker(Path(model_path), settings, 1), make_scout(Path(model_path), settings))
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        stop.clear()
+        start, end, num_poses, scout, mirrored = task
+        lm, sc = ready if ready is not None and num_poses == 1 else (None, None)
+        if ready is not None and lm is None:
+            for x in ready:
+                x.close()
+        ready = None
+        pending = [0]
+
+        def tick(n):
+            pending[0] += n
+            if pending[0] >= 10:
+                _send(out, ("tick", pending[0]))
+                pending[0] = 0
+        try:
+            frames, keep_from, keep_before = _chunk_frames(info, start, end)
+            res = run_landmarker(frames, Path(model_path), settings, num_poses, scout=scout, progress=tick,
+                                 keep_from=keep_from, keep_before=keep_before, stop=stop, mirrored=mirrored,
+                                 landmarker=lm, scouter=sc)
+            _send(out, ("ok", res))
+        except _SceneTooBusy:
+            _send(out, ("busy", None))
+        except Exception as exc:  # handed to the parent, which raises it
+            _send(out, ("error", exc if isinstance(exc, FormcheckError) else ModelError(
+                f"the second pose process failed ({type(exc).__name__}: {exc}); analyse again with `--workers 1`")))
+
+
+class PoseHelpers:
+    """Helper processes that track chunks of a clip beside the calling process.
+
+    Each is a fresh interpreter (``python -m formcheck._pose_helper``, so no
+    caller's ``__main__`` is re-run and no threads are forked), started once
+    per analysis so its start-up overlaps with the caller's own work, and
+    talking over its stdin/stdout with length-prefixed pickles. A reader
+    thread per helper counts its progress. Closed with the context manager;
+    a helper whose parent dies sees its input close and exits.
+    """
+
+    def __init__(self, info: VideoInfo, model_path: Path, settings: PoseSettings, n: int):
+        import subprocess
+        import sys
+
+        self._helpers = []
+        for _ in range(max(0, n)):
+            proc = subprocess.Popen([sys.executable, "-m", "formcheck._pose_helper"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            h = {"proc": proc, "done": 0, "results": queue.Queue()}
+            h["reader"] = threading.Thread(target=self._read, args=(h,), name="pose-helper-reader", daemon=True)
+            h["reader"].start()
+            _send(proc.stdin, (info, str(model_path), settings))
+            self._helpers.append(h)
+
+    @staticmethod
+    def _read(h) -> None:
+        try:
+            while True:
+                kind, payload = _receive(h["proc"].stdout)
+                if kind == "tick":
+                    h["done"] += payload
+                else:
+                    h["results"].put((kind, payload))
+        except Exception:  # pipe closed or garbled: the waiting side reports it
+            h["results"].put(("gone", None))
+
+    def __len__(self) -> int:
+        return len(self._helpers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def submit(self, k: int, task: tuple) -> None:
+        h = self._helpers[k]
+        h["done"] = 0
+        _send(h["proc"].stdin, task)
+
+    def done(self) -> int:
+        return sum(h["done"] for h in self._helpers)
+
+    def cancel(self, k: int) -> None:
+        """Ask helper ``k`` to abandon its chunk (its answer must still be collected)."""
+        try:
+            _send(self._helpers[k]["proc"].stdin, "stop")
+        except OSError:
+            pass
+
+    def result(self, k: int, waiting: Callable[[], None] | None = None):
+        """Wait for helper ``k``'s chunk (calling ``waiting`` every 0.2 s); raises what the helper raised."""
+        while True:
+            try:
+                status, payload = self._helpers[k]["results"].get(timeout=0.2)
+                break
+            except queue.Empty:
+                if waiting is not None:
+                    waiting()
+        if status == "gone":
+            raise ModelError("the second pose process stopped unexpectedly; analyse again with `--workers 1`")
+        if status == "busy":
+            raise _SceneTooBusy()
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        for h in self._helpers:
+            try:
+                h["proc"].stdin.close()
+            except OSError:
+                pass
+        for h in self._helpers:
+            proc = h["proc"]
+            try:
+                proc.wait(timeout=2)
+            except Exception:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+        self._helpers = []
+
+
+def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_poses: int, *, scout: bool,
+                 helpers: PoseHelpers | None = None, progress: Callable[[int], None] | None = None,
+                 mirrored: bool = False, scouter=None):
+    """:func:`run_landmarker` over the whole clip, split into chunks: the first here, the rest in ``helpers``.
+
+    Each chunk after the first starts :data:`CHUNK_WARMUP_S` early and
+    discards those frames; neighbouring chunks both keep a
+    :data:`STITCH_WINDOW_S` window and are joined where they agree best
+    (:func:`stitch`). Progress is reported from the calling thread (Streamlit
+    needs that) as the number of frames done in all chunks.
+    """
+    chunks = plan_chunks(info.duration_hint_s, 1 + len(helpers)) if helpers else [(0.0, None)]
+    count = [0]
 
     def tick(n):
-        with lock:
-            done[0] += n
+        count[0] += n
+        if progress:
+            progress(count[0] + (helpers.done() if helpers is not None and len(chunks) > 1 else 0))
 
-    def work(start: float, end: float | None):
-        warm = max(0.0, start - CHUNK_OVERLAP_S)
-        frames = iter_frames(info, start_s=warm)
-        return run_landmarker(frames, model_path, settings, num_poses, scout=scout, progress=tick,
-                              keep_from=start if start > 0 else None, keep_before=end, stop=stop, mirrored=mirrored)
-
-    with ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="pose") as pool:
-        futures = [pool.submit(work, a, b) for a, b in chunks]
-        pending = set(futures)
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                if progress:
-                    progress(done[0])
-                for f in finished:
-                    if f.exception() is not None:
-                        stop.set()
-                        raise f.exception()
-        finally:
-            stop.set()
-    t_all: list[float] = []
-    poses_all: list[list] = []
-    for f in futures:
-        t, p = f.result()
-        t_all += t
-        poses_all += p
-    return t_all, poses_all
+    if len(chunks) == 1:
+        return run_landmarker(iter_frames(info), model_path, settings, num_poses, scout=scout, progress=tick,
+                              mirrored=mirrored, scouter=scouter)
+    for k, (a, b) in enumerate(chunks[1:]):
+        helpers.submit(k, (a, b, num_poses, scout, mirrored))
+    answered = 0  # helpers whose answer has been collected
+    try:
+        frames, keep_from, keep_before = _chunk_frames(info, *chunks[0])
+        parts = [run_landmarker(frames, model_path, settings, num_poses, scout=scout, progress=tick,
+                                keep_from=keep_from, keep_before=keep_before, mirrored=mirrored, scouter=scouter)]
+        while answered < len(chunks) - 1:
+            answered += 1
+            parts.append(helpers.result(answered - 1, waiting=lambda: tick(0)))
+    except BaseException:
+        # stop the others and collect their answers, so a second pass starts clean
+        for k in range(answered, len(chunks) - 1):
+            helpers.cancel(k)
+        for k in range(answered, len(chunks) - 1):
+            try:
+                helpers.result(k)
+            except BaseException:
+                pass
+        raise
+    return stitch(parts)
 
 
 # -------------------------------------------------------------------- tracking
@@ -601,7 +849,8 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     progress : callable, optional
         Called (from the calling thread) with the number of frames done so far.
     workers : int, optional
-        Parallel chunks (default :func:`default_workers`); 1 runs one serial pass.
+        Chunks tracked in parallel processes (default :func:`default_workers`);
+        1 runs one serial pass.
 
     Raises
     ------
@@ -627,15 +876,29 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
             except (OSError, ValueError, KeyError):
                 cached.unlink(missing_ok=True)
     workers = default_workers() if workers is None else workers
-    mirrored = mirror_for(info, model_path, settings)
-    try:
-        t, poses = run_parallel(info, model_path, settings, 1, scout=True, workers=workers, progress=progress,
-                                mirrored=mirrored)
-    except _SceneTooBusy:
-        say("pose: more than one person in view; tracking everyone and keeping the runner")
-        t, poses = run_parallel(info, model_path, settings, settings.max_people, scout=False, workers=workers,
-                                progress=progress, mirrored=mirrored)
+    n_chunks = len(plan_chunks(info.duration_hint_s, workers))
+    with PoseHelpers(info, model_path, settings, n_chunks - 1) as helpers:
+        scouter = make_scout(model_path, settings)  # decides the facing, then looks for extra people
+        try:
+            mirrored = mirror_for(info, model_path, settings, landmarker=scouter)
+        except BaseException:
+            scouter.close()
+            raise
+        try:
+            t, poses = run_parallel(info, model_path, settings, 1, scout=True, helpers=helpers, progress=progress,
+                                    mirrored=mirrored, scouter=scouter)
+            used_chunks = n_chunks
+        except _SceneTooBusy:
+            # One serial pass here: a landmarker restarted mid-clip with several
+            # poses finds the people again in its own time and order, and on the
+            # real two-person clip the walker's track then broke at the chunk
+            # border (138 -> 93 frames) and the bystander was kept as the subject.
+            say("pose: more than one person in view; tracking everyone and keeping the runner")
+            t, poses = run_parallel(info, model_path, settings, settings.max_people, scout=False, helpers=None,
+                                    progress=progress, mirrored=mirrored)
+            used_chunks = 1
     series = assemble(t, poses, info.width, info.height)
+    series.chunks = used_chunks
     if mirrored:
         series.notes.append("frames shown to the pose model mirrored (runner facing right); landmarks flipped back")
     if not series.found.any():

@@ -130,3 +130,20 @@ def test_streamlit_config_no_telemetry_and_stated_upload_limit():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["server"]["maxUploadSize"] == dashboard.MAX_UPLOAD_MB
+    assert cfg["server"]["address"] == "localhost"  # never every interface, no external-IP lookup
+
+
+def test_the_page_says_which_pose_model_made_the_result_and_offers_the_others(analysed):
+    from formcheck.provision import DEFAULT_VARIANT
+
+    text = _texts(analysed)
+    words = {"lite": "schnell (ungenauer)", "full": "ausgewogen", "heavy": "genau (langsamer)"}
+    assert f"Posenmodell: {words[DEFAULT_VARIANT]} (pose_landmarker_{DEFAULT_VARIANT}.task)" in text
+    radio = analysed.radio(key="model_variant")
+    assert radio.options == [words[v] + (" – Standard" if v == DEFAULT_VARIANT else "") for v in ("lite", "full", "heavy")]
+    assert radio.value == DEFAULT_VARIANT
+
+
+def test_pose_progress_says_frames_done_and_time_left():
+    assert dashboard.pose_progress_text(300, 1200, 6.0, "de") == "Posenmodell: 300 von 1200 Bildern, noch etwa 18 s"
+    assert dashboard.pose_progress_text(0, 1200, 0.0, "en") == "Pose model: 0 of 1200 frames, about 0 s left"

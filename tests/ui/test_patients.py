@@ -215,3 +215,34 @@ def test_a_damaged_database_gives_a_message_not_a_traceback(tmp_path, monkeypatc
     (err,) = app.error
     assert "Die Patientendatenbank ist nicht nutzbar" in err.value and "formcheck.db" in err.value
     assert "Stelle sie aus der Sicherung wieder her" in err.value and "Traceback" not in err.value
+
+
+BEACON = "![n](http://127.0.0.1:9/x.png)"
+
+
+def test_pseudonym_and_notes_are_shown_as_typed_never_as_markdown(tmp_path, monkeypatch, model_path):
+    """A note with markdown image syntax would make every browser that opens the page fetch that URL."""
+    from formcheck.dashboard import md_text
+
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
+    st_ = Store()
+    st_.add_patient(f"*P*_{BEACON}", notes=f"see {BEACON} :red[x]")
+    st_.close()
+    app = AppTest.from_file(APP, default_timeout=600)
+    app.run()
+    app.sidebar.radio(key="page").set_value("patients").run()
+    assert not app.exception
+    shown = [h.value for h in app.subheader] + [c.value for c in app.caption]
+    assert md_text(f"*P*_{BEACON}") in shown
+    assert any(md_text(f"see {BEACON} :red[x]") in c for c in shown)
+    # nothing of the user's text reaches markdown unescaped
+    for text in shown:
+        assert "![" not in text and "](" not in text and ":red[" not in text
+
+
+def test_md_text_escapes_every_markdown_and_html_character():
+    from formcheck.dashboard import md_text
+
+    assert md_text("a_b *c* [l](u) <img src=x> # h") == r"a\_b \*c\* \[l\]\(u\) \<img src\=x\> \# h"
+    assert md_text("line one\nline two") == "line one line two"
+    assert md_text("Müller 12") == "Müller 12"

@@ -73,3 +73,50 @@ def _swap():
 
     other = {"left": "right", "right": "left"}
     return np.array([LM["_".join(other.get(w, w) for w in n.split("_"))] for n in LANDMARK_NAMES])
+
+
+# ------------------------------------------------------------------ stitching
+def _poses_at(xs):
+    """One pose per frame whose landmarks all sit at (x, 100) (an empty frame for None)."""
+    out = []
+    for x in xs:
+        if x is None:
+            out.append([])
+            continue
+        img = np.zeros((N_LANDMARKS, 5), np.float32)
+        img[:, 0], img[:, 1] = x, 100.0
+        out.append([(img, np.zeros((N_LANDMARKS, 3), np.float32))])
+    return out
+
+
+def test_stitch_switches_where_the_chunks_agree_best_and_keeps_every_frame_once():
+    from formcheck.pose import stitch, stitch_point
+
+    t_a = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]  # chunk a ran on to 0.5
+    t_b = [0.3, 0.4, 0.5, 0.6, 0.7]       # chunk b keeps from 0.3
+    a = _poses_at([10, 11, 12, 13, 14, 15])
+    b = _poses_at([19, 14.5, 25, 16, 17])  # agrees best with a at t = 0.4 (0.5 px)
+    assert stitch_point(t_a, a, t_b, b) == 0.4
+    t, poses = stitch([(t_a, a), (t_b, b)])
+    assert t == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+    xs = [p[0][0][0, 0] for p in poses]
+    assert xs == [10, 11, 12, 13, 14.5, 25, 16, 17]  # a before 0.4, b from 0.4 on
+
+
+def test_stitch_without_a_shared_pose_falls_back_to_the_next_chunks_first_frame():
+    from formcheck.pose import stitch, stitch_point
+
+    t_a, a = [0.0, 0.1, 0.2], _poses_at([1, None, None])
+    t_b, b = [0.1, 0.2, 0.3], _poses_at([5, 6, 7])
+    assert stitch_point(t_a, a, t_b, b) is None
+    t, poses = stitch([(t_a, a), (t_b, b)])
+    assert t == [0.0, 0.1, 0.2, 0.3] and [bool(p) for p in poses] == [True, True, True, True]
+
+
+def test_errors_raised_in_a_helper_process_keep_their_code():
+    import pickle
+
+    from formcheck.errors import VideoError
+
+    err = pickle.loads(pickle.dumps(VideoError("clip.mp4 is truncated", "truncated")))
+    assert isinstance(err, VideoError) and err.code == "truncated" and str(err) == "clip.mp4 is truncated"

