@@ -6,6 +6,7 @@ error of each headline metric against the truth and whether it meets the
 target of the engine issue. Run by hand:
 
     .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate] [--landing falling]
+                                            [--variant lite|full|heavy] [--workers N]
 
 ``--landing falling`` runs the same suite with runners whose body falls into
 each contact (``synth.Gait.landing``; clips in ``benchmarks/out/suite_falling/``):
@@ -102,16 +103,12 @@ def angles_at_true_events(series, truth: dict) -> dict:
             "hipExt": float(np.median(-np.interp(tos, cl.t, thigh))) - m["hip_extension_to_deg"]}
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", nargs="*", help="clip names to run")
-    ap.add_argument("--regenerate", action="store_true")
-    ap.add_argument("--landing", choices=("soft", "falling"), default="soft",
-                    help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
-    args = ap.parse_args(argv)
-    suite = validation_suite(args.landing)
-    out = OUT_ROOT / ("suite" if args.landing == "soft" else f"suite_{args.landing}")
-    names = args.only or list(suite)
+def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, variant: str | None = None,
+              workers: int | None = None, echo=print) -> dict:
+    """Analyse the validation suite and return its summary (``echo`` receives the table's lines)."""
+    suite = validation_suite(landing)
+    out = OUT_ROOT / ("suite" if landing == "soft" else f"suite_{landing}")
+    names = names or list(suite)
     out.mkdir(parents=True, exist_ok=True)
     rows, all_ic, passes = [], [], {k: 0 for k in TARGETS}
     abs_err, nulls = {k: [] for k in TARGETS}, {k: 0 for k in TARGETS}
@@ -119,16 +116,21 @@ def main(argv=None) -> int:
     contact_err = []
     at_true_all = []
     view_ok = strike_ok = 0
+    frames = 0
+    seconds = 0.0
     for name in names:
         gait, scene = suite[name]
         path = out / f"{name}.mp4"
-        if args.regenerate or not path.exists() or not Path(str(path) + ".truth.json").exists():
+        if regenerate or not path.exists() or not Path(str(path) + ".truth.json").exists():
             generate(path, gait, scene)
         truth = load_truth(path)
         capture = scene.fps if scene.playback_fps else None
         t0 = time.monotonic()
-        res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True)
+        res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True, model_variant=variant,
+                                    workers=workers)
         dt = time.monotonic() - t0
+        frames += series.n_frames
+        seconds += dt
         ident = leg_identity_error(series, truth)
         at_true = angles_at_true_events(series, truth)
         if at_true:
@@ -176,27 +178,52 @@ def main(argv=None) -> int:
             + f" | legs off {ident['near']:.0%}/{ident['far']:.0%}"
             + f" | {dt:4.1f} s{asym}"
         )
-        print(rows[-1], flush=True)
+        echo(rows[-1])
     n = len(names)
-    print()
-    print("targets met: " + ", ".join(f"{SHORT[m]} {passes[m]}/{n}" for m in TARGETS)
-          + f", view {view_ok}/{n}, foot strike class {strike_ok}/{n}"
-          + f" (of the wrong ones {wrong_flagged} said 'uncertain')")
-    print("mean |error| where measured: " + ", ".join(
-        f"{SHORT[m]} {np.mean(abs_err[m]):.1f}{'%' if TARGETS[m][1] == 'rel' else '°'}"
-        + (f" (null on {nulls[m]})" if nulls[m] else "") for m in TARGETS if abs_err[m]))
-    print(f"far foot strike class reported on {far_reported}/{n} clips, wrong on {far_wrong}")
-    if contact_err:
-        print(f"contact time error (ms, informational): median {np.median(contact_err):+.0f}, "
-              f"range {min(contact_err):+.0f} to {max(contact_err):+.0f} over {len(contact_err)} clips")
-    if at_true_all:
-        tol = {"kneeIC": 4.0, "shank": 3.0, "hipExt": 5.0}
-        print(f"read at the TRUE events ({len(at_true_all)} forward clips at their own frame rate): " + ", ".join(
-            f"{k} max |error| {max(abs(x[k]) for x in at_true_all):.1f}° "
-            f"({sum(abs(x[k]) <= tol[k] for x in at_true_all)}/{len(at_true_all)} within {tol[k]:.0f}°)" for k in tol))
     near_med = [float(np.median(np.abs(x[s]))) for x in all_ic for s in x]
-    print(f"IC |error| median over clips and sides: {np.median(near_med):.2f} frames; clips/sides within 1 frame: "
-          f"{sum(m <= 1.0 for m in near_med)}/{len(near_med)}")
+    return {"n": n, "passes": passes, "abs_err": abs_err, "nulls": nulls, "view_ok": view_ok, "strike_ok": strike_ok,
+            "wrong_flagged": wrong_flagged, "far_reported": far_reported, "far_wrong": far_wrong,
+            "contact_err": contact_err, "at_true": at_true_all, "ic_median_frames": float(np.median(near_med)),
+            "ic_within_1": sum(m <= 1.0 for m in near_med), "ic_sides": len(near_med), "frames": frames,
+            "seconds": seconds}
+
+
+def print_summary(r: dict, echo=print) -> None:
+    n = r["n"]
+    echo("targets met: " + ", ".join(f"{SHORT[m]} {r['passes'][m]}/{n}" for m in TARGETS)
+         + f", view {r['view_ok']}/{n}, foot strike class {r['strike_ok']}/{n}"
+         + f" (of the wrong ones {r['wrong_flagged']} said 'uncertain')")
+    echo("mean |error| where measured: " + ", ".join(
+        f"{SHORT[m]} {np.mean(r['abs_err'][m]):.1f}{'%' if TARGETS[m][1] == 'rel' else '°'}"
+        + (f" (null on {r['nulls'][m]})" if r['nulls'][m] else "") for m in TARGETS if r['abs_err'][m]))
+    echo(f"far foot strike class reported on {r['far_reported']}/{n} clips, wrong on {r['far_wrong']}")
+    ce = r["contact_err"]
+    if ce:
+        echo(f"contact time error (ms, informational): median {np.median(ce):+.0f}, "
+             f"range {min(ce):+.0f} to {max(ce):+.0f} over {len(ce)} clips")
+    if r["at_true"]:
+        tol = {"kneeIC": 4.0, "shank": 3.0, "hipExt": 5.0}
+        echo(f"read at the TRUE events ({len(r['at_true'])} forward clips at their own frame rate): " + ", ".join(
+            f"{k} max |error| {max(abs(x[k]) for x in r['at_true']):.1f}° "
+            f"({sum(abs(x[k]) <= tol[k] for x in r['at_true'])}/{len(r['at_true'])} within {tol[k]:.0f}°)" for k in tol))
+    echo(f"IC |error| median over clips and sides: {r['ic_median_frames']:.2f} frames; clips/sides within 1 frame: "
+         f"{r['ic_within_1']}/{r['ic_sides']}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", nargs="*", help="clip names to run")
+    ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--landing", choices=("soft", "falling"), default="soft",
+                    help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
+    ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None, help="pose model (default: the default)")
+    ap.add_argument("--workers", type=int, default=None, help="pose chunks in parallel (default: one per core)")
+    args = ap.parse_args(argv)
+    echo = lambda line: print(line, flush=True)  # noqa: E731
+    r = run_suite(args.landing, args.only, regenerate=args.regenerate, variant=args.variant, workers=args.workers,
+                  echo=echo)
+    print()
+    print_summary(r)
     return 0
 
 
