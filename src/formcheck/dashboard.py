@@ -351,7 +351,7 @@ def model_choice(L: str) -> None:
 
 
 def model_line(result: dict, L: str) -> str:
-    """Which pose model produced a result, e.g. 'Posenmodell: genau (langsamer) (pose_landmarker_heavy.task), 2 Prozesse'."""
+    """Which pose model produced a result, e.g. "Posenmodell: ausgewogen (pose_landmarker_full.task), 2 Prozesse"."""
     p = result.get("pose", {})
     variant = p.get("variant")
     chunks = int(p.get("chunks") or 1)

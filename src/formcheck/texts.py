@@ -204,7 +204,7 @@ UI = {
     "model_choice": {"de": "Posenmodell", "en": "Pose model"},
     "model_lite": {"de": "schnell (ungenauer)", "en": "fast (less accurate)"},
     "model_full": {"de": "ausgewogen", "en": "balanced"},
-    "model_heavy": {"de": "genau (langsamer)", "en": "accurate (slower)"},
+    "model_heavy": {"de": "größtes Modell (langsamer)", "en": "largest model (slower)"},
     "model_default": {"de": "Standard", "en": "default"},
     "model_line": {"de": "Posenmodell: {variant} ({file}), {chunks} {procs}",
                    "en": "Pose model: {variant} ({file}), {chunks} {procs}"},

@@ -137,7 +137,7 @@ def test_the_page_says_which_pose_model_made_the_result_and_offers_the_others(an
     from formcheck.provision import DEFAULT_VARIANT
 
     text = _texts(analysed)
-    words = {"lite": "schnell (ungenauer)", "full": "ausgewogen", "heavy": "genau (langsamer)"}
+    words = {"lite": "schnell (ungenauer)", "full": "ausgewogen", "heavy": "größtes Modell (langsamer)"}
     assert f"Posenmodell: {words[DEFAULT_VARIANT]} (pose_landmarker_{DEFAULT_VARIANT}.task)" in text
     radio = analysed.radio(key="model_variant")
     assert radio.options == [words[v] + (" – Standard" if v == DEFAULT_VARIANT else "") for v in ("lite", "full", "heavy")]
