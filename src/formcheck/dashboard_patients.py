@@ -84,7 +84,7 @@ def save_panel(entry: Entry) -> None:
                 name = store.patient(pid).pseudonym
             except StoreError:  # erased meanwhile
                 continue
-            st.caption(tr("already_saved", L, name=name))
+            st.caption(tr("already_saved", L, name=md_text(name)))
         patients = store.patient_overview()
         options = [0] + [p["id"] for p in patients]
         names = {p["id"]: p["pseudonym"] for p in patients}
@@ -100,7 +100,7 @@ def save_panel(entry: Entry) -> None:
         if not submitted:
             return
         if pid in entry.saved:
-            st.info(tr("already_saved", L, name=names[pid]))
+            st.info(tr("already_saved", L, name=md_text(names[pid])))
             return
         try:
             if not pid:
@@ -120,7 +120,7 @@ def save_panel(entry: Entry) -> None:
             return
         entry.saved[pid] = rec.id
         st.session_state["save_reset"] = pid
-        st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=names[pid])
+        st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=md_text(names[pid]))
         st.rerun()
 
 

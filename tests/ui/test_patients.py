@@ -21,6 +21,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from formcheck.dashboard import md_text
 from formcheck.store import Store
 from tests.conftest import ROOT
 
@@ -70,7 +71,8 @@ def test_save_a_new_patient_from_the_analyse_page_in_one_step(at, home):
     at.button(key="analyse_btn").click().run()
     assert not at.exception
     _save(at, new_name="P-01", day=dt.date(2026, 9, 1), tags="vor Umstellung")
-    assert "Gespeichert für P-01: Sitzung vom 01.09.2026" in at.success[-1].value
+    # user text is escaped before it reaches markdown ("P\-01" is shown as P-01)
+    assert f"Gespeichert für {md_text('P-01')}: Sitzung vom 01.09.2026" in at.success[-1].value
     s = _store(home)
     (p,) = s.patients()
     (rec,) = s.sessions(p.id)
@@ -80,7 +82,7 @@ def test_save_a_new_patient_from_the_analyse_page_in_one_step(at, home):
     assert rec.analysis["metrics"]["cadence_spm"] == json.loads(json.dumps(shown["metrics"]["cadence_spm"]))
     # a second click on the same analysis does not add a second session
     next(b for b in at.button if b.label == "Speichern").click().run()
-    assert len(s.sessions(p.id)) == 1 and "bereits für P-01 gespeichert" in at.info[-1].value
+    assert len(s.sessions(p.id)) == 1 and f"bereits für {md_text('P-01')} gespeichert" in at.info[-1].value
     s.close()
 
 
@@ -193,7 +195,7 @@ def test_erasure_from_the_patients_page_leaves_no_trace(at, home):
     at.checkbox(key=f"confirm-del-{_store(home).patients()[0].id}").check().run()
     at.button(key="delete_btn").click().run()
     assert not at.exception and not at.error
-    assert "P-01 ist gelöscht" in at.success[0].value
+    assert f"{md_text('P-01')} ist gelöscht" in at.success[0].value
     assert _store(home).patients() == []
     left = [str(f.relative_to(home)) for f in home.rglob("*") if f.is_file() and any(s in f.name for s in shas)]
     assert left == []
@@ -222,8 +224,6 @@ BEACON = "![n](http://127.0.0.1:9/x.png)"
 
 def test_pseudonym_and_notes_are_shown_as_typed_never_as_markdown(tmp_path, monkeypatch, model_path):
     """A note with markdown image syntax would make every browser that opens the page fetch that URL."""
-    from formcheck.dashboard import md_text
-
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
     st_ = Store()
     st_.add_patient(f"*P*_{BEACON}", notes=f"see {BEACON} :red[x]")
@@ -241,8 +241,6 @@ def test_pseudonym_and_notes_are_shown_as_typed_never_as_markdown(tmp_path, monk
 
 
 def test_md_text_escapes_every_markdown_and_html_character():
-    from formcheck.dashboard import md_text
-
     assert md_text("a_b *c* [l](u) <img src=x> # h") == r"a\_b \*c\* \[l\]\(u\) \<img src\=x\> \# h"
     assert md_text("line one\nline two") == "line one line two"
     assert md_text("Müller 12") == "Müller 12"
