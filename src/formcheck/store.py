@@ -16,6 +16,10 @@ Integrity
 - Deleting a patient removes the rows, the stored videos no other patient
   uses, and every cached file derived from those videos (pose series,
   annotated and comparison videos, uploads), all named by the video's hash.
+- File names are only ever built from a validated hash and a fixed video
+  suffix (:meth:`Store.video_path`), and every write, delete and export read
+  checks that the path stays inside the data folder; erasure removes exact
+  names, never patterns.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -38,6 +43,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 
 from formcheck import config
 from formcheck.errors import FormcheckError
+from formcheck.video import VIDEO_SUFFIXES
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_HEX16 = re.compile(r"[0-9a-f]{16}")
 
 class StoreError(FormcheckError):
     """The database or its files cannot be used as asked (one sentence: what and what to do)."""
@@ -46,7 +55,7 @@ class StoreError(FormcheckError):
 
     def __init__(self, message: str, code: str = "store"):
         super().__init__(message)
-        self.code = code  # "store_unusable", "patient_exists" or "store"; plain texts in formcheck.texts.ERRORS
+        self.code = code  # e.g. "store_unusable", "bad_reference" or "store"; plain texts in formcheck.texts.ERRORS
 
 
 class Base(DeclarativeBase):
@@ -214,7 +223,19 @@ class Store:
 
     # ------------------------------------------------------------ sessions
     def video_path(self, sha256: str, ext: str) -> Path:
-        return self.videos / f"{sha256}{ext}"
+        """The stored file of a video, ``videos/<sha256><ext>``: the only place such a path is built.
+
+        Raises
+        ------
+        StoreError
+            ``bad_reference`` unless ``sha256`` is 64 lowercase hex digits and ``ext`` one of
+            :data:`formcheck.video.VIDEO_SUFFIXES` (a pattern or a path, as an older import could
+            have stored, never names a file); ``unsafe_path`` if the file links out of ``videos/``.
+        """
+        if not (is_sha256(sha256) and ext in VIDEO_SUFFIXES):
+            raise StoreError(f"{repr(sha256)[:24]} / {repr(ext)[:24]} is not a valid video reference (a SHA-256 and "
+                             "a video suffix); restore the database from a backup", "bad_reference")
+        return _confined(self.videos / f"{sha256}{ext}", self.videos)
 
     def _store_video(self, video: Path) -> tuple[str, str, bool]:
         """Copy ``video`` into the content-addressed folder; (sha256, ext, newly written)."""
@@ -284,20 +305,31 @@ class Store:
             return s.scalar(select(func.count()).select_from(Recording).where(Recording.video_sha256 == sha)) > 0
 
     def _erase_files(self, shas: set[str]) -> list[Path]:
-        """Remove stored videos no session uses any more, and every cache file derived from them."""
+        """Remove stored videos no session uses any more, and every cache file derived from them.
+
+        Only exact names are removed: ``videos/<sha><suffix>`` for each known suffix, and cache files
+        whose names :func:`_derived_from` matches. A stored hash that is not 64 hex digits (a pattern or
+        a path an older import let in) names no file, so nothing is removed for it.
+        """
         removed = []
-        for sha in shas:
+        for sha in sorted(s for s in shas if is_sha256(s)):
             if self._video_used(sha):
                 continue
-            for f in self.videos.glob(f"{sha}.*"):
-                f.unlink(missing_ok=True)
-                removed.append(f)
-            cache = self.home / "cache"
-            if cache.exists():
-                for f in cache.rglob(f"*{sha[:16]}*"):
-                    if f.is_file():
-                        f.unlink(missing_ok=True)
-                        removed.append(f)
+            for ext in VIDEO_SUFFIXES:
+                removed += _remove(self.video_path(sha, ext), self.videos)
+            removed += self._erase_derived(sha)
+        return removed
+
+    def _erase_derived(self, sha: str) -> list[Path]:
+        """Cache files made from video ``sha``, found by listing ``cache/<kind>/`` and comparing names."""
+        cache = self.home / "cache"
+        removed = []
+        if not cache.is_dir():
+            return removed
+        for folder in sorted(f for f in cache.iterdir() if f.is_dir()):
+            for f in sorted(folder.iterdir()):
+                if _derived_from(f.name, sha) and f.is_file():
+                    removed += _remove(f, cache)
         return removed
 
     def _flush_erased(self) -> None:
@@ -390,6 +422,39 @@ class Store:
                         f.unlink(missing_ok=True)
                 raise
         return p
+
+
+# ------------------------------------------------------------------ names and paths
+def is_sha256(value) -> bool:
+    """Whether ``value`` is a SHA-256 as formcheck names files by: exactly 64 lowercase hex digits."""
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
+
+
+def _confined(path: Path, root: Path) -> Path:
+    """``path`` if it resolves to a place inside ``root``; a StoreError if it (or a link on its way) leads out."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise StoreError(f"{path} leads outside {root} (a symbolic link?); it was left alone — remove the link "
+                         "and try again", "unsafe_path")
+    return path
+
+
+def _remove(path: Path, root: Path) -> list[Path]:
+    """Delete the file ``path`` inside ``root``; ``[path]`` if it existed, else ``[]``."""
+    if not (path.exists() or path.is_symlink()):
+        return []
+    _confined(path, root).unlink(missing_ok=True)
+    return [path]
+
+
+def _derived_from(name: str, sha: str) -> bool:
+    """Whether the cache file ``name`` was made from the video ``sha`` (a validated SHA-256).
+
+    Such names start with exactly ``sha[:16] + "-"`` (pose series, drawings, uploads; a leading dot
+    marks one still being written), or are comparison videos ``<other[:16]>-<sha[:16]>-…``.
+    """
+    name = name.removeprefix(".")
+    prefix = sha[:16] + "-"
+    return name.startswith(prefix) or (_HEX16.fullmatch(name[:16]) is not None and name[16:].startswith("-" + prefix))
 
 
 def _patient_dict(p: Patient) -> dict:

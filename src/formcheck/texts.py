@@ -363,6 +363,10 @@ ERRORS = {
                        "en": "The patient database cannot be opened: the file is damaged or belongs to another program. Restore it from the backup or choose another data folder with FORMCHECK_HOME."},
     "patient_exists": {"de": "Diesen Patienten gibt es schon. Wähle ihn in der Liste aus oder nimm ein anderes Pseudonym.",
                        "en": "This patient exists already. Choose them in the list or use another pseudonym."},
+    "bad_reference": {"de": "Ein Eintrag der Patientendatenbank verweist auf kein gültiges Video (beschädigt oder von einem alten, unsicheren Import). Stelle die Datenbank aus der Sicherung wieder her.",
+                      "en": "An entry of the patient database names no valid video (damaged, or from an old, unsafe import). Restore the database from the backup."},
+    "unsafe_path": {"de": "Eine Datei im Datenordner führt per Verknüpfung aus ihm hinaus; formcheck hat sie nicht angefasst. Entferne die Verknüpfung und versuche es noch einmal.",
+                    "en": "A file in the data folder links out of it; formcheck left it alone. Remove the link and try again."},
     "model": {"de": "Das Posenmodell ist nicht verfügbar. Führe im Projektordner „make run“ aus (es richtet das Modell ein) und lade die Seite neu.",
               "en": "The pose model is not available. Run “make run” in the project folder (it sets the model up) and reload the page."},
 }
