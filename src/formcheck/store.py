@@ -362,25 +362,47 @@ class Store:
 
     # ------------------------------------------------------------ export / import
     def export_patient(self, patient_id: int, out: str | Path) -> Path:
-        """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``."""
+        """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``.
+
+        Only files at :meth:`video_path` are read; a missing video or a row that names none is a
+        StoreError before anything is written.
+        """
         p = self.patient(patient_id)
         recs = self.sessions(patient_id)
+        videos = self._export_videos(recs)
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-        os.close(fd)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+            os.close(fd)
+        except OSError as exc:
+            raise _unwritable(out, exc) from None
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr("patient.json", json.dumps(_patient_dict(p), indent=2, ensure_ascii=False))
                 z.writestr("sessions.json", json.dumps([_session_dict(r) for r in recs], indent=2, ensure_ascii=False))
                 z.writestr("sessions.csv", _sessions_csv(recs))
-                for sha, ext in sorted({(r.video_sha256, r.video_ext) for r in recs}):
-                    z.write(self.video_path(sha, ext), f"videos/{sha}{ext}", compress_type=zipfile.ZIP_STORED)
+                for path, name in videos:
+                    z.write(path, name, compress_type=zipfile.ZIP_STORED)
             os.replace(tmp, out)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise _unwritable(out, exc) from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return out
+
+    def _export_videos(self, recs: list[Recording]) -> list[tuple[Path, str]]:
+        """(stored file, name in the zip) of each video the sessions use, all checked to exist."""
+        videos = []
+        for sha, ext in sorted({(r.video_sha256, r.video_ext) for r in recs}):
+            path = self.video_path(sha, ext)
+            if not path.is_file():
+                raise StoreError(f"the stored video {path.name} of this patient is missing from {self.videos}; "
+                                 "restore the data folder from a backup and export again", "video_missing")
+            videos.append((path, f"videos/{path.name}"))
+        return videos
 
     def import_patient(self, archive: str | Path) -> Patient:
         """Recreate a patient from :meth:`export_patient`'s zip (new ids, same content)."""
@@ -455,6 +477,10 @@ def _derived_from(name: str, sha: str) -> bool:
     name = name.removeprefix(".")
     prefix = sha[:16] + "-"
     return name.startswith(prefix) or (_HEX16.fullmatch(name[:16]) is not None and name[16:].startswith("-" + prefix))
+
+
+def _unwritable(out: Path, exc: OSError) -> StoreError:
+    return StoreError(f"cannot write {out} ({exc.strerror or exc}); choose another folder", "export_unwritable")
 
 
 def _patient_dict(p: Patient) -> dict:

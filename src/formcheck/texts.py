@@ -367,6 +367,10 @@ ERRORS = {
                       "en": "An entry of the patient database names no valid video (damaged, or from an old, unsafe import). Restore the database from the backup."},
     "unsafe_path": {"de": "Eine Datei im Datenordner führt per Verknüpfung aus ihm hinaus; formcheck hat sie nicht angefasst. Entferne die Verknüpfung und versuche es noch einmal.",
                     "en": "A file in the data folder links out of it; formcheck left it alone. Remove the link and try again."},
+    "video_missing": {"de": "Ein gespeichertes Video dieses Patienten fehlt im Datenordner. Stelle den Datenordner aus der Sicherung wieder her und exportiere dann noch einmal.",
+                      "en": "A stored video of this patient is missing from the data folder. Restore the data folder from the backup, then export again."},
+    "export_unwritable": {"de": "Die Exportdatei lässt sich dort nicht schreiben. Wähle einen anderen Ordner mit freiem Platz.",
+                          "en": "The export file cannot be written there. Choose another folder with free space."},
     "model": {"de": "Das Posenmodell ist nicht verfügbar. Führe im Projektordner „make run“ aus (es richtet das Modell ein) und lade die Seite neu.",
               "en": "The pose model is not available. Run “make run” in the project folder (it sets the model up) and reload the page."},
 }

@@ -96,3 +96,47 @@ def test_erasure_refuses_a_link_out_of_the_data_folder(store, world):
         store.delete_patient(store.patients()[0].id)
     assert exc.value.code in ERRORS
     assert link.is_symlink() and _files(world["tmp"] / "x") == world["outside"]
+
+
+@pytest.mark.parametrize("sha, ext", [("..", "/formcheck.db"), ("/../x/secret", ".txt"), ("../../x/secret", ".txt")])
+def test_export_never_reads_a_file_outside_the_videos_folder(store, world, sha, ext):
+    pid = _bad_row(store, sha, ext)
+    out = world["tmp"] / "leak.zip"
+    with pytest.raises(StoreError, match="not a valid video reference") as exc:
+        store.export_patient(pid, out)
+    assert exc.value.code in ERRORS
+    assert not out.exists() and not list(world["tmp"].glob(".leak.zip*"))
+
+
+def test_export_never_puts_the_database_in_the_zip(tmp_path):
+    """The probe's setup: the SQLite file in the data folder, a row naming ``videos/../formcheck.db``."""
+    from formcheck.store import Store
+
+    st = Store(home=tmp_path / "home")
+    try:
+        assert (st.home / "formcheck.db").exists()
+        pid = _bad_row(st, "..", "/formcheck.db")
+        with pytest.raises(StoreError, match="not a valid video reference"):
+            st.export_patient(pid, tmp_path / "leak.zip")
+        assert not (tmp_path / "leak.zip").exists()
+        st.delete_patient(pid)
+        assert (st.home / "formcheck.db").exists()
+    finally:
+        st.close()
+
+
+def test_export_of_a_patient_whose_video_is_missing_says_so(store, world):
+    keep = store.patients()[0]
+    (store.videos / f"{SHA_AFTER}.mp4").unlink()
+    out = world["tmp"] / "keep.zip"
+    with pytest.raises(StoreError, match="is missing") as exc:
+        store.export_patient(keep.id, out)
+    assert exc.value.code in ERRORS
+    assert not out.exists() and not list(world["tmp"].glob(".keep.zip*"))
+
+
+def test_no_export_holds_the_database(store, world):
+    zpath = store.export_patient(store.patients()[0].id, world["tmp"] / "keep.zip")
+    with zipfile.ZipFile(zpath) as z:
+        assert sorted(z.namelist()) == ["patient.json", "sessions.csv", "sessions.json", f"videos/{SHA_AFTER}.mp4"]
+        assert all(not z.read(n).startswith(b"SQLite format") for n in z.namelist())
