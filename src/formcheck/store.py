@@ -223,6 +223,10 @@ class Store:
         pseudonym = pseudonym.strip()
         if not pseudonym:
             raise StoreError("a patient needs a pseudonym or initials")
+        try:
+            pseudonym = check_pseudonym(pseudonym)
+        except ValueError as exc:
+            raise StoreError(f"{exc}; use initials or a short pseudonym on one line", "bad_pseudonym") from None
         with self._sessions.begin() as s:
             p = Patient(pseudonym=pseudonym, birth_year=birth_year, height_cm=height_cm,
                         leg_length_cm=leg_length_cm, notes=notes)

@@ -363,6 +363,8 @@ ERRORS = {
                        "en": "The patient database cannot be opened: the file is damaged or belongs to another program. Restore it from the backup or choose another data folder with FORMCHECK_HOME."},
     "patient_exists": {"de": "Diesen Patienten gibt es schon. Wähle ihn in der Liste aus oder nimm ein anderes Pseudonym.",
                        "en": "This patient exists already. Choose them in the list or use another pseudonym."},
+    "bad_pseudonym": {"de": "Dieses Pseudonym geht nicht: höchstens 80 Zeichen auf einer Zeile, ohne Steuerzeichen. Nimm Initialen oder ein kurzes Pseudonym.",
+                      "en": "This pseudonym cannot be used: at most 80 characters on one line, without control characters. Use initials or a short pseudonym."},
     "video_suffix": {"de": "formcheck speichert nur Videos als MP4, MOV, M4V, AVI, WEBM oder MKV. Wandle das Video in MP4 um und speichere es noch einmal.",
                      "en": "formcheck only keeps MP4, MOV, M4V, AVI, WEBM or MKV videos. Convert the video to MP4 and save it again."},
     "bad_reference": {"de": "Ein Eintrag der Patientendatenbank verweist auf kein gültiges Video (beschädigt oder von einem alten, unsicheren Import). Stelle die Datenbank aus der Sicherung wieder her.",

@@ -178,6 +178,14 @@ def test_import_refuses_patient_fields_of_the_wrong_kind(store, world, fields, m
     _refused(store, world, _doctored(world, patient=lambda p: {**p, **fields}), match)
 
 
+@pytest.mark.parametrize("name", ["x" * 81, "M.K.\nAdmin", "M\u202eK"])
+def test_a_pseudonym_import_would_refuse_cannot_be_added_either(store, name):
+    """Otherwise a patient could be added whose own export does not import."""
+    with pytest.raises(StoreError, match="pseudonym") as exc:
+        store.add_patient(name)
+    assert exc.value.code == "bad_pseudonym" and store.patients() == []
+
+
 @pytest.mark.parametrize("member, data", [("patient.json", b"{"), ("sessions.json", b"[{]"),
                                           ("sessions.json", b'{"a": 1}'), ("patient.json", b"[]"),
                                           ("sessions.json", b"[" * 100_000 + b"]" * 100_000),
