@@ -16,6 +16,13 @@ Integrity
 - Deleting a patient removes the rows, the stored videos no other patient
   uses, and every cached file derived from those videos (pose series,
   annotated and comparison videos, uploads), all named by the video's hash.
+- File names are only ever built from a validated hash and a fixed video
+  suffix (:meth:`Store.video_path`), and every write, delete and export read
+  checks that the path stays inside the data folder; erasure removes exact
+  names, never patterns.
+- An import checks the whole zip before it writes anything (member names and
+  sizes, every JSON field, each video's SHA-256 against its bytes) and leaves
+  nothing behind when it is refused.
 """
 
 from __future__ import annotations
@@ -26,18 +33,64 @@ import hashlib
 import io
 import json
 import os
-import shutil
+import re
 import tempfile
+import unicodedata
 import zipfile
+import zlib
 from pathlib import Path
 
 from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
                         func, inspect, select)
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from formcheck import config
 from formcheck.errors import FormcheckError
+from formcheck.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
+
+#: Largest ``patient.json``, ``sessions.json`` or ``sessions.csv`` an import reads (bytes, unpacked).
+MAX_JSON_BYTES = 20 * 1024**2
+
+#: Largest video an import or a save copies in (the analysis limit, :data:`formcheck.video.MAX_FILE_BYTES`).
+MAX_VIDEO_BYTES = MAX_FILE_BYTES
+
+#: Largest total an import unpacks, all members together (bytes).
+MAX_IMPORT_BYTES = 20 * 1024**3
+
+#: Longest pseudonym (the width of its column).
+MAX_PSEUDONYM_CHARS = 80
+
+#: Longest note on a patient or a session (characters).
+MAX_NOTES_CHARS = 100_000
+
+#: Longest tag (characters), and the most tags one session can have.
+MAX_TAG_CHARS = 200
+MAX_TAGS = 100
+
+#: Camera planes a session can be filmed in (:mod:`formcheck.view`).
+VIEWS = ("sagittal", "frontal")
+
+#: Short text fields of an exported session and their longest length (the widths of their columns).
+SESSION_TEXTS = {"video_name": 255, "formcheck_version": 32, "model_sha256": 64}
+
+#: Accepted ranges of the patient's numbers in an import (inclusive; ``None`` is always accepted).
+PATIENT_RANGES = {"birth_year": (1900, 2100), "height_cm": (0, 300), "leg_length_cm": (0, 200)}
+
+#: Accepted range of a session's camera frame rate in an import (frames per second).
+CAPTURE_FPS_RANGE = (1, 10_000)
+
+#: Members of an export besides its videos (``videos/<sha256><suffix>``); the CSV is only read by people.
+ARCHIVE_TEXTS = ("patient.json", "sessions.json", "sessions.csv")
+
+#: What reading a damaged zip member can raise (bad CRC or header, broken deflate data, unknown method, encryption).
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_HEX16 = re.compile(r"[0-9a-f]{16}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_VIDEO_MEMBER = re.compile(r"videos/([0-9a-f]{64})(\.[a-z0-9]{1,7})")
+
 
 class StoreError(FormcheckError):
     """The database or its files cannot be used as asked (one sentence: what and what to do)."""
@@ -46,7 +99,7 @@ class StoreError(FormcheckError):
 
     def __init__(self, message: str, code: str = "store"):
         super().__init__(message)
-        self.code = code  # "store_unusable", "patient_exists" or "store"; plain texts in formcheck.texts.ERRORS
+        self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.texts.ERRORS
 
 
 class Base(DeclarativeBase):
@@ -170,6 +223,10 @@ class Store:
         pseudonym = pseudonym.strip()
         if not pseudonym:
             raise StoreError("a patient needs a pseudonym or initials")
+        try:
+            pseudonym = check_pseudonym(pseudonym)
+        except ValueError as exc:
+            raise StoreError(f"{exc}; use initials or a short pseudonym on one line", "bad_pseudonym") from None
         with self._sessions.begin() as s:
             p = Patient(pseudonym=pseudonym, birth_year=birth_year, height_cm=height_cm,
                         leg_length_cm=leg_length_cm, notes=notes)
@@ -214,33 +271,66 @@ class Store:
 
     # ------------------------------------------------------------ sessions
     def video_path(self, sha256: str, ext: str) -> Path:
-        return self.videos / f"{sha256}{ext}"
+        """The stored file of a video, ``videos/<sha256><ext>``: the only place such a path is built.
 
-    def _store_video(self, video: Path) -> tuple[str, str, bool]:
-        """Copy ``video`` into the content-addressed folder; (sha256, ext, newly written)."""
-        sha = _sha256(video)
-        ext = video.suffix.lower() or ".mp4"
-        dest = self.video_path(sha, ext)
-        if dest.exists():
-            return sha, ext, False
-        with open(video, "rb") as src:
-            self._write_video(src, sha, ext)
-        return sha, ext, True
+        Raises
+        ------
+        StoreError
+            ``bad_reference`` unless ``sha256`` is 64 lowercase hex digits and ``ext`` one of
+            :data:`formcheck.video.VIDEO_SUFFIXES` (a pattern or a path, as an older import could
+            have stored, never names a file); ``unsafe_path`` if the file links out of ``videos/``.
+        """
+        if not (is_sha256(sha256) and ext in VIDEO_SUFFIXES):
+            raise StoreError(f"{repr(sha256)[:24]} / {repr(ext)[:24]} is not a valid video reference (a SHA-256 and "
+                             "a video suffix); restore the database from a backup", "bad_reference")
+        return _confined(self.videos / f"{sha256}{ext}", self.videos)
 
-    def _write_video(self, src, sha: str, ext: str) -> Path:
-        """Copy the stream ``src`` to ``videos/<sha><ext>`` via a temporary name, checking its hash."""
+    def _stage(self, src, too_large: StoreError) -> tuple[Path, str]:
+        """Stream ``src`` into a temporary file in ``videos/``, hashing as it goes; (temporary file, sha256).
+
+        More than :data:`MAX_VIDEO_BYTES` raises ``too_large``; nothing is kept on any failure.
+        """
         fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
+        h, n = hashlib.sha256(), 0
         try:
             with os.fdopen(fd, "wb") as fh:
-                shutil.copyfileobj(src, fh)
-            if _sha256(Path(tmp)) != sha:
-                raise StoreError(f"video {sha[:12]}… is damaged (checksum mismatch); it was not stored")
-            dest = self.video_path(sha, ext)
-            os.replace(tmp, dest)
-            return dest
+                while block := src.read(1 << 20):
+                    n += len(block)
+                    if n > MAX_VIDEO_BYTES:
+                        raise too_large
+                    h.update(block)
+                    fh.write(block)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        return Path(tmp), h.hexdigest()
+
+    def _place(self, tmp: Path, sha: str, ext: str) -> bool:
+        """Rename a staged file to its stored name; False (and the staged file dropped) if that exists already."""
+        dest = self.video_path(sha, ext)
+        if dest.exists():
+            tmp.unlink(missing_ok=True)
+            return False
+        os.replace(tmp, dest)
+        return True
+
+    def _store_video(self, video: Path) -> tuple[str, str, bool]:
+        """Copy ``video`` into the content-addressed folder; (sha256, ext, newly written)."""
+        ext = video.suffix.lower() or ".mp4"
+        if ext not in VIDEO_SUFFIXES:
+            raise StoreError(f"{video.name} is not kept: formcheck stores {', '.join(VIDEO_SUFFIXES)} videos; "
+                             "convert the clip to MP4 and save it again", "video_suffix")
+        sha = _sha256(video)
+        if self.video_path(sha, ext).exists():
+            return sha, ext, False
+        too_large = StoreError(f"{video.name} is larger than {_human(MAX_VIDEO_BYTES)}; trim the clip and save it "
+                               "again", "too_large")
+        with open(video, "rb") as src:
+            tmp, got = self._stage(src, too_large)
+        if got != sha:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"video {sha[:12]}… is damaged (checksum mismatch); it was not stored")
+        return sha, ext, self._place(tmp, sha, ext)
 
     def save_session(self, patient_id: int, video: str | Path, result: dict, *, recorded_on: dt.date | None = None,
                      notes: str = "", tags: list[str] | None = None, video_name: str | None = None) -> Recording:
@@ -284,20 +374,31 @@ class Store:
             return s.scalar(select(func.count()).select_from(Recording).where(Recording.video_sha256 == sha)) > 0
 
     def _erase_files(self, shas: set[str]) -> list[Path]:
-        """Remove stored videos no session uses any more, and every cache file derived from them."""
+        """Remove stored videos no session uses any more, and every cache file derived from them.
+
+        Only exact names are removed: ``videos/<sha><suffix>`` for each known suffix, and cache files
+        whose names :func:`_derived_from` matches. A stored hash that is not 64 hex digits (a pattern or
+        a path an older import let in) names no file, so nothing is removed for it.
+        """
         removed = []
-        for sha in shas:
+        for sha in sorted(s for s in shas if is_sha256(s)):
             if self._video_used(sha):
                 continue
-            for f in self.videos.glob(f"{sha}.*"):
-                f.unlink(missing_ok=True)
-                removed.append(f)
-            cache = self.home / "cache"
-            if cache.exists():
-                for f in cache.rglob(f"*{sha[:16]}*"):
-                    if f.is_file():
-                        f.unlink(missing_ok=True)
-                        removed.append(f)
+            for ext in VIDEO_SUFFIXES:
+                removed += _remove(self.video_path(sha, ext), self.videos)
+            removed += self._erase_derived(sha)
+        return removed
+
+    def _erase_derived(self, sha: str) -> list[Path]:
+        """Cache files made from video ``sha``, found by listing ``cache/<kind>/`` and comparing names."""
+        cache = self.home / "cache"
+        removed = []
+        if not cache.is_dir():
+            return removed
+        for folder in sorted(f for f in cache.iterdir() if f.is_dir()):
+            for f in sorted(folder.iterdir()):
+                if _derived_from(f.name, sha) and f.is_file():
+                    removed += _remove(f, cache)
         return removed
 
     def _flush_erased(self) -> None:
@@ -330,68 +431,378 @@ class Store:
 
     # ------------------------------------------------------------ export / import
     def export_patient(self, patient_id: int, out: str | Path) -> Path:
-        """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``."""
+        """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``.
+
+        Only files at :meth:`video_path` are read; a missing video or a row that names none is a
+        StoreError before anything is written.
+        """
         p = self.patient(patient_id)
         recs = self.sessions(patient_id)
+        videos = self._export_videos(recs)
         out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-        os.close(fd)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+            os.close(fd)
+        except OSError as exc:
+            raise _unwritable(out, exc) from None
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
                 z.writestr("patient.json", json.dumps(_patient_dict(p), indent=2, ensure_ascii=False))
                 z.writestr("sessions.json", json.dumps([_session_dict(r) for r in recs], indent=2, ensure_ascii=False))
                 z.writestr("sessions.csv", _sessions_csv(recs))
-                for sha, ext in sorted({(r.video_sha256, r.video_ext) for r in recs}):
-                    z.write(self.video_path(sha, ext), f"videos/{sha}{ext}", compress_type=zipfile.ZIP_STORED)
+                for path, name in videos:
+                    z.write(path, name, compress_type=zipfile.ZIP_STORED)
             os.replace(tmp, out)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise _unwritable(out, exc) from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return out
 
+    def _export_videos(self, recs: list[Recording]) -> list[tuple[Path, str]]:
+        """(stored file, name in the zip) of each video the sessions use, all checked to exist."""
+        videos = []
+        for sha, ext in sorted({(r.video_sha256, r.video_ext) for r in recs}):
+            path = self.video_path(sha, ext)
+            if not path.is_file():
+                raise StoreError(f"the stored video {path.name} of this patient is missing from {self.videos}; "
+                                 "restore the data folder from a backup and export again", "video_missing")
+            videos.append((path, f"videos/{path.name}"))
+        return videos
+
     def import_patient(self, archive: str | Path) -> Patient:
-        """Recreate a patient from :meth:`export_patient`'s zip (new ids, same content)."""
+        """Recreate a patient from :meth:`export_patient`'s zip (new ids, same content), or refuse it whole.
+
+        Everything is checked before anything is written: member names and sizes, every field of
+        ``patient.json`` and ``sessions.json``, that each session's video is in the zip and that its
+        bytes have the SHA-256 the session names. On any failure no row, video or temporary file
+        remains, and a :class:`StoreError` says what was wrong.
+        """
+        archive = Path(archive)
+        with _open_archive(archive) as z:
+            videos = _check_members(z, archive)
+            patient = _in_member(archive, "patient.json", _patient_fields, _read_json(z, "patient.json", archive))
+            sessions = _in_member(archive, "sessions.json", _sessions_fields, _read_json(z, "sessions.json", archive))
+            _check_references(sessions, videos, archive)
+            staged: list[tuple[Path, str, str]] = []
+            try:
+                for (sha, ext), info in videos.items():
+                    staged.append((self._stage_member(z, info, sha, archive), sha, ext))
+                return self._insert(patient, sessions, staged)
+            except OSError as exc:
+                raise StoreError(f"importing {archive.name} failed while reading it or writing to {self.videos} "
+                                 f"({exc.strerror or exc}); free some disk space and import again", "import_io") from None
+            finally:
+                for tmp, _, _ in staged:
+                    tmp.unlink(missing_ok=True)
+
+    def _stage_member(self, z: zipfile.ZipFile, info: zipfile.ZipInfo, sha: str, archive: Path) -> Path:
+        """Unpack one video member to a temporary file, refusing it unless its bytes hash to ``sha``."""
+        too_large = _too_large(archive, f"{info.filename} is larger than {_human(MAX_VIDEO_BYTES)}")
         try:
-            z = zipfile.ZipFile(archive)
-        except (OSError, zipfile.BadZipFile):
-            raise StoreError(f"{archive} is not a formcheck export (not a readable zip file)") from None
-        with z:
-            try:
-                pd = json.loads(z.read("patient.json"))
-                sessions = json.loads(z.read("sessions.json"))
-            except KeyError:
-                raise StoreError(f"{archive} is not a formcheck export (patient.json or sessions.json missing)") from None
-            written = []
-            try:
-                for name in z.namelist():
-                    if name.startswith("videos/") and not name.endswith("/"):
-                        sha, ext = Path(name).stem, Path(name).suffix
-                        if not self.video_path(sha, ext).exists():
-                            with z.open(name) as src:
-                                written.append(self._write_video(src, sha, ext))
-                with self._sessions.begin() as s:
-                    p = Patient(**{k: pd[k] for k in ("pseudonym", "birth_year", "height_cm", "leg_length_cm", "notes")})
-                    s.add(p)
-                    try:
-                        s.flush()
-                    except IntegrityError:
-                        raise StoreError(f"a patient called {pd['pseudonym']!r} exists already; "
-                                         "delete or rename them before importing") from None
-                    for r in sessions:
-                        s.add(Recording(patient_id=p.id, recorded_on=dt.date.fromisoformat(r["recorded_on"]),
-                                        view=r["view"], video_sha256=r["video_sha256"], video_ext=r["video_ext"],
-                                        video_name=r["video_name"], capture_fps=r["capture_fps"],
-                                        analysis=r["analysis"], formcheck_version=r["formcheck_version"],
-                                        model_sha256=r["model_sha256"], notes=r["notes"], tags=r["tags"]))
-            except BaseException:
-                for f in written:
-                    if not self._video_used(f.stem):
-                        f.unlink(missing_ok=True)
-                raise
-        return p
+            with z.open(info) as src:
+                tmp, got = self._stage(src, too_large)
+        except ZIP_DAMAGE as exc:
+            raise _not_export(archive, f"{info.filename} is damaged ({_reason(exc)})") from None
+        if got != sha:
+            tmp.unlink(missing_ok=True)
+            raise _not_export(archive, f"{info.filename} is not the video it claims to be: the SHA-256 of its bytes "
+                                       f"is {got[:12]}…, not {sha[:12]}…")
+        return tmp
+
+    def _insert(self, patient: dict, sessions: list[dict], staged: list[tuple[Path, str, str]]) -> Patient:
+        """Add the checked rows and move the staged videos in place, in one transaction."""
+        placed: list[tuple[str, str]] = []
+        try:
+            with self._sessions.begin() as s:
+                p = Patient(**patient)
+                s.add(p)
+                try:
+                    s.flush()
+                except IntegrityError:
+                    raise StoreError(f"a patient called {patient['pseudonym']!r} exists already; "
+                                     "delete or rename them before importing", "import_patient_exists") from None
+                s.add_all(Recording(patient_id=p.id, **r) for r in sessions)
+                s.flush()
+                placed += [(sha, ext) for tmp, sha, ext in staged if self._place(tmp, sha, ext)]
+            return p
+        except SQLAlchemyError as exc:
+            self._drop_unused(placed)
+            raise StoreError(f"the database refused the import ({_reason(getattr(exc, 'orig', None) or exc)}); "
+                             "nothing was imported — check the database and import again", "import_io") from None
+        except BaseException:
+            self._drop_unused(placed)
+            raise
+
+    def _drop_unused(self, videos: list[tuple[str, str]]) -> None:
+        """Remove just-placed videos again that no session uses (after a failed import)."""
+        for sha, ext in videos:
+            if not self._video_used(sha):
+                _remove(self.video_path(sha, ext), self.videos)
 
 
+# ------------------------------------------------------------------ names and paths
+def is_sha256(value) -> bool:
+    """Whether ``value`` is a SHA-256 as formcheck names files by: exactly 64 lowercase hex digits."""
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
+
+
+def _confined(path: Path, root: Path) -> Path:
+    """``path`` if it resolves to a place inside ``root``; a StoreError if it (or a link on its way) leads out."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise StoreError(f"{path} leads outside {root} (a symbolic link?); it was left alone — remove the link "
+                         "and try again", "unsafe_path")
+    return path
+
+
+def _remove(path: Path, root: Path) -> list[Path]:
+    """Delete the file ``path`` inside ``root``; ``[path]`` if it existed, else ``[]``."""
+    if not (path.exists() or path.is_symlink()):
+        return []
+    _confined(path, root).unlink(missing_ok=True)
+    return [path]
+
+
+def _derived_from(name: str, sha: str) -> bool:
+    """Whether the cache file ``name`` was made from the video ``sha`` (a validated SHA-256).
+
+    Such names start with exactly ``sha[:16] + "-"`` (pose series, drawings, uploads; a leading dot
+    marks one still being written), or are comparison videos ``<other[:16]>-<sha[:16]>-…``.
+    """
+    name = name.removeprefix(".")
+    prefix = sha[:16] + "-"
+    return name.startswith(prefix) or (_HEX16.fullmatch(name[:16]) is not None and name[16:].startswith("-" + prefix))
+
+
+def _human(n_bytes: int) -> str:
+    """A size for a message: ``2 GB``, ``20 MB`` or ``1000 bytes``."""
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2)):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.0f} {unit}"
+    return f"{n_bytes} bytes"
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's text, at most 120 characters."""
+    text = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return text[:120]
+
+
+def _unwritable(out: Path, exc: OSError) -> StoreError:
+    return StoreError(f"cannot write {out} ({exc.strerror or exc}); choose another folder", "export_unwritable")
+
+
+# ------------------------------------------------------------------ checking an import
+def _not_export(archive: Path, what: str) -> StoreError:
+    """The one-sentence refusal of an archive that is not a usable export."""
+    return StoreError(f"{archive.name} is not a usable formcheck export: {what}; nothing was imported — export the "
+                      "patient again from formcheck and import that file", "import_invalid")
+
+
+def _too_large(archive: Path, what: str) -> StoreError:
+    return StoreError(f"{archive.name} is too large to import: {what}; nothing was imported — import only "
+                      "exports made by formcheck", "import_too_large")
+
+
+def _open_archive(archive: Path) -> zipfile.ZipFile:
+    """The zip, or a StoreError if it is missing or not a readable zip file."""
+    if not archive.is_file():
+        raise StoreError(f"{archive} does not exist; check the file name", "import_invalid")
+    try:
+        return zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        raise StoreError(f"{archive} is not a formcheck export (not a readable zip file); export the patient "
+                         "again and import that file", "import_invalid") from None
+
+
+def _check_members(z: zipfile.ZipFile, archive: Path) -> dict[tuple[str, str], zipfile.ZipInfo]:
+    """The video members by (sha256, suffix), after checking every member's name and declared size.
+
+    :mod:`zipfile` never unpacks more than a member's declared size (more is a CRC error), so checking
+    the declared sizes bounds what the import reads, member by member and in total.
+    """
+    infos = z.infolist()
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        raise _not_export(archive, "a member is there twice")
+    videos = {}
+    for info in infos:
+        if info.filename == "videos/":
+            continue
+        limit = MAX_JSON_BYTES if info.filename in ARCHIVE_TEXTS else MAX_VIDEO_BYTES
+        if limit == MAX_VIDEO_BYTES:
+            videos[_video_member(info.filename, archive)] = info
+        if info.file_size > limit:
+            raise _too_large(archive, f"{info.filename} is larger than {_human(limit)}")
+        if info.flag_bits & 0x1:
+            raise _not_export(archive, f"{info.filename} is encrypted")
+    if sum(i.file_size for i in infos) > MAX_IMPORT_BYTES:
+        raise _too_large(archive, f"it unpacks to more than {_human(MAX_IMPORT_BYTES)}")
+    return videos
+
+
+def _video_member(name: str, archive: Path) -> tuple[str, str]:
+    """(sha256, suffix) of a member named ``videos/<sha256><suffix>``; anything else is refused."""
+    m = _VIDEO_MEMBER.fullmatch(name)
+    if m is None or m[2] not in VIDEO_SUFFIXES:
+        raise _not_export(archive, f"it holds an unexpected file {name[:80]!r} (an export holds only "
+                                   f"{', '.join(ARCHIVE_TEXTS)} and videos/<sha256><suffix>)")
+    return m[1], m[2]
+
+
+def _read_json(z: zipfile.ZipFile, name: str, archive: Path):
+    """Member ``name`` as strict JSON, never reading more than :data:`MAX_JSON_BYTES` (+1 to notice more)."""
+    try:
+        with z.open(name) as fh:
+            data = fh.read(MAX_JSON_BYTES + 1)
+    except KeyError:
+        raise _not_export(archive, f"{name} is missing") from None
+    except ZIP_DAMAGE as exc:
+        raise _not_export(archive, f"{name} is damaged ({_reason(exc)})") from None
+    if len(data) > MAX_JSON_BYTES:
+        raise _too_large(archive, f"{name} is larger than {_human(MAX_JSON_BYTES)}")
+    try:
+        return json.loads(data, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as exc:
+        raise _not_export(archive, f"{name} is not valid JSON ({_reason(exc)})") from None
+
+
+def _no_constant(word: str):
+    raise ValueError(f"{word} is not a JSON number")
+
+
+def _in_member(archive: Path, name: str, check, value):
+    """``check(value)``, its ValueError turned into a refusal naming the member."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise _not_export(archive, f"{name}: {exc}") from None
+
+
+def _check_references(sessions: list[dict], videos: dict, archive: Path) -> None:
+    """Every session's video is in the zip, and every video in the zip is some session's."""
+    used = {(r["video_sha256"], r["video_ext"]) for r in sessions}
+    for sha, ext in sorted(used - videos.keys()):
+        raise _not_export(archive, f"the video {sha}{ext} a session uses is not in the archive")
+    for sha, ext in sorted(videos.keys() - used):
+        raise _not_export(archive, f"videos/{sha}{ext} is a video no session uses")
+
+
+# ------------------------------------------------------------------ fields
+def check_pseudonym(value) -> str:
+    """``value`` without surrounding blanks, if it is a usable pseudonym; ValueError otherwise.
+
+    A pseudonym is text of 1 to :data:`MAX_PSEUDONYM_CHARS` characters without line breaks or other
+    control or formatting characters (which could hide or reorder what a list shows).
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("the pseudonym must be non-empty text")
+    value = value.strip()
+    if len(value) > MAX_PSEUDONYM_CHARS:
+        raise ValueError(f"the pseudonym is longer than {MAX_PSEUDONYM_CHARS} characters")
+    if _has_control(value, allowed=""):
+        raise ValueError("the pseudonym contains a line break or another control character")
+    return value
+
+
+def _has_control(text: str, allowed: str) -> bool:
+    """Whether ``text`` has a control, format, private or unassigned character, or a line/paragraph separator."""
+    return any(c not in allowed and (unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp"))
+               for c in text)
+
+
+def _text(value, field: str, limit: int, *, lines: bool = False) -> str:
+    """``value`` if it is text of at most ``limit`` characters without control characters (``lines``: tabs and
+    line breaks allowed); ValueError otherwise."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field} must be text")
+    if len(value) > limit:
+        raise ValueError(f"{field} is longer than {limit} characters")
+    if _has_control(value, allowed="\t\n\r" if lines else ""):
+        raise ValueError(f"{field} contains a control character")
+    return value
+
+
+def _number(value, field: str, lo: float, hi: float, *, integer: bool = False) -> float | int | None:
+    """``value`` if it is null or a number (``integer``: a whole one) from ``lo`` to ``hi``; ValueError otherwise."""
+    if value is None:
+        return None
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value <= hi:
+        raise ValueError(f"{field} must be null or {'a whole number' if integer else 'a number'} from {lo} to {hi}")
+    return value
+
+
+def _date(value, field: str) -> dt.date:
+    """The date an ISO ``YYYY-MM-DD`` text names; ValueError otherwise."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{field} must be an ISO date (YYYY-MM-DD)")
+
+
+def _tags(value) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_TAGS:
+        raise ValueError(f"tags must be a list of at most {MAX_TAGS} texts")
+    return [_text(t, "tags", MAX_TAG_CHARS) for t in value]
+
+
+def _analysis(value) -> dict:
+    """``value`` if it is a JSON object whose ``metrics`` (when there) is an object of objects; ValueError otherwise."""
+    if not isinstance(value, dict):
+        raise ValueError("analysis must be a JSON object")
+    metrics = value.get("metrics", {})
+    if not isinstance(metrics, dict) or not all(m is None or isinstance(m, dict) for m in metrics.values()):
+        raise ValueError("analysis.metrics must be an object of objects")
+    return value
+
+
+def _patient_fields(value) -> dict:
+    """The :class:`Patient` columns from a ``patient.json`` object, checked."""
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return {"pseudonym": check_pseudonym(value.get("pseudonym")),
+            **{k: _number(value.get(k), k, *PATIENT_RANGES[k], integer=k == "birth_year") for k in PATIENT_RANGES},
+            "notes": _text(value.get("notes"), "notes", MAX_NOTES_CHARS, lines=True)}
+
+
+def _sessions_fields(value) -> list[dict]:
+    """The :class:`Recording` columns of each session in ``sessions.json``, checked."""
+    if not isinstance(value, list):
+        raise ValueError("not a JSON list")
+    out = []
+    for i, r in enumerate(value, 1):
+        try:
+            out.append(_session_fields(r))
+        except ValueError as exc:
+            raise ValueError(f"session {i}: {exc}") from None
+    return out
+
+
+def _session_fields(r) -> dict:
+    """The :class:`Recording` columns of one exported session, checked."""
+    if not isinstance(r, dict):
+        raise ValueError("not a JSON object")
+    if not is_sha256(r.get("video_sha256")):
+        raise ValueError("video_sha256 is not a SHA-256 (64 lowercase hex digits)")
+    if r.get("video_ext") not in VIDEO_SUFFIXES:
+        raise ValueError(f"video_ext is not a video suffix formcheck keeps ({', '.join(VIDEO_SUFFIXES)})")
+    if r.get("view") not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}")
+    return {"recorded_on": _date(r.get("recorded_on"), "recorded_on"), "view": r["view"],
+            "video_sha256": r["video_sha256"], "video_ext": r["video_ext"],
+            **{k: _text(r.get(k), k, n) for k, n in SESSION_TEXTS.items()},
+            "capture_fps": _number(r.get("capture_fps"), "capture_fps", *CAPTURE_FPS_RANGE),
+            "analysis": _analysis(r.get("analysis")), "notes": _text(r.get("notes"), "notes", MAX_NOTES_CHARS, lines=True),
+            "tags": _tags(r.get("tags"))}
+
+
+# ------------------------------------------------------------------ export contents
 def _patient_dict(p: Patient) -> dict:
     return {"pseudonym": p.pseudonym, "birth_year": p.birth_year, "height_cm": p.height_cm,
             "leg_length_cm": p.leg_length_cm, "notes": p.notes}
