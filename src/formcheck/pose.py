@@ -861,12 +861,12 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
 
     say = log or (lambda msg: None)
     key = None
+    workers = default_workers() if workers is None else workers
+    n_chunks = len(plan_chunks(info.duration_hint_s, workers))
     if use_cache:
-        workers = default_workers() if workers is None else workers
-        chunks = len(plan_chunks(info.duration_hint_s, workers))
         digest = video_digest(Path(info.path))
         # named by the video's content first, so erasing a patient's video finds every derived file
-        key = f"{digest[:16]}-{cache_key(digest, sha256_file(model_path), info, settings, chunks)}"
+        key = f"{digest[:16]}-{cache_key(digest, sha256_file(model_path), info, settings, n_chunks)}"
         cached = config.cache_dir("pose") / f"{key}.npz"
         if cached.exists():
             try:
@@ -875,8 +875,6 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
                 return series
             except (OSError, ValueError, KeyError):
                 cached.unlink(missing_ok=True)
-    workers = default_workers() if workers is None else workers
-    n_chunks = len(plan_chunks(info.duration_hint_s, workers))
     with PoseHelpers(info, model_path, settings, n_chunks - 1) as helpers:
         scouter = make_scout(model_path, settings)  # decides the facing, then looks for extra people
         try:
