@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -27,7 +25,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import charts, pipeline, render
+from formcheck import charts, pipeline, render, tempfiles
 from formcheck.compare import compare_results
 from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
@@ -113,10 +111,9 @@ def store_upload(name: str, data: bytes) -> Path:
     folder = cache_dir("uploads")
     path = folder / f"{digest[:16]}-{digest[16:32]}{Path(name).suffix.lower()}"
     if not path.exists():
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        with tempfiles.for_target(path) as tmp:
+            tmp.path.write_bytes(data)
+            tmp.commit(path)
     return path
 
 

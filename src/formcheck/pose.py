@@ -28,7 +28,6 @@ import os
 import pickle
 import queue
 import struct
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from formcheck import config
+from formcheck import config, tempfiles
 from formcheck.errors import FormcheckError, ModelError, NoRunnerError
 from formcheck.video import Frame, VideoInfo, iter_frames
 
@@ -118,18 +117,13 @@ class PoseSeries:
     def save(self, path: Path) -> None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
-        os.close(fd)
-        try:
+        with tempfiles.for_target(path, ".npz") as tmp:
             np.savez_compressed(
-                tmp, t=self.t, image=self.image, world=self.world, n_people=self.n_people,
+                tmp.path, t=self.t, image=self.image, world=self.world, n_people=self.n_people,
                 size=np.array([self.width, self.height]), notes=np.array(json.dumps(self.notes)),
                 chunks=np.array(self.chunks),
             )
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            tmp.commit(path)
 
     @classmethod
     def load(cls, path: Path) -> "PoseSeries":

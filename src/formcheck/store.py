@@ -8,9 +8,19 @@ the same clip saved twice is stored once.
 
 Integrity
 ---------
-- A save is one transaction; the video is written to a temporary name and
-  renamed before the transaction commits, and removed again if it fails, so an
-  interrupted save leaves neither a half session nor an orphan file.
+- A save is one transaction; the video is written to a temporary file in
+  ``FORMCHECK_HOME/tmp/`` (:mod:`formcheck.tempfiles`) and renamed into place
+  inside the transaction, and removed again if it fails, so an interrupted save
+  leaves neither a half session nor an orphan file; what a killed process left
+  in ``tmp/`` is removed when the next Store opens and after every erasure.
+- Every change to the video files (placing one with its session, checking a
+  video's users and deleting it) happens in a transaction that first updates
+  the one row of ``video_guard``: SQLite admits one writer at a time and
+  PostgreSQL holds the row lock until commit, so a save for one patient and an
+  erasure of another who shares the clip are serialised and neither loses it.
+- An erasure on SQLite is only reported done when the erased rows have left
+  both the database file and its write-ahead log; while another program holds
+  an older snapshot open, it says so instead (``erase_pending``).
 - Analyses are only ever added: re-analysing a clip with a newer engine adds a
   session row beside the old one.
 - Deleting a patient removes the rows, the stored videos no other patient
@@ -35,17 +45,18 @@ import json
 import os
 import re
 import tempfile
+import time
 import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
 
 from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text, create_engine, event,
-                        func, inspect, select)
+                        func, inspect, select, update)
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
-from formcheck import config
+from formcheck import config, tempfiles
 from formcheck.errors import FormcheckError
 from formcheck.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
 
@@ -54,6 +65,9 @@ MAX_JSON_BYTES = 20 * 1024**2
 
 #: Largest video an import or a save copies in (the analysis limit, :data:`formcheck.video.MAX_FILE_BYTES`).
 MAX_VIDEO_BYTES = MAX_FILE_BYTES
+
+#: How long an erasure on SQLite waits for other readers to let its checkpoint through (seconds).
+ERASE_WAIT_S = 10.0
 
 #: Largest total an import unpacks, all members together (bytes).
 MAX_IMPORT_BYTES = 20 * 1024**3
@@ -102,6 +116,10 @@ class StoreError(FormcheckError):
         self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.texts.ERRORS
 
 
+class _VideoGone(Exception):
+    """Inside a save: the stored copy of the clip was erased after it was checked (the save retries)."""
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -117,6 +135,14 @@ class Patient(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     sessions: Mapped[list["Recording"]] = relationship(back_populates="patient", cascade="all, delete-orphan",
                                                        order_by="Recording.recorded_on")
+
+
+class VideoGuard(Base):
+    """The one row (``id = 1``) whose update serialises changes to the video files (migration 0002)."""
+
+    __tablename__ = "video_guard"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Recording(Base):
@@ -204,12 +230,15 @@ class Store:
                 raise StoreError(f"{self._where()} holds another program's tables, not a formcheck database; "
                                  "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere", "store_unusable")
             migrate(self.engine)
+            if sqlite:
+                self._flush_erased(wait=False)  # finish an erasure a reader held up last time
         except StoreError:
             raise
         except (DatabaseError, OperationalError) as exc:
             raise StoreError(f"{self._where()} cannot be used as a database ({str(exc.orig).splitlines()[0]}); "
                              "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable") from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        tempfiles.sweep(self.home)
 
     def _where(self) -> str:
         return self.url.replace("sqlite:///", "") if self.url.startswith("sqlite") else "the database"
@@ -285,15 +314,15 @@ class Store:
                              "a video suffix); restore the database from a backup", "bad_reference")
         return _confined(self.videos / f"{sha256}{ext}", self.videos)
 
-    def _stage(self, src, too_large: StoreError) -> tuple[Path, str]:
-        """Stream ``src`` into a temporary file in ``videos/``, hashing as it goes; (temporary file, sha256).
+    def _stage(self, src, too_large: StoreError) -> tuple[tempfiles.TempFile, str]:
+        """Stream ``src`` into a temporary file in ``tmp/``, hashing as it goes; (temporary file, sha256).
 
         More than :data:`MAX_VIDEO_BYTES` raises ``too_large``; nothing is kept on any failure.
         """
-        fd, tmp = tempfile.mkstemp(dir=self.videos, prefix=".incoming-", suffix=".part")
+        tmp = tempfiles.TempFile(".part", self.home)
         h, n = hashlib.sha256(), 0
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with open(tmp.path, "wb") as fh:
                 while block := src.read(1 << 20):
                     n += len(block)
                     if n > MAX_VIDEO_BYTES:
@@ -301,36 +330,56 @@ class Store:
                     h.update(block)
                     fh.write(block)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.close()
             raise
-        return Path(tmp), h.hexdigest()
+        return tmp, h.hexdigest()
 
-    def _place(self, tmp: Path, sha: str, ext: str) -> bool:
-        """Rename a staged file to its stored name; False (and the staged file dropped) if that exists already."""
+    @staticmethod
+    def _guard(s) -> None:
+        """Take the lock that serialises changes to the video files, until ``s`` commits (see module notes)."""
+        s.execute(update(VideoGuard).where(VideoGuard.id == 1).values(changes=VideoGuard.changes + 1))
+
+    def _place(self, tmp: tempfiles.TempFile | None, sha: str, ext: str) -> bool:
+        """Rename a staged file to its stored name; False (and the staged file dropped) if that exists already.
+
+        Call inside a transaction that holds :meth:`_guard`.
+        """
         dest = self.video_path(sha, ext)
         if dest.exists():
-            tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                tmp.close()
             return False
-        os.replace(tmp, dest)
+        if tmp is None:
+            raise _VideoGone(dest.name)
+        tmp.commit(dest)
         return True
 
-    def _store_video(self, video: Path) -> tuple[str, str, bool]:
-        """Copy ``video`` into the content-addressed folder; (sha256, ext, newly written)."""
+    def _stage_video(self, video: Path, *, force: bool = False) -> tuple[str, str, tempfiles.TempFile | None]:
+        """Hash ``video`` and, unless it is stored already (or ``force``), copy it to ``tmp/``.
+
+        Returns (sha256, ext, staged copy or None).
+        """
         ext = video.suffix.lower() or ".mp4"
         if ext not in VIDEO_SUFFIXES:
             raise StoreError(f"{video.name} is not kept: formcheck stores {', '.join(VIDEO_SUFFIXES)} videos; "
                              "convert the clip to MP4 and save it again", "video_suffix")
-        sha = _sha256(video)
-        if self.video_path(sha, ext).exists():
-            return sha, ext, False
+        try:
+            sha = _sha256(video)
+            if not force and self.video_path(sha, ext).exists():
+                return sha, ext, None
+            src = open(video, "rb")
+        except FileNotFoundError:
+            raise StoreError(f"{video.name} was removed while the session was being saved (erased with another "
+                             "patient?); open the clip again and save the session again", "clip_removed") from None
         too_large = StoreError(f"{video.name} is larger than {_human(MAX_VIDEO_BYTES)}; trim the clip and save it "
                                "again", "too_large")
-        with open(video, "rb") as src:
+        with src:
             tmp, got = self._stage(src, too_large)
         if got != sha:
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"video {sha[:12]}… is damaged (checksum mismatch); it was not stored")
-        return sha, ext, self._place(tmp, sha, ext)
+            tmp.close()
+            raise StoreError(f"{video.name} changed while it was being saved (checksum mismatch); it was not "
+                             "stored — save the session again", "video_changed")
+        return sha, ext, tmp
 
     def save_session(self, patient_id: int, video: str | Path, result: dict, *, recorded_on: dt.date | None = None,
                      notes: str = "", tags: list[str] | None = None, video_name: str | None = None) -> Recording:
@@ -342,23 +391,37 @@ class Store:
         video = Path(video)
         if not video.is_file():
             raise StoreError(f"{video} does not exist; the session was not saved")
-        sha, ext, new = self._store_video(video)
+        sha, ext, staged = self._stage_video(video)
+        row = dict(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
+                   view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha, video_ext=ext,
+                   video_name=video_name or video.name, capture_fps=result.get("video", {}).get("capture_fps"),
+                   analysis=result, formcheck_version=result.get("formcheck_version", ""),
+                   model_sha256=result.get("pose", {}).get("model_sha256", ""), notes=notes, tags=list(tags or []))
+        try:
+            try:
+                return self._add_recording(row, staged)
+            except _VideoGone:  # an erasure removed the stored copy meanwhile: copy the clip in after all
+                sha, ext, staged = self._stage_video(video, force=True)
+                return self._add_recording(row, staged)
+        finally:
+            if staged is not None:
+                staged.close()
+
+    def _add_recording(self, row: dict, staged: tempfiles.TempFile | None) -> Recording:
+        """Place the video (unless stored) and insert its session, in one guarded transaction."""
+        sha, ext, new = row["video_sha256"], row["video_ext"], False
         try:
             with self._sessions.begin() as s:
-                self._get(s, Patient, patient_id)
-                rec = Recording(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
-                                view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha,
-                                video_ext=ext, video_name=video_name or video.name,
-                                capture_fps=result.get("video", {}).get("capture_fps"),
-                                analysis=result, formcheck_version=result.get("formcheck_version", ""),
-                                model_sha256=result.get("pose", {}).get("model_sha256", ""),
-                                notes=notes, tags=list(tags or []))
+                self._guard(s)
+                self._get(s, Patient, row["patient_id"])
+                new = self._place(staged, sha, ext)
+                rec = Recording(**row)
                 s.add(rec)
+            return rec
         except BaseException:
-            if new and not self._video_used(sha):
-                self.video_path(sha, ext).unlink(missing_ok=True)
+            if new:
+                self._drop_unused([(sha, ext)])
             raise
-        return rec
 
     def sessions(self, patient_id: int) -> list[Recording]:
         with self._sessions() as s:
@@ -369,9 +432,12 @@ class Store:
         with self._sessions() as s:
             return self._get(s, Recording, session_id)
 
-    def _video_used(self, sha: str) -> bool:
-        with self._sessions() as s:
-            return s.scalar(select(func.count()).select_from(Recording).where(Recording.video_sha256 == sha)) > 0
+    def _video_used(self, sha: str, s=None) -> bool:
+        """Whether any session uses video ``sha`` (in transaction ``s`` if given)."""
+        if s is None:
+            with self._sessions() as s:
+                return self._video_used(sha, s)
+        return s.scalar(select(func.count()).select_from(Recording).where(Recording.video_sha256 == sha)) > 0
 
     def _erase_files(self, shas: set[str]) -> list[Path]:
         """Remove stored videos no session uses any more, and every cache file derived from them.
@@ -381,12 +447,15 @@ class Store:
         a path an older import let in) names no file, so nothing is removed for it.
         """
         removed = []
-        for sha in sorted(s for s in shas if is_sha256(s)):
-            if self._video_used(sha):
-                continue
-            for ext in VIDEO_SUFFIXES:
-                removed += _remove(self.video_path(sha, ext), self.videos)
-            removed += self._erase_derived(sha)
+        with self._sessions.begin() as s:
+            self._guard(s)
+            for sha in sorted(x for x in shas if is_sha256(x)):
+                if self._video_used(sha, s):
+                    continue
+                for ext in VIDEO_SUFFIXES:
+                    removed += _remove(self.video_path(sha, ext), self.videos)
+                removed += self._erase_derived(sha)
+        tempfiles.sweep(self.home)
         return removed
 
     def _erase_derived(self, sha: str) -> list[Path]:
@@ -401,24 +470,52 @@ class Store:
                     removed += _remove(f, cache)
         return removed
 
-    def _flush_erased(self) -> None:
+    def _flush_erased(self, *, wait: bool = True) -> bool:
         """SQLite: move the erasure from the write-ahead log into the file and empty the log.
 
         With ``secure_delete`` the freed pages are zeroed, so neither the database
-        file nor its log keeps the erased rows. (PostgreSQL reclaims deleted rows
-        with its own VACUUM; they are invisible from the moment of the commit.)
+        file nor its log keeps the erased rows. A checkpoint cannot pass a reader
+        that still holds an older snapshot (another formcheck window or process);
+        it is retried for up to :data:`ERASE_WAIT_S` (``wait``) and the result
+        says whether it completed. (PostgreSQL reclaims deleted rows with its own
+        VACUUM; they are invisible from the moment of the commit.)
+
+        Returns
+        -------
+        bool
+            True when nothing of an erasure is left in the file or the log.
         """
-        if self.url.startswith("sqlite"):
-            with self.engine.connect() as c:
-                c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not self.url.startswith("sqlite"):
+            return True
+        deadline = time.monotonic() + (ERASE_WAIT_S if wait else 0.0)
+        with self.engine.connect() as c:
+            if not wait:
+                c.exec_driver_sql("PRAGMA busy_timeout=0")
+            while True:
+                busy = c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+                if not busy or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.2)
+            if not wait:
+                c.exec_driver_sql("PRAGMA busy_timeout=30000")
+        return not busy
+
+    def _erased(self, what: str) -> None:
+        """Flush an erasure (:meth:`_flush_erased`); a StoreError ``erase_pending`` if a reader holds it up."""
+        if not self._flush_erased():
+            raise StoreError(f"{what} was erased, but another formcheck window or program still has the database "
+                             f"{self._where()} open, so the erased text is still in its file; close the other "
+                             "formcheck windows — formcheck removes it the next time it opens the database",
+                             "erase_pending")
 
     def delete_session(self, session_id: int) -> list[Path]:
         with self._sessions.begin() as s:
             r = self._get(s, Recording, session_id)
             sha = r.video_sha256
             s.delete(r)
-        self._flush_erased()
-        return self._erase_files({sha})
+        removed = self._erase_files({sha})
+        self._erased(f"session {session_id}")
+        return removed
 
     def delete_patient(self, patient_id: int) -> list[Path]:
         """Erase a patient: rows, stored videos and derived cache files. Returns the files removed."""
@@ -426,8 +523,9 @@ class Store:
             p = self._get(s, Patient, patient_id)
             shas = {r.video_sha256 for r in p.sessions}
             s.delete(p)
-        self._flush_erased()
-        return self._erase_files(shas)
+        removed = self._erase_files(shas)
+        self._erased(f"patient {patient_id}")
+        return removed
 
     # ------------------------------------------------------------ export / import
     def export_patient(self, patient_id: int, out: str | Path) -> Path:
@@ -487,7 +585,7 @@ class Store:
             patient = _in_member(archive, "patient.json", _patient_fields, _read_json(z, "patient.json", archive))
             sessions = _in_member(archive, "sessions.json", _sessions_fields, _read_json(z, "sessions.json", archive))
             _check_references(sessions, videos, archive)
-            staged: list[tuple[Path, str, str]] = []
+            staged: list[tuple[tempfiles.TempFile, str, str]] = []
             try:
                 for (sha, ext), info in videos.items():
                     staged.append((self._stage_member(z, info, sha, archive), sha, ext))
@@ -497,9 +595,10 @@ class Store:
                                  f"({exc.strerror or exc}); free some disk space and import again", "import_io") from None
             finally:
                 for tmp, _, _ in staged:
-                    tmp.unlink(missing_ok=True)
+                    tmp.close()
 
-    def _stage_member(self, z: zipfile.ZipFile, info: zipfile.ZipInfo, sha: str, archive: Path) -> Path:
+    def _stage_member(self, z: zipfile.ZipFile, info: zipfile.ZipInfo, sha: str,
+                      archive: Path) -> tempfiles.TempFile:
         """Unpack one video member to a temporary file, refusing it unless its bytes hash to ``sha``."""
         too_large = _too_large(archive, f"{info.filename} is larger than {_human(MAX_VIDEO_BYTES)}")
         try:
@@ -508,16 +607,17 @@ class Store:
         except ZIP_DAMAGE as exc:
             raise _not_export(archive, f"{info.filename} is damaged ({_reason(exc)})") from None
         if got != sha:
-            tmp.unlink(missing_ok=True)
+            tmp.close()
             raise _not_export(archive, f"{info.filename} is not the video it claims to be: the SHA-256 of its bytes "
                                        f"is {got[:12]}…, not {sha[:12]}…")
         return tmp
 
-    def _insert(self, patient: dict, sessions: list[dict], staged: list[tuple[Path, str, str]]) -> Patient:
+    def _insert(self, patient: dict, sessions: list[dict], staged: list[tuple[tempfiles.TempFile, str, str]]) -> Patient:
         """Add the checked rows and move the staged videos in place, in one transaction."""
         placed: list[tuple[str, str]] = []
         try:
             with self._sessions.begin() as s:
+                self._guard(s)
                 p = Patient(**patient)
                 s.add(p)
                 try:
@@ -539,9 +639,13 @@ class Store:
 
     def _drop_unused(self, videos: list[tuple[str, str]]) -> None:
         """Remove just-placed videos again that no session uses (after a failed import)."""
-        for sha, ext in videos:
-            if not self._video_used(sha):
-                _remove(self.video_path(sha, ext), self.videos)
+        if not videos:
+            return
+        with self._sessions.begin() as s:
+            self._guard(s)
+            for sha, ext in videos:
+                if not self._video_used(sha, s):
+                    _remove(self.video_path(sha, ext), self.videos)
 
 
 # ------------------------------------------------------------------ names and paths

@@ -29,6 +29,7 @@ from typing import Iterator
 
 import numpy as np
 
+from formcheck import tempfiles
 from formcheck.errors import VideoError
 
 #: Documented input limits (README "Known limits").
@@ -281,7 +282,7 @@ class VideoWriter:
         self._container = None
         self._stream = None
         self._n = 0
-        self._tmp = self.path.with_name(f".{self.path.stem}.part{self.path.suffix}")
+        self._tmpfile = None
 
     def __enter__(self):
         return self
@@ -290,6 +291,8 @@ class VideoWriter:
         import av
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._tmpfile = tempfiles.for_target(self.path)  # in the data folder: via its tmp/ (swept)
+        self._tmp = self._tmpfile.path
         name, pix = self._CODECS[self.codec]
         opts = {}
         if self.path.suffix.lower() in (".mp4", ".mov", ".m4v"):
@@ -340,8 +343,7 @@ class VideoWriter:
             self._container.mux(packet)
         self._container.close()
         self._container = None
-        os.replace(self._tmp, self.path)
-        return self.path
+        return self._tmpfile.commit(self.path)
 
     def abort(self) -> None:
         if self._container is not None:
@@ -350,7 +352,8 @@ class VideoWriter:
             except Exception:
                 pass
             self._container = None
-        self._tmp.unlink(missing_ok=True)
+        if self._tmpfile is not None:
+            self._tmpfile.close()
 
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
