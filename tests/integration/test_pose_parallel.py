@@ -104,3 +104,20 @@ def test_multi_person_pass_runs_serially_and_keeps_the_walker(model_path):
                           workers=2)
     assert series.chunks == 1 and int(series.n_people.max()) >= 2
     assert int(series.found.sum()) >= 130  # the walker, in view for ~140 of 230 frames
+
+
+def test_limit_broken_in_a_helper_chunk_arrives_with_its_code(tmp_path, model_path):
+    """A frame over the size limit that only the second chunk (a helper process) decodes stops the
+    analysis with the helper's own error: code and sentence survive the trip between processes."""
+    from formcheck.errors import VideoError
+    from formcheck.pose import STITCH_WINDOW_S, plan_chunks
+    from tests.hostile import size_switch_ts
+
+    info = probe(size_switch_ts(tmp_path / "clip.ts", (4352, 240), small_s=6.0, big_s=1.0, fps=10))
+    assert info.duration_hint_s == pytest.approx(7.0, abs=0.1)
+    first_end = plan_chunks(info.duration_hint_s, 2)[0][1]
+    assert first_end + STITCH_WINDOW_S < 5.5  # this process stops decoding well before the big frame
+    with pytest.raises(VideoError) as exc:
+        extract_pose(info, model_path, use_cache=False, workers=2)
+    assert exc.value.code == "frame_size"
+    assert "clip.ts changes its picture size to 4352×240 pixels at 6.0 s" in str(exc.value)
