@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
+import functools
 import hashlib
 import io
 import json
@@ -209,9 +211,12 @@ class Store:
 
     def __init__(self, url: str | None = None, home: Path | None = None):
         self.home = Path(home) if home else config.home()
-        self.url = url or database_url(self.home)
-        self.videos = self.home / "videos"
-        self.videos.mkdir(parents=True, exist_ok=True)
+        try:
+            self.url = url or database_url(self.home)
+            self.videos = self.home / "videos"
+            self.videos.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _os_failure(exc, self.home) from None
         sqlite = self.url.startswith("sqlite")
         self.engine = create_engine(self.url, future=True,
                                     connect_args={"timeout": 30} if sqlite else {})
@@ -235,10 +240,16 @@ class Store:
         except StoreError:
             raise
         except (DatabaseError, OperationalError) as exc:
-            raise StoreError(f"{self._where()} cannot be used as a database ({str(exc.orig).splitlines()[0]}); "
-                             "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable") from None
+            failure = _db_failure(exc, self._where(), self.home)
+            if failure.code == "store":
+                failure = StoreError(f"{self._where()} cannot be used as a database ({_reason(exc.orig)}); "
+                                     "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable")
+            raise failure from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        tempfiles.sweep(self.home)
+        try:
+            tempfiles.sweep(self.home)
+        except OSError as exc:
+            raise _os_failure(exc, self.home) from None
 
     def _where(self) -> str:
         return self.url.replace("sqlite:///", "") if self.url.startswith("sqlite") else "the database"
@@ -271,7 +282,7 @@ class Store:
         with self._sessions() as s:
             q = select(Patient).order_by(Patient.pseudonym)
             if search:
-                q = q.where(Patient.pseudonym.ilike(f"%{search}%"))
+                q = q.where(_matches(search))
             return list(s.scalars(q))
 
     def patient_overview(self, search: str = "") -> list[dict]:
@@ -282,7 +293,7 @@ class Store:
                  .outerjoin(Recording, Recording.patient_id == Patient.id)
                  .group_by(Patient.id, Patient.pseudonym, Patient.birth_year).order_by(Patient.pseudonym))
             if search:
-                q = q.where(Patient.pseudonym.ilike(f"%{search.strip()}%"))
+                q = q.where(_matches(search))
             return [{"id": i, "pseudonym": ps, "birth_year": by, "n_sessions": n, "last_session": last}
                     for i, ps, by, n, last in s.execute(q)]
 
@@ -648,6 +659,71 @@ class Store:
                     _remove(self.video_path(sha, ext), self.videos)
 
 
+def _matches(search: str):
+    """Pseudonyms containing ``search`` as typed (case-insensitive; ``%`` and ``_`` are plain characters)."""
+    escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Patient.pseudonym.ilike(f"%{escaped}%", escape="\\")
+
+
+# ------------------------------------------------------------------ database and disk failures
+def _db_failure(exc: Exception, where: str, home: Path) -> StoreError:
+    """One sentence for a database or file-system failure: what happened and what to do.
+
+    Classified by what SQLite, PostgreSQL or the operating system said: read-only, disk
+    full, damaged file, server out of reach, busy; anything else is named as it came.
+    """
+    if isinstance(exc, OSError):
+        return _os_failure(exc, home)
+    text = _reason(getattr(exc, "orig", None) or exc)
+    low = text.lower()
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return StoreError(f"{where} cannot be written ({text}): the data folder is read-only or not yours; make "
+                          f"{home} writable or point FORMCHECK_HOME to a writable folder", "store_readonly")
+    if "full" in low or "no space" in low:
+        return StoreError(f"the disk holding {where} is full ({text}); free some space and try again", "disk_full")
+    if "malformed" in low or "not a database" in low or "corrupt" in low or "encrypted" in low:
+        return StoreError(f"{where} is damaged ({text}); restore it from a backup or point FORMCHECK_HOME "
+                          "elsewhere", "store_unusable")
+    if "locked" in low or "busy" in low:
+        return StoreError(f"{where} is busy with another formcheck window or program ({text}); try again in a "
+                          "moment", "store_busy")
+    if "connect" in low or "server" in low or "timeout" in low or "password" in low:
+        return StoreError(f"the database server cannot be reached ({text}); check FORMCHECK_DATABASE_URL and that "
+                          "the server is running", "store_unreachable")
+    return StoreError(f"{where} refused the change ({text}); nothing was changed — check the database and try "
+                      "again", "store")
+
+
+def _os_failure(exc: OSError, home: Path) -> StoreError:
+    """One sentence for a failed file operation in the data folder, by its errno."""
+    what = f"{exc.filename}" if exc.filename else str(home)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return StoreError(f"the disk holding {what} is full; free some space and try again", "disk_full")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StoreError(f"{what} cannot be written ({exc.strerror}); make {home} writable or point "
+                          "FORMCHECK_HOME to a writable folder", "store_readonly")
+    return StoreError(f"{what}: {exc.strerror or exc}; check the data folder {home} and try again", "store_io")
+
+
+def _guarded(method):
+    """``method`` with database and file-system failures turned into :func:`_db_failure` sentences."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (SQLAlchemyError, OSError) as exc:
+            raise _db_failure(exc, self._where(), self.home) from None
+    return wrapper
+
+
+def _guard_public_methods(cls):
+    """Wrap every public method of ``cls`` with :func:`_guarded` (the Store's whole surface)."""
+    for name, value in list(vars(cls).items()):
+        if callable(value) and not name.startswith("_") and name != "close":
+            setattr(cls, name, _guarded(value))
+    return cls
+
+
 # ------------------------------------------------------------------ names and paths
 def is_sha256(value) -> bool:
     """Whether ``value`` is a SHA-256 as formcheck names files by: exactly 64 lowercase hex digits."""
@@ -931,3 +1007,6 @@ def _sessions_csv(recs: list[Recording]) -> str:
         w.writerow([r.recorded_on.isoformat(), r.view, r.video_name, ";".join(r.tags), r.formcheck_version,
                     *[("" if (m.get(k) or {}).get("value") is None else m[k]["value"]) for k in METRICS]])
     return buf.getvalue()
+
+
+_guard_public_methods(Store)

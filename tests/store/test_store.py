@@ -168,7 +168,7 @@ def test_two_processes_saving_at_once_both_land(store, result, tmp_path):
 def test_corrupt_or_foreign_database_gives_a_clear_error(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="cannot be used as a database"):
+    with pytest.raises(StoreError, match="is damaged .*restore it from a backup"):
         Store(f"sqlite:///{bad}", home=tmp_path / "h1")
     foreign = tmp_path / "foreign.db"
     eng = create_engine(f"sqlite:///{foreign}")
