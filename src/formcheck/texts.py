@@ -331,6 +331,8 @@ UI = {
     "version": {"de": "formcheck-Version", "en": "formcheck version"},
     "export_patient": {"de": "Export (ZIP) vorbereiten", "en": "Prepare export (ZIP)"},
     "download_export": {"de": "Export herunterladen", "en": "Download the export"},
+    "export_failed": {"de": "Der Export ist unerwartet gescheitert ({kind}); es wurde keine Datei angelegt. Versuche es noch einmal; wenn es wieder passiert, melde es mit dieser Zeile.",
+                      "en": "The export failed unexpectedly ({kind}); no file was made. Try again; if it happens again, report it with this line."},
     "delete_patient": {"de": "Patient löschen", "en": "Delete patient"},
     "confirm_delete": {"de": "Ja, {name} mit allen Sitzungen und Videos endgültig löschen",
                        "en": "Yes, delete {name} with all sessions and videos for good"},
