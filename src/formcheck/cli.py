@@ -1,43 +1,247 @@
-"""Command line: ``formcheck analyze | models install | synth``.
+"""Command line: ``formcheck analyze | models install | synth | patients | sessions``.
 
-Every user-facing failure ends in one line ``formcheck: error: …`` and a
-non-zero exit code (see :mod:`formcheck.errors`), never a traceback.
+Every user-facing failure ends in one line ``formcheck: error: …`` and the exit
+code the README documents (see :mod:`formcheck.errors`), never a traceback and
+never a half-written output file. Output paths are checked before any slow work
+starts; user text is printed with control characters escaped (see
+:func:`printable`), so it can neither break a tab-separated row nor send escape
+sequences to the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import datetime as dt
+import errno
 import json
+import os
+import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from formcheck import __version__
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, UsageError, WriteError, write_error
+
+#: Characters never printed as they are: C0/C1 controls, DEL, line/paragraph separators, bidi controls.
+_UNSAFE = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE_TEXT = re.compile(f"[{_UNSAFE}]")
+_UNSAFE_CELL = re.compile(rf"[{_UNSAFE}\\]")  # in a table cell a backslash is escaped too
+_NAMED = {"\\": r"\\", "\n": r"\n", "\r": r"\r", "\t": r"\t"}
+
+
+def _escape(match: re.Match) -> str:
+    ch = match[0]
+    return _NAMED.get(ch) or (rf"\x{ord(ch):02x}" if ord(ch) < 0x100 else rf"\u{ord(ch):04x}")
+
+
+def printable(text, *, cell: bool = False) -> str:
+    r"""``text`` safe for one line of a terminal: control characters shown as escapes.
+
+    Parameters
+    ----------
+    text : object
+        User text (a pseudonym, a note, a file name) or a message naming it; ``None`` is "".
+    cell : bool
+        For one cell of a tab-separated row: a backslash is shown as ``\\`` too, so
+        ``\n`` in the output always stands for a line break in the data.
+
+    Returns
+    -------
+    str
+        The text with a newline shown as ``\n``, a tab as ``\t``, ESC as ``\x1b`` and so on;
+        everything else (``ü``, emoji) unchanged.
+    """
+    return (_UNSAFE_CELL if cell else _UNSAFE_TEXT).sub(_escape, "" if text is None else str(text))
+
+
+def _row(*cells) -> str:
+    """One tab-separated output row of user data, each cell escaped."""
+    return "\t".join(printable(c, cell=True) for c in cells)
 
 
 def _err(msg: str) -> None:
-    print(f"formcheck: {msg}", file=sys.stderr)
+    print(f"formcheck: {printable(msg)}", file=sys.stderr)
+
+
+def error_text(exc: FormcheckError, lang: str | None) -> str:
+    """The sentence for ``exc``: the plain text in ``lang`` where :data:`formcheck.texts.ERRORS` has one.
+
+    English (or no language asked for) keeps the specific English sentence ``str(exc)``;
+    a translated text is preceded by what it is about (``exc.subject``, e.g. the path).
+    """
+    from formcheck.texts import ERRORS
+
+    plain = ERRORS.get(getattr(exc, "code", ""), {}).get(lang) if lang and lang != "en" else None
+    if not plain:
+        return str(exc)
+    return f"{exc.subject}: {plain}" if exc.subject else plain
+
+
+# ------------------------------------------------------------------ output paths and writing
+@contextlib.contextmanager
+def _writing(where, outcome: str = "nothing was written", subject=None):
+    """Turn an ``OSError`` raised inside into the one-sentence :class:`WriteError` about ``where``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # the reader of stdout went away: see main()
+            raise
+        raise write_error(exc, where, outcome, subject=subject) from None
+
+
+def _probe_folder(folder: Path, where, outcome: str = "nothing was written", subject=None) -> None:
+    """Fail now, not after the analysis, if no file can be created in ``folder`` or its disk is full.
+
+    A ``folder`` that does not exist yet is judged by the nearest folder above it that does
+    (nothing is created here).
+    """
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    with _writing(where, outcome, subject):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".formcheck-probe-")
+        os.close(fd)
+        os.unlink(tmp)
+        if os.statvfs(folder).f_bavail == 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def check_output_file(path: Path, flag: str = "", *, example: str = "analysis.json", devices: bool = True) -> None:
+    """Refuse, before any work starts, an output path that cannot become the file asked for.
+
+    Parameters
+    ----------
+    path : Path
+        The output file the user named.
+    flag : str
+        The option that named it (``--json``), for the message.
+    example : str
+        A file name to suggest when ``path`` is a folder.
+    devices : bool
+        Whether an existing device or pipe (``/dev/stdout``) may be written to directly. Outputs
+        that are written beside ``path`` and renamed over it (zips, videos) refuse them: the
+        rename would replace the device.
+
+    Raises
+    ------
+    WriteError
+        ``path`` is a folder, its folder does not exist, it is not a regular file (unless
+        ``devices``), or its folder is read-only, full or not ours to write.
+    """
+    name = f"{flag} {path}" if flag else str(path)
+    if path.is_dir():
+        raise WriteError(f"{name} is a folder; give the name of a file to write, e.g. {path / example}",
+                         "output_is_folder", str(path))
+    if path.exists() and not path.is_file():
+        if not devices:
+            raise WriteError(f"{name} is not a regular file (a device or a pipe); give the name of a file to write, "
+                             f"e.g. {example}", "output_not_file", str(path))
+        if not os.access(path, os.W_OK):
+            raise write_error(PermissionError(errno.EACCES, os.strerror(errno.EACCES)), path)
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is a file, not a folder"
+        raise WriteError(f"the folder {folder} for {name} {what}; create it or choose another place, and try again",
+                         "output_no_folder", str(path))
+    _probe_folder(folder, path)
+
+
+def check_output_folder(path: Path, flag: str = "--out") -> None:
+    """Like :func:`check_output_file` for an output folder (created later if it does not exist yet)."""
+    if path.exists() and not path.is_dir():
+        raise WriteError(f"{flag} {path} is a file, not a folder; give a folder (it is created if missing)",
+                         "output_no_folder", str(path))
+    if path.is_dir():
+        _probe_folder(path, path)
+    elif not path.parent.is_dir():
+        raise WriteError(f"the folder {path.parent} for {flag} {path} does not exist; create it or choose another "
+                         "place, and try again", "output_no_folder", str(path))
+    else:
+        _probe_folder(path.parent, path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write an output file atomically; any failure is one sentence and leaves no partial file."""
+    from formcheck.pipeline import write_text_atomic
+
+    with _writing(path):
+        write_text_atomic(path, text)
+
+
+@contextlib.contextmanager
+def _data_folder(outcome: str = "nothing was written", hint: str = ""):
+    """Writes to the data folder (database, stored videos, pose cache): a failure there names that folder.
+
+    An ``OSError`` about a file elsewhere (the input video, say) keeps that file's name.
+    """
+    from formcheck import config
+
+    home = config.home()
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        if not _inside(exc.filename, home):
+            raise write_error(exc, outcome=outcome) from None
+        raise write_error(exc, _data_folder_name(home), outcome, subject=home, hint=hint) from None
+
+
+def _data_folder_name(home: Path) -> str:
+    return f"the data folder {home}"
+
+
+def _disk_problem(folder: Path, outcome: str) -> WriteError | None:
+    """A WriteError if ``folder``'s disk is read-only or full (or not ours to write), else None."""
+    try:
+        vfs = os.statvfs(folder)
+    except OSError:
+        return None
+    err = (errno.EROFS if vfs.f_flag & os.ST_RDONLY else errno.ENOSPC if vfs.f_bavail == 0
+           else errno.EACCES if not os.access(folder, os.W_OK) else None)
+    if err is None:
+        return None
+    return write_error(OSError(err, os.strerror(err)), _data_folder_name(folder), outcome, subject=folder)
+
+
+def _inside(filename, folder: Path) -> bool:
+    """Whether an error's file is in ``folder`` (an error naming no file counts as inside)."""
+    if not isinstance(filename, (str, Path)):
+        return True
+    return Path(filename).resolve().is_relative_to(folder.resolve())
 
 
 # --------------------------------------------------------------------------- analyze
 def cmd_analyze(args) -> int:
-    from formcheck import pipeline
+    from formcheck import config, pipeline
 
-    result = pipeline.analyze_video(
-        args.video, capture_fps=args.capture_fps, lang=args.lang, model=args.model,
-        use_cache=not args.no_cache, out_dir=args.out, log=_err, show_progress=True, workers=args.workers,
-        model_variant=args.model_variant,
-    )
+    json_out = Path(args.json) if args.json and args.json != "-" else None
+    if json_out:
+        check_output_file(json_out, "--json")
+    if args.out:
+        check_output_folder(Path(args.out))
+    with _data_folder(hint=" (or run with --no-cache)"):
+        if not args.no_cache:
+            _probe_folder(config.home() / "cache" / "pose", _data_folder_name(config.home()), subject=config.home())
+        a = pipeline.analyze(args.video, capture_fps=args.capture_fps, lang=args.lang or "de", model=args.model,
+                             use_cache=not args.no_cache, log=_err, show_progress=True, workers=args.workers,
+                             model_variant=args.model_variant)
+    result = a.result
+    if args.out:
+        with _writing(Path(args.out)):
+            result["pose"]["files"] = pipeline.write_pose_outputs(a.series, Path(args.out))
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    if args.json:
-        if args.json == "-":
-            print(text)
-        else:
-            pipeline.write_text_atomic(Path(args.json), text + "\n")
-            _err(f"wrote {args.json}")
+    if json_out:
+        _write_text(json_out, text + "\n")
+        _err(f"wrote {json_out}")
+    elif args.json == "-":
+        print(text)
     else:
-        print(pipeline.summary_text(result))
+        print("\n".join(printable(line) for line in pipeline.summary_text(result).split("\n")))
     return 0
 
 
@@ -82,83 +286,206 @@ def cmd_synth(args) -> int:
     from formcheck import synth
     from formcheck.progress import Progress
 
+    out = Path(args.out)
+    truth_out = out.with_name(out.name + ".truth.json")
+    check_output_file(out, example="runner.mp4", devices=False)
+    check_output_file(truth_out, example="runner.mp4.truth.json", devices=False)
     gait = synth.Gait(**{f.name: getattr(args, f.name) for f in dataclasses.fields(synth.Gait)})
     scene_kw = {f.name: getattr(args, f.name) for f in dataclasses.fields(synth.Scene)}
     for key in ("width", "height", "seed", "rotation_deg"):
         scene_kw[key] = int(scene_kw[key])
     try:
         scene = synth.Scene(**scene_kw)
-        bar = Progress("rendering")
-        truth = synth.generate(args.out, gait, scene, progress=bar.update)
-        bar.close()
     except ValueError as exc:
         raise FormcheckError(f"synth: {exc}") from None
-    print(f"wrote {args.out} ({truth['video']['n_frames']} frames) and {args.out}.truth.json")
+    with _writing(out), _staging(out.parent) as staging:
+        try:
+            bar = Progress("rendering")
+            truth = synth.generate(staging / out.name, gait, scene, progress=bar.update)
+            bar.close()
+        except ValueError as exc:
+            raise FormcheckError(f"synth: {exc}") from None
+        _move_pair(staging / out.name, out, staging / truth_out.name, truth_out)
+    print(printable(f"wrote {out} ({truth['video']['n_frames']} frames) and {truth_out}"))
     return 0
+
+
+@contextlib.contextmanager
+def _staging(folder: Path):
+    """A hidden temporary folder in ``folder`` (same disk, so moving out of it is a rename), always removed."""
+    tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".formcheck-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _move_pair(src_a: Path, dst_a: Path, src_b: Path, dst_b: Path) -> None:
+    """Rename two finished files into place; if the second fails the first is removed again (no video without
+    its truth file)."""
+    os.replace(src_a, dst_a)
+    try:
+        os.replace(src_b, dst_b)
+    except BaseException:
+        dst_a.unlink(missing_ok=True)
+        raise
 
 
 # ------------------------------------------------------------------------- patients
-def _store():
-    from formcheck.store import Store
+@contextlib.contextmanager
+def _open_store(outcome: str = "nothing was changed"):
+    """The patient database, closed afterwards; a full, read-only or refusing data folder is one sentence."""
+    with _data_folder(outcome), _database_errors(outcome):
+        st = _store(outcome)
+        try:
+            yield st
+        finally:
+            st.close()
 
-    return Store()
+
+def _store(outcome: str):
+    """Open the store; "cannot be used as a database" becomes the real reason when it is the disk."""
+    from formcheck import config
+    from formcheck.store import Store, StoreError
+
+    try:
+        return Store()
+    except StoreError as exc:
+        problem = _disk_problem(config.home(), outcome) if exc.code == "store_unusable" else None
+        raise (problem or exc) from None
+
+
+@contextlib.contextmanager
+def _database_errors(outcome: str):
+    """SQLAlchemy errors the store let through (a full disk, a read-only file) as one sentence."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise _database_error(exc, outcome) from None
+
+
+def _database_error(exc, outcome: str) -> FormcheckError:
+    from formcheck import config
+    from formcheck.store import StoreError, database_url
+
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    url = database_url(config.home())
+    where = url.replace("sqlite:///", "") if url.startswith("sqlite") else "the patient database"
+    low = reason.lower()
+    if "disk is full" in low or "no space" in low:
+        return write_error(OSError(errno.ENOSPC, reason), where, outcome)
+    if "readonly" in low or "read-only" in low:
+        return write_error(OSError(errno.EROFS, reason), where, outcome)
+    return StoreError(f"the patient database refused the change ({reason}) and {outcome}; check {where} "
+                      "(disk, permissions, server) and try again", "store")
+
+
+def _patients_list(st, args) -> None:
+    for p in st.patients(args.search or ""):
+        print(_row(p.id, p.pseudonym, p.birth_year or "", f"{len(st.sessions(p.id))} session(s)"))
+
+
+def _patients_add(st, args) -> None:
+    p = st.add_patient(args.pseudonym, birth_year=args.birth_year, height_cm=args.height_cm,
+                       leg_length_cm=args.leg_length_cm, notes=args.notes or "")
+    print(p.id)
+
+
+def _patients_delete(st, args) -> None:
+    removed = st.delete_patient(args.id)
+    _err(f"deleted patient {args.id} and {len(removed)} file(s)")
+
+
+def _patients_export(st, args) -> None:
+    from formcheck.store import StoreError
+
+    out = Path(args.out)
+    check_output_file(out, example="patient.zip", devices=False)
+    with _writing(out):
+        try:
+            out = st.export_patient(args.id, out)
+        except StoreError as exc:  # its OSError (disk full…) gets the same sentence and exit code as any output
+            if exc.code == "export_unwritable" and isinstance(exc.__context__, OSError):
+                raise exc.__context__ from None
+            raise
+    _err(f"wrote {out}")
+
+
+def _patients_import(st, args) -> None:
+    print(st.import_patient(args.archive).id)
 
 
 def cmd_patients(args) -> int:
-    st = _store()
-    try:
-        if args.patients_command == "list":
-            for p in st.patients(args.search or ""):
-                n = len(st.sessions(p.id))
-                print(f"{p.id}\t{p.pseudonym}\t{p.birth_year or ''}\t{n} session(s)")
-        elif args.patients_command == "add":
-            p = st.add_patient(args.pseudonym, birth_year=args.birth_year, height_cm=args.height_cm,
-                               leg_length_cm=args.leg_length_cm, notes=args.notes or "")
-            print(p.id)
-        elif args.patients_command == "delete":
-            removed = st.delete_patient(args.id)
-            _err(f"deleted patient {args.id} and {len(removed)} file(s)")
-        elif args.patients_command == "export":
-            out = st.export_patient(args.id, args.out)
-            _err(f"wrote {out}")
-        elif args.patients_command == "import":
-            p = st.import_patient(args.archive)
-            print(p.id)
-    finally:
-        st.close()
+    run = {"list": _patients_list, "add": _patients_add, "delete": _patients_delete, "export": _patients_export,
+           "import": _patients_import}[args.patients_command]
+    with _open_store() as st:
+        run(st, args)
     return 0
 
 
-def cmd_sessions(args) -> int:
-    import datetime as _dt
+# ------------------------------------------------------------------------- sessions
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-    st = _store()
+
+def parse_date(text: str | None) -> dt.date | None:
+    """``--date`` as a date (None when not given); anything but a real YYYY-MM-DD day is a UsageError."""
+    if text is None:
+        return None
     try:
-        if args.sessions_command == "list":
-            for r in st.sessions(args.patient):
-                m = r.analysis.get("metrics", {}).get("cadence_spm", {})
-                print(f"{r.id}\t{r.recorded_on}\t{r.view}\t{r.video_name}\t{','.join(r.tags)}\t"
-                      f"cadence {m.get('value')}\tformcheck {r.formcheck_version}")
-        elif args.sessions_command == "add":
-            from formcheck import pipeline
+        if _ISO_DATE.fullmatch(text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(f"--date {text} is not a date; write the recording day as YYYY-MM-DD, e.g. 2026-11-01",
+                     "bad_date", f"--date {text}")
 
-            result = pipeline.analyze_video(args.video, capture_fps=args.capture_fps, lang=args.lang, log=_err,
-                                            show_progress=True)
-            r = st.save_session(args.patient, args.video, result, notes=args.notes or "", tags=args.tag or [],
-                                recorded_on=_dt.date.fromisoformat(args.date) if args.date else None)
-            print(r.id)
-        elif args.sessions_command == "export":
-            r = st.session(args.id)
-            pipeline_text = json.dumps(r.analysis, indent=2, ensure_ascii=False)
-            from formcheck.pipeline import write_text_atomic
 
-            write_text_atomic(Path(args.out), pipeline_text + "\n")
-            _err(f"wrote {args.out}")
-        elif args.sessions_command == "delete":
-            removed = st.delete_session(args.id)
-            _err(f"deleted session {args.id} and {len(removed)} file(s)")
-    finally:
-        st.close()
+def _cadence(analysis) -> object:
+    """The stored cadence value, or None (also when an old import stored an analysis of another shape)."""
+    metrics = analysis.get("metrics") if isinstance(analysis, dict) else None
+    cadence = metrics.get("cadence_spm") if isinstance(metrics, dict) else None
+    return cadence.get("value") if isinstance(cadence, dict) else None
+
+
+def _sessions_list(st, args) -> None:
+    for r in st.sessions(args.patient):
+        print(_row(r.id, r.recorded_on, r.view, r.video_name, ",".join(map(str, r.tags or [])),
+                   f"cadence {_cadence(r.analysis)}", f"formcheck {r.formcheck_version}"))
+
+
+def _sessions_add(st, args) -> None:
+    from formcheck import pipeline
+
+    st.patient(args.patient)  # patient and data folder (and the date, in cmd_sessions) checked before the analysis
+    _probe_folder(st.videos, _data_folder_name(st.home), "the session was not saved", st.home)
+    result = pipeline.analyze_video(args.video, capture_fps=args.capture_fps, lang=args.lang or "de", log=_err,
+                                    show_progress=True)
+    r = st.save_session(args.patient, args.video, result, notes=args.notes or "", tags=args.tag or [],
+                        recorded_on=args.recorded_on)
+    print(r.id)
+
+
+def _sessions_export(st, args) -> None:
+    out = Path(args.out)
+    check_output_file(out, example="session.json")
+    r = st.session(args.id)
+    _write_text(out, json.dumps(r.analysis, indent=2, ensure_ascii=False) + "\n")
+    _err(f"wrote {out}")
+
+
+def _sessions_delete(st, args) -> None:
+    removed = st.delete_session(args.id)
+    _err(f"deleted session {args.id} and {len(removed)} file(s)")
+
+
+def cmd_sessions(args) -> int:
+    run = {"list": _sessions_list, "add": _sessions_add, "export": _sessions_export,
+           "delete": _sessions_delete}[args.sessions_command]
+    args.recorded_on = parse_date(getattr(args, "date", None))  # a bad date: refused before the database opens
+    with _open_store("the session was not saved" if args.sessions_command == "add" else "nothing was changed") as st:
+        run(st, args)
     return 0
 
 
@@ -176,7 +503,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", metavar="DIR", help="also write the pose series and per-frame data to DIR")
     a.add_argument("--capture-fps", type=float, metavar="N",
                    help="slow-motion clips: the frame rate the camera captured (e.g. 240 for a clip stored at 30 fps)")
-    a.add_argument("--lang", choices=("de", "en"), default="de", help="language of cues and warnings (default de)")
+    a.add_argument("--lang", choices=("de", "en"), default=None,
+                   help="language of cues and warnings (default de); given, also of error messages")
     a.add_argument("--model", metavar="PATH", help="use this .task bundle instead of the provisioned one")
     a.add_argument("--model-variant", choices=("lite", "full", "heavy"), default=None,
                    help="which provisioned pose model to use (default: the one README 'Pose model' names; "
@@ -230,7 +558,8 @@ def build_parser() -> argparse.ArgumentParser:
     sa.add_argument("--tag", action="append", help="e.g. 'before retraining' (repeatable)")
     sa.add_argument("--notes")
     sa.add_argument("--capture-fps", type=float)
-    sa.add_argument("--lang", choices=("de", "en"), default="de")
+    sa.add_argument("--lang", choices=("de", "en"), default=None,
+                    help="language of cues and warnings (default de); given, also of error messages")
     sx = ssub.add_parser("export", help="write one session's analysis JSON")
     sx.add_argument("id", type=int)
     sx.add_argument("out")
@@ -250,14 +579,38 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None)  # only an explicit --lang turns the messages German
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers below, not at exit
+        return code
     except FormcheckError as exc:
-        _err(f"error: {exc}")
-        return exc.exit_code
+        return _fail(exc, lang)
+    except OSError as exc:  # safety net: a write the command did not expect to fail
+        if exc.errno == errno.EPIPE:
+            return _pipe_closed()
+        return _fail(write_error(exc), lang)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as exc:  # a bug: still one sentence, the details on request
+        if os.environ.get("FORMCHECK_DEBUG"):
+            raise
+        reason = (str(exc).splitlines() or [""])[0][:120]
+        return _fail(FormcheckError(f"formcheck stopped on an unexpected {type(exc).__name__} ({reason}); "
+                                    "run it again with FORMCHECK_DEBUG=1 to see the details and report them"), lang)
+
+
+def _fail(exc: FormcheckError, lang: str | None) -> int:
+    _err(f"error: {error_text(exc, lang)}")
+    return exc.exit_code
+
+
+def _pipe_closed() -> int:
+    """stdout was closed by the reader (``formcheck patients list | head -1``): stop quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush into the closed pipe at exit
+    return 141
 
 
 if __name__ == "__main__":

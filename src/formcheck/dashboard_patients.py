@@ -27,7 +27,7 @@ import streamlit as st
 from formcheck import charts, config
 from formcheck.compare import metric_history
 from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, md_text
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, write_error
 from formcheck.report import format_value
 from formcheck.metrics import METRICS
 from formcheck.store import Recording, Store, StoreError, database_url
@@ -296,15 +296,35 @@ def _progress(recs: list[Recording]) -> None:
                              key=f"progress-{name}")
 
 
+def _export_bytes(store: Store, patient_id: int) -> bytes | None:
+    """The patient's export zip, or None after showing in the page language why it cannot be made.
+
+    The zip is built in a temporary folder outside the data folder and removed again at once;
+    a missing stored video, a full disk or any other failure is a message, not a traceback.
+    """
+    L = lang()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:  # the zip never lingers in the data folder
+            return store.export_patient(patient_id, Path(tmp) / "export.zip").read_bytes()
+    except FormcheckError as exc:
+        st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
+    except OSError as exc:  # the temporary folder itself (a full /tmp)
+        st.error(f"**{tr('error_title', L)}** – {error_message(write_error(exc, tempfile.gettempdir()), L)}")
+    except Exception as exc:
+        log.error("exporting patient %s failed: %s", patient_id, traceback.format_exc())
+        st.error(f"**{tr('error_title', L)}** – {tr('export_failed', L, kind=type(exc).__name__)}")
+    return None
+
+
 def _export_and_delete(store: Store, p, n_sessions: int) -> None:
     L = lang()
     c1, c2 = st.columns(2)
     with c1:
         key = f"export-{p.id}"
         if st.button(tr("export_patient", L), key="export_btn"):
-            with tempfile.TemporaryDirectory() as tmp:  # the zip never lingers in the data folder
-                out = store.export_patient(p.id, Path(tmp) / "export.zip")
-                st.session_state[key] = out.read_bytes()
+            st.session_state.pop(key, None)  # never offer an older export after a failed one
+            if (data := _export_bytes(store, p.id)) is not None:
+                st.session_state[key] = data
         if key in st.session_state:
             st.download_button(tr("download_export", L), st.session_state[key], f"formcheck-{p.pseudonym}.zip",
                                "application/zip", key="export_dl")

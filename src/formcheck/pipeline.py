@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -29,6 +30,12 @@ def write_text_atomic(path: Path, text: str) -> None:
 
     A path that is not a regular file (``/dev/null``, ``/dev/stdout``, a named
     pipe) is written to directly: renaming over a device would replace it.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written (disk full, read-only, no permission); the
+        temporary file is removed first and ``path`` is left as it was.
     """
     path = Path(path)
     if path.exists() and not path.is_file():
@@ -40,6 +47,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())  # a full disk shows here at the latest, before the rename
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -71,9 +80,11 @@ def pose_block(series: PoseSeries, model_path: Path) -> dict:
 
 
 def write_pose_outputs(series: PoseSeries, out_dir: Path) -> list[str]:
-    """Write ``pose.npz`` and a long-format ``pose.csv`` (frame, t_s, landmark, x, y, z, visibility, presence)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    series.save(out_dir / "pose.npz")
+    """Write ``pose.npz`` and a long-format ``pose.csv`` (frame, t_s, landmark, x, y, z, visibility, presence).
+
+    Both or neither: if either cannot be written, the ``OSError`` is raised after removing the
+    ``pose.npz`` just written and the folder if this call created it.
+    """
     lines = ["frame,t_s,landmark,x_px,y_px,z,visibility,presence"]
     for i in range(series.n_frames):
         if not series.found[i]:
@@ -81,7 +92,17 @@ def write_pose_outputs(series: PoseSeries, out_dir: Path) -> list[str]:
         for j, name in enumerate(LANDMARK_NAMES):
             x, y, z, v, p = (float(c) for c in series.image[i, j])
             lines.append(f"{i},{series.t[i]:.6f},{name},{x:.2f},{y:.2f},{z:.2f},{v:.3f},{p:.3f}")
-    write_text_atomic(out_dir / "pose.csv", "\n".join(lines) + "\n")
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        series.save(out_dir / "pose.npz")
+        write_text_atomic(out_dir / "pose.csv", "\n".join(lines) + "\n")
+    except BaseException:
+        (out_dir / "pose.npz").unlink(missing_ok=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
     return ["pose.npz", "pose.csv"]
 
 

@@ -331,6 +331,8 @@ UI = {
     "version": {"de": "formcheck-Version", "en": "formcheck version"},
     "export_patient": {"de": "Export (ZIP) vorbereiten", "en": "Prepare export (ZIP)"},
     "download_export": {"de": "Export herunterladen", "en": "Download the export"},
+    "export_failed": {"de": "Der Export ist unerwartet gescheitert ({kind}); es wurde keine Datei angelegt. Versuche es noch einmal; wenn es wieder passiert, melde es mit dieser Zeile.",
+                      "en": "The export failed unexpectedly ({kind}); no file was made. Try again; if it happens again, report it with this line."},
     "delete_patient": {"de": "Patient löschen", "en": "Delete patient"},
     "confirm_delete": {"de": "Ja, {name} mit allen Sitzungen und Videos endgültig löschen",
                        "en": "Yes, delete {name} with all sessions and videos for good"},
@@ -350,7 +352,8 @@ def tr(key: str, lang: str, **fmt):
     return val.format(**fmt) if fmt and isinstance(val, str) else val
 
 
-#: Plain-language error messages for the dashboard, by error code (the CLI keeps its one-line English reason).
+#: Plain-language error messages by error code: the dashboard's, and the command line's when --lang asks for German
+#: (otherwise the command line keeps its specific one-line English reason).
 ERRORS = {
     "not_video": {"de": "Diese Datei ist kein Video, das formcheck lesen kann (unbekanntes oder beschädigtes Format). Exportiere es als MP4 (H.264) und versuche es noch einmal.",
                   "en": "This file is not a video formcheck can read (unknown or damaged format). Export it as MP4 (H.264) and try again."},
@@ -421,6 +424,24 @@ ERRORS = {
                   "en": "The import failed while reading the file or writing to the database or data folder. Nothing was imported. Free some disk space and import again."},
     "model": {"de": "Das Posenmodell ist nicht verfügbar. Führe im Projektordner „make run“ aus (es richtet das Modell ein) und lade die Seite neu.",
               "en": "The pose model is not available. Run “make run” in the project folder (it sets the model up) and reload the page."},
+    # writing files (formcheck.errors.write_error; the command line puts the path in front)
+    "disk_full": {"de": "Der Datenträger ist voll; es ist keine halb geschriebene Datei zurückgeblieben. Schaffe Platz oder wähle einen anderen Datenträger und versuche es noch einmal.",
+                  "en": "The disk is full; nothing half-written was kept. Free some space or choose another disk and try again."},
+    "read_only": {"de": "Dieser Ort ist schreibgeschützt; es wurde nichts gespeichert. Wähle einen Ort, an dem geschrieben werden darf, und versuche es noch einmal.",
+                  "en": "This place is read-only; nothing was saved. Choose a place that can be written to and try again."},
+    "no_permission": {"de": "formcheck darf dort nicht schreiben; es wurde nichts gespeichert. Wähle einen Ordner, in den du schreiben darfst, oder ändere die Berechtigungen.",
+                      "en": "formcheck may not write there; nothing was saved. Choose a folder you may write to or change its permissions."},
+    "output_is_folder": {"de": "Das ist ein Ordner, keine Datei. Gib den Namen einer Datei an, z. B. ergebnis.json.",
+                         "en": "This is a folder, not a file. Give the name of a file, e.g. result.json."},
+    "output_not_file": {"de": "Das ist keine gewöhnliche Datei (ein Gerät oder eine Pipe). Gib den Namen einer Datei an.",
+                        "en": "This is not a regular file (a device or a pipe). Give the name of a file."},
+    "output_no_folder": {"de": "Den Ordner für diese Ausgabe gibt es nicht (oder er ist eine Datei). Lege ihn an oder wähle einen anderen Ort.",
+                         "en": "The folder for this output does not exist (or is a file). Create it or choose another place."},
+    "write_failed": {"de": "Die Datei ließ sich nicht schreiben; es ist keine halb geschriebene Datei zurückgeblieben. Prüfe den Datenträger und versuche es noch einmal.",
+                     "en": "The file could not be written; nothing half-written was kept. Check the disk and try again."},
+    # arguments of the command line
+    "bad_date": {"de": "Das ist kein gültiges Datum. Schreibe den Aufnahmetag als JJJJ-MM-TT, z. B. 2026-11-01.",
+                 "en": "This is not a valid date. Write the recording day as YYYY-MM-DD, e.g. 2026-11-01."},
 }
 
 

@@ -244,3 +244,26 @@ def test_md_text_escapes_every_markdown_and_html_character():
     assert md_text("a_b *c* [l](u) <img src=x> # h") == r"a\_b \*c\* \[l\]\(u\) \<img src\=x\> \# h"
     assert md_text("line one\nline two") == "line one line two"
     assert md_text("Müller 12") == "Müller 12"
+
+
+def test_an_export_with_a_missing_video_is_a_message_not_a_crash(tmp_path, monkeypatch, model_path):
+    """A session whose stored video is gone: the export button says so in the page language, no zip is offered."""
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
+    st_ = Store()
+    p = st_.add_patient("P-02")
+    rec = st_.save_session(p.id, SAMPLE, {"formcheck_version": "0.1.0", "view": {"plane": "sagittal"},
+                                          "metrics": {"cadence_spm": {"value": 172.0, "confidence": "high"}}},
+                           recorded_on=dt.date(2026, 11, 1))
+    st_.video_path(rec.video_sha256, rec.video_ext).unlink()
+    st_.close()
+    app = AppTest.from_file(APP, default_timeout=600)
+    app.run()
+    app.sidebar.radio(key="page").set_value("patients").run()
+    assert not app.exception and not app.error
+    app.button(key="export_btn").click().run()
+    assert not app.exception
+    (err,) = app.error
+    assert "Ein gespeichertes Video dieses Patienten fehlt im Datenordner" in err.value
+    assert "Traceback" not in err.value
+    assert f"export-{p.id}" not in app.session_state and not app.get("download_button")
+    assert not list(tmp_path.rglob("*.zip")) and not list(tmp_path.rglob("*.part"))
