@@ -10,7 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import dashboard, dashboard_patients
+from formcheck import dashboard, dashboard_access, dashboard_patients
+from formcheck.clinic import clinic_mode
 from formcheck.texts import tr
 
 ROOT = Path(__file__).parent
@@ -27,17 +28,24 @@ st.set_page_config(page_title="formcheck", page_icon="🏃", layout="wide")
 with st.sidebar:
     st.radio("Sprache / Language", ["de", "en"], key="lang", horizontal=True,
              format_func=lambda k: {"de": "Deutsch", "en": "English"}[k])
+if not dashboard_access.gate():  # clinic mode: the login form; served beyond localhost without it: why not
+    st.stop()
+pages = dashboard.PAGES + (("audit",) if clinic_mode() and dashboard_access.may("audit") else ())
+with st.sidebar:
     dashboard.apply_navigation()
-    page = st.radio(tr("page", dashboard.lang()), dashboard.PAGES, key="page",
+    page = st.radio(tr("page", dashboard.lang()), pages, key="page",
                     format_func=lambda k: tr(f"page_{k}", dashboard.lang()))
     if dashboard.analyses():
         st.caption(tr("analyses_in_session", dashboard.lang()) + ": "
                    + ", ".join(dashboard.md_text(a) for a in dashboard.analyses()))
-    st.caption(tr("local_note", dashboard.lang()))
+    st.caption(dashboard.local_note(dashboard.lang()))
+    dashboard_access.sidebar()
 
 if page == "compare":
     dashboard.compare_page(ROOT)
 elif page == "patients":
     dashboard_patients.patients_page()
+elif page == "audit":
+    dashboard_access.audit_page()
 else:
     dashboard.analyse_page(ROOT, _default_sample())

@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
+import getpass
 import json
 import os
 import re
@@ -393,8 +394,24 @@ def _patients_add(st, args) -> None:
     print(p.id)
 
 
+def _cli_audit(st, action: str, **ids) -> None:
+    """In clinic mode, log what the command line did to a patient (as ``command line:<user>``)."""
+    from formcheck import clinic
+
+    if clinic.clinic_mode():
+        clinic.record(st, f"command line:{getpass.getuser()}"[:64], action, **ids)
+
+
 def _patients_delete(st, args) -> None:
-    removed = st.delete_patient(args.id)
+    from formcheck.store import StoreError
+
+    try:
+        removed = st.delete_patient(args.id)
+    except StoreError as exc:
+        if exc.code == "erase_pending":
+            _cli_audit(st, "erase_patient", patient_id=args.id)
+        raise
+    _cli_audit(st, "erase_patient", patient_id=args.id)
     _err(f"deleted patient {args.id} and {len(removed)} file(s)")
 
 
@@ -410,6 +427,7 @@ def _patients_export(st, args) -> None:
             if exc.code == "export_unwritable" and isinstance(exc.__context__, OSError):
                 raise exc.__context__ from None
             raise
+    _cli_audit(st, "export", patient_id=args.id, detail="command line export")
     _err(f"wrote {out}")
 
 
@@ -422,6 +440,50 @@ def cmd_patients(args) -> int:
            "import": _patients_import}[args.patients_command]
     with _open_store() as st:
         run(st, args)
+    return 0
+
+
+# ------------------------------------------------------------------------- clinic accounts and audit log
+def _password(args) -> str:
+    """The new password: one line from stdin with ``--password-stdin``, else asked twice without echo."""
+    from formcheck.store import StoreError
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("new password: ")
+    if getpass.getpass("the same again: ") != first:
+        raise StoreError("the two passwords differ; nothing was changed — try again", "password_mismatch")
+    return first
+
+
+def cmd_accounts(args) -> int:
+    from formcheck import clinic
+
+    with _open_store() as st:
+        c = args.accounts_command
+        if c == "list":
+            for a in clinic.accounts(st):
+                print(_row(a.username, a.role, "active" if a.active else "disabled", f"{a.created_at:%Y-%m-%d}"))
+        elif c == "add":
+            clinic.add_account(st, args.username, _password(args), args.role,
+                               by=f"command line:{getpass.getuser()}"[:64])
+            _err(f"added {args.role} {args.username}")
+        else:
+            change = {"password": {"password": _password(args)} if c == "password" else None,
+                      "role": {"role": getattr(args, "role", None)}, "disable": {"active": False},
+                      "enable": {"active": True}}[c]
+            clinic.change_account(st, args.username, by=f"command line:{getpass.getuser()}"[:64], **change)
+            _err(f"changed {args.username}")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from formcheck import clinic
+
+    with _open_store() as st:
+        for e in reversed(clinic.audit_log(st, patient_id=args.patient, limit=args.limit)):
+            print(_row(f"{e.at:%Y-%m-%d %H:%M:%S}Z", e.username, e.action, e.patient_id or "", e.session_id or "",
+                       e.detail))
     return 0
 
 
@@ -566,6 +628,25 @@ def build_parser() -> argparse.ArgumentParser:
     sd = ssub.add_parser("delete", help="delete one session (and its video if no other session uses it)")
     sd.add_argument("id", type=int)
     se.set_defaults(func=cmd_sessions)
+
+    ac = sub.add_parser("accounts", help="therapist and admin accounts for the clinic server mode (FORMCHECK_CLINIC=1)")
+    asub = ac.add_subparsers(dest="accounts_command", required=True)
+    asub.add_parser("list", help="list accounts")
+    for name, helptext in (("add", "add an account (asks for the password)"), ("password", "set a new password"),
+                           ("role", "change an account's role"), ("disable", "switch an account off"),
+                           ("enable", "switch an account on again")):
+        x = asub.add_parser(name, help=helptext)
+        x.add_argument("username")
+        if name in ("add", "role"):
+            x.add_argument("--role" if name == "add" else "role", choices=("therapist", "admin"),
+                           **({"default": "therapist"} if name == "add" else {}))
+        if name in ("add", "password"):
+            x.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    ac.set_defaults(func=cmd_accounts)
+    au = sub.add_parser("audit", help="the clinic audit log: who opened, saved, exported or erased which patient")
+    au.add_argument("--patient", type=int, help="only this patient id")
+    au.add_argument("--limit", type=int, default=500, help="newest entries to show (default 500)")
+    au.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("synth", help="render a synthetic runner with known kinematics",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)

@@ -99,6 +99,13 @@ def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
     return None
 
 
+def local_note(lang_: str) -> str:
+    """Where the data stay: this computer, or the clinic's server in clinic mode."""
+    from formcheck.clinic import clinic_mode
+
+    return tr("local_note_clinic" if clinic_mode() else "local_note", lang_)
+
+
 def error_message(exc: FormcheckError, lang_: str) -> str:
     """The error in plain words in ``lang_`` (by its code), with the specific reason as detail."""
     plain = ERRORS.get(getattr(exc, "code", ""), {}).get(lang_)
@@ -359,7 +366,7 @@ def model_line(result: dict, L: str) -> str:
 def analyse_page(root: Path, default_sample: Path | None) -> None:
     L = lang()
     st.title(tr("app_title", L))
-    st.caption(tr("local_note", L))
+    st.caption(local_note(L))
     filming_guide(expanded=not analyses())
     clips = samples(root)
     src = st.radio(tr("source", L), ["sample", "upload"], horizontal=True, key="source_kind",
@@ -397,7 +404,7 @@ def analyse_page(root: Path, default_sample: Path | None) -> None:
 def compare_page(root: Path) -> None:
     L = lang()
     st.title(tr("compare_title", L))
-    st.caption(tr("local_note", L))
+    st.caption(local_note(L))
     have = analyses()
     clips = samples(root)
     if len(have) < 2:

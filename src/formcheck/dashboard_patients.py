@@ -18,40 +18,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import traceback
 from pathlib import Path
 
 import streamlit as st
 
-from formcheck import charts, config
+from formcheck import charts, tempfiles
 from formcheck.compare import metric_history
-from formcheck.dashboard import CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, md_text
+from formcheck.dashboard_access import audit, audit_opened, may, open_store
+from formcheck.dashboard import (CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, local_note,
+                                 md_text)
 from formcheck.errors import FormcheckError, write_error
 from formcheck.report import format_value
 from formcheck.metrics import METRICS
-from formcheck.store import Recording, Store, StoreError, database_url
+from formcheck.store import Recording, Store, StoreError
 from formcheck.texts import METRIC_LABELS, tr
 
 log = logging.getLogger("formcheck.dashboard")
-
-
-@st.cache_resource(show_spinner=False)
-def _cached_store(url: str, home: str) -> Store:
-    return Store(url, Path(home))
-
-
-def open_store() -> Store | None:
-    """The patient database (opened once per data folder/URL), or None after showing why it cannot be used."""
-    home = config.home()
-    try:
-        return _cached_store(database_url(home), str(home))
-    except StoreError as exc:
-        st.error(f"**{tr('store_error', lang())}** – {error_message(exc, lang())}")
-    except Exception as exc:  # e.g. PostgreSQL unreachable: a message, not a traceback
-        log.error("opening the database failed: %s", traceback.format_exc())
-        st.error(f"**{tr('store_error', lang())}** – {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-    return None
 
 
 def _fmt_date(d: dt.date, lang_: str) -> str:
@@ -119,6 +102,7 @@ def save_panel(entry: Entry) -> None:
             st.error(f"**{tr('error_title', L)}** – {tr('error_unexpected', L, kind=type(exc).__name__)}")
             return
         entry.saved[pid] = rec.id
+        audit("save", patient_id=pid, session_id=rec.id)
         st.session_state["save_reset"] = pid
         st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=md_text(names[pid]))
         st.rerun()
@@ -130,6 +114,7 @@ def load_session(store: Store, session_id: int) -> Entry | None:
     L = lang()
     rec = store.session(session_id)
     patient = store.patient(rec.patient_id)
+    audit_opened(rec.patient_id)
     label = session_label(patient.pseudonym, rec, L)
     have = analyses()
     if label in have:
@@ -161,12 +146,14 @@ def open_comparison(store: Store, before_id: int, after_id: int) -> None:
 def patients_page() -> None:
     L = lang()
     st.title(tr("patients_title", L))
-    st.caption(tr("local_note", L))
+    st.caption(local_note(L))
     store = open_store()
     if store is None:
         return
     if msg := st.session_state.pop("patients_msg", None):
         st.success(msg)
+    if msg := st.session_state.pop("patients_warning", None):
+        st.warning(msg)
     everyone = store.patient_overview()
     with st.expander(tr("patient_new", L), expanded=not everyone):
         _add_patient_form(store)
@@ -230,6 +217,7 @@ def patient_view(store: Store, pid: int) -> None:
         st.error(error_message(exc, L))
         return
     recs = store.sessions(pid)
+    audit_opened(pid)
     st.subheader(md_text(p.pseudonym))
     facts = [f"{tr('col_birth_year', L)} {p.birth_year}" if p.birth_year else "",
              f"{p.height_cm:.0f} cm" if p.height_cm else "",
@@ -299,17 +287,19 @@ def _progress(recs: list[Recording]) -> None:
 def _export_bytes(store: Store, patient_id: int) -> bytes | None:
     """The patient's export zip, or None after showing in the page language why it cannot be made.
 
-    The zip is built in a temporary folder outside the data folder and removed again at once;
+    The zip is built in the data folder's ``tmp/`` (swept if the server is killed) and removed again at once;
     a missing stored video, a full disk or any other failure is a message, not a traceback.
     """
     L = lang()
     try:
-        with tempfile.TemporaryDirectory() as tmp:  # the zip never lingers in the data folder
-            return store.export_patient(patient_id, Path(tmp) / "export.zip").read_bytes()
+        with tempfiles.TempFile(".zip", store.home) as tmp:  # in the data folder's tmp/, removed at once
+            data = store.export_patient(patient_id, tmp.path).read_bytes()
+        audit("export", patient_id=patient_id)
+        return data
     except FormcheckError as exc:
         st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
-    except OSError as exc:  # the temporary folder itself (a full /tmp)
-        st.error(f"**{tr('error_title', L)}** – {error_message(write_error(exc, tempfile.gettempdir()), L)}")
+    except OSError as exc:  # the temporary folder itself (a full disk)
+        st.error(f"**{tr('error_title', L)}** – {error_message(write_error(exc, str(store.home / 'tmp')), L)}")
     except Exception as exc:
         log.error("exporting patient %s failed: %s", patient_id, traceback.format_exc())
         st.error(f"**{tr('error_title', L)}** – {tr('export_failed', L, kind=type(exc).__name__)}")
@@ -330,9 +320,20 @@ def _export_and_delete(store: Store, p, n_sessions: int) -> None:
                                "application/zip", key="export_dl")
     with c2:
         with st.expander(tr("delete_patient", L)):
+            if not may("erase"):
+                st.caption(tr("erase_admins_only", L))
+                return
             sure = st.checkbox(tr("confirm_delete", L, name=md_text(p.pseudonym)), key=f"confirm-del-{p.id}")
             if st.button(tr("delete_patient", L), key="delete_btn", disabled=not sure):
-                removed = store.delete_patient(p.id)
+                try:
+                    removed = store.delete_patient(p.id)
+                except StoreError as exc:
+                    if exc.code != "erase_pending":  # refused: the patient is still there
+                        st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
+                        return
+                    st.session_state["patients_warning"] = error_message(exc, L)
+                    removed = []
+                audit("erase_patient", patient_id=p.id)
                 prefix = f"{p.pseudonym} · "
                 for label, e in list(analyses().items()):  # its files are gone: drop it from this browser session
                     if label.startswith(prefix) or p.id in e.saved:

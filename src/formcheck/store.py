@@ -257,6 +257,10 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def transaction(self):
+        """A write transaction on this database (``with store.transaction() as s:``), for :mod:`formcheck.clinic`."""
+        return self._sessions.begin()
+
     # ------------------------------------------------------------ patients
     def add_patient(self, pseudonym: str, *, birth_year: int | None = None, height_cm: float | None = None,
                     leg_length_cm: float | None = None, notes: str = "") -> Patient:
@@ -692,6 +696,11 @@ def _db_failure(exc: Exception, where: str, home: Path) -> StoreError:
                           "the server is running", "store_unreachable")
     return StoreError(f"{where} refused the change ({text}); nothing was changed — check the database and try "
                       "again", "store")
+
+
+def db_failure(exc: Exception, store: "Store") -> StoreError:
+    """:func:`_db_failure` for a failure on ``store`` (used by :mod:`formcheck.clinic`)."""
+    return _db_failure(exc, store._where(), store.home)
 
 
 def _os_failure(exc: OSError, home: Path) -> StoreError:

@@ -1,0 +1,109 @@
+"""Clinic server mode in a real headless Chromium: a wrong password is refused, the right one opens the
+patient file, an export is downloaded, and the admin's audit page shows that export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PASSWORD = "korrekt-pferd-batterie"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def clinic_server(tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (`make test` installs the Debian package)")
+    from formcheck import clinic
+    from formcheck.store import Store
+
+    home = tmp_path_factory.mktemp("clinic-home")
+    st = Store(home=home)
+    clinic.add_account(st, "anna", PASSWORD, "admin")
+    clip = home.parent / "clip.mp4"
+    shutil.copy(ROOT / "sample_videos" / "synthetic_treadmill_right.mp4", clip)
+    p = st.add_patient("M.K.")
+    st.save_session(p.id, clip, {"view": {"plane": "sagittal"}, "metrics": {}, "formcheck_version": "t"})
+    st.close()
+    port = _free_port()
+    env = {**os.environ, "FORMCHECK_HOME": str(home), "FORMCHECK_CLINIC": "1", "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except Exception:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url, home
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_login_refuses_a_wrong_password_and_the_audit_log_shows_the_export(clinic_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    url, home = clinic_server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(url, wait_until="networkidle")
+        page.get_by_role("heading", name="Anmelden").wait_for(timeout=60_000)
+        assert "M.K." not in page.inner_text("body")
+
+        page.get_by_label("Benutzername").fill("anna")
+        page.get_by_label("Passwort").fill("falsch-falsch-falsch")
+        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_text("Benutzername oder Passwort ist falsch").wait_for(timeout=30_000)
+        assert "M.K." not in page.inner_text("body")
+
+        page.get_by_label("Passwort").fill(PASSWORD)
+        page.get_by_role("button", name="Anmelden").click()
+        page.get_by_text("Angemeldet: anna").wait_for(timeout=30_000)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
+        page.get_by_role("button", name="Export (ZIP) vorbereiten").click()
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name="Export herunterladen").click()
+        zip_path = tmp_path / "export.zip"
+        dl.value.save_as(zip_path)
+        assert "patient.json" in zipfile.ZipFile(zip_path).namelist()
+
+        page.locator('[data-testid="stSidebar"]').get_by_text("Protokoll").click()
+        page.get_by_role("heading", name="Zugriffsprotokoll").wait_for(timeout=30_000)
+        table = page.locator('[data-testid="stTable"]')
+        table.wait_for(timeout=30_000)
+        rows = table.inner_text()
+        assert "exportiert" in rows and "Akte geöffnet" in rows and "Anmeldung fehlgeschlagen" in rows
+        assert "anna" in rows and "M.K." not in rows  # patients by number, never by name
+        page.screenshot(path=str(ARTIFACTS / "clinic_audit.png"), full_page=False)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        browser.close()
