@@ -107,9 +107,10 @@ def local_note(lang_: str) -> str:
 
 
 def error_message(exc: FormcheckError, lang_: str) -> str:
-    """The error in plain words in ``lang_`` (by its code), with the specific reason as detail."""
+    """The error in plain words in ``lang_`` (by its code), with the specific reason as detail (markdown-safe)."""
     plain = ERRORS.get(getattr(exc, "code", ""), {}).get(lang_)
-    return f"{plain}  \n*{exc}*" if plain else str(exc)
+    detail = md_text(exc)  # the reason can quote user text (a pseudonym, a file name): shown as typed
+    return f"{plain}  \n*{detail}*" if plain else detail
 
 
 def store_upload(name: str, data: bytes) -> Path:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import traceback
 from pathlib import Path
 
@@ -306,6 +307,12 @@ def _export_bytes(store: Store, patient_id: int) -> bytes | None:
     return None
 
 
+def export_file_name(pseudonym: str) -> str:
+    """``formcheck-<pseudonym>.zip`` with only letters, digits, ``.``, ``-`` and ``_`` of the pseudonym."""
+    safe = re.sub(r"[^\w.-]+", "_", pseudonym).strip("._") or "patient"
+    return f"formcheck-{safe[:60]}.zip"
+
+
 def _export_and_delete(store: Store, p, n_sessions: int) -> None:
     L = lang()
     c1, c2 = st.columns(2)
@@ -316,7 +323,7 @@ def _export_and_delete(store: Store, p, n_sessions: int) -> None:
             if (data := _export_bytes(store, p.id)) is not None:
                 st.session_state[key] = data
         if key in st.session_state:
-            st.download_button(tr("download_export", L), st.session_state[key], f"formcheck-{p.pseudonym}.zip",
+            st.download_button(tr("download_export", L), st.session_state[key], export_file_name(p.pseudonym),
                                "application/zip", key="export_dl")
     with c2:
         with st.expander(tr("delete_patient", L)):

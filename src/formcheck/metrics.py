@@ -7,8 +7,11 @@ direction the runner **faces** (``+1`` = image right). Angles in degrees.
 
 - thigh angle: hip → knee against the downward vertical, + knee ahead of the hip;
 - ``knee_flexion`` = 180° − angle(hip, knee, ankle): 0 straight, + bent;
-- ``hip_extension_to_deg`` = −thigh angle at toe-off (+ thigh behind vertical);
-- ``hip_extension_trunk_to_deg`` = −(thigh angle + trunk lean) at toe-off;
+- ``hip_extension_to_deg`` = −thigh angle at toe-off (+ thigh behind vertical):
+  its largest value within :data:`HIP_PEAK_WINDOW_S` of toe-off (the thigh's
+  backward swing turns at toe-off, so a toe-off a frame off would otherwise read
+  several degrees low);
+- ``hip_extension_trunk_to_deg`` = −(thigh angle + trunk lean) at that instant;
 - ``trunk_lean_deg``: mid-hip → mid-shoulder against the vertical, + forward;
 - ``shank_angle_ic_deg``: knee → ankle against the vertical, + ankle ahead of knee;
 - ``heel_ahead_of_hip_ic_pct_leg``: (heel − mid-hip) along forward, % of leg length;
@@ -30,6 +33,7 @@ import numpy as np
 
 from formcheck.clean import CleanSeries
 from formcheck.events import SIDES, GaitEvents
+from formcheck.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
 from formcheck.texts import Reason
 
 #: (unit, which legs feed the headline value). Per-leg angles and timing come from
@@ -67,13 +71,6 @@ def segment_angle(p_from: np.ndarray, p_to: np.ndarray, forward: float) -> np.nd
     """
     d = p_to - p_from
     return np.degrees(np.arctan2(forward * d[..., 0], d[..., 1]))
-
-
-def joint_flexion(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """180° − the angle at ``b`` between ``b→a`` and ``b→c`` (0 = straight)."""
-    u, v = a - b, c - b
-    cos = np.sum(u * v, axis=-1) / (np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1))
-    return 180.0 - np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
 def trunk_lean(mid_hip: np.ndarray, mid_shoulder: np.ndarray, forward: float) -> np.ndarray:
@@ -174,6 +171,22 @@ class MetricSummary:
     reason: str | None = None  # why value is null
 
 
+HIP_PEAK_WINDOW_S = 0.05
+"""Hip extension at toe-off is the thigh's largest extension within this much (s) of toe-off.
+In running the hip reaches its peak extension at about toe-off (Novacheck TF 1998, Gait
+Posture 7:77-95) and reverses there; toe-off from video is good to about a frame (17 ms at
+60 fps, :mod:`formcheck.events`), and the thigh turns at up to about 200°/s just before it,
+so the value read at the detected instant alone was several degrees low whenever toe-off
+came a frame early."""
+
+
+def _peak_extension_time(hip: np.ndarray, knee: np.ndarray, t: np.ndarray, to: float, fwd: float) -> float:
+    """The instant (s) within :data:`HIP_PEAK_WINDOW_S` of ``to`` at which the thigh is furthest back."""
+    cand = np.concatenate([[to], t[(t >= to - HIP_PEAK_WINDOW_S) & (t <= to + HIP_PEAK_WINDOW_S)]])
+    thigh = np.array([float(segment_angle(_at(hip, t, c), _at(knee, t, c), fwd)) for c in cand])
+    return float(cand[int(np.nanargmin(thigh))]) if np.isfinite(thigh).any() else to
+
+
 def _at(arr: np.ndarray, t: np.ndarray, t_s: float) -> np.ndarray:
     """Linear interpolation of (n, …) ``arr`` at time ``t_s``."""
     i = np.searchsorted(t, t_s)
@@ -201,8 +214,9 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
             m = (t >= ic) & (t <= to)
             flex = joint_flexion(hip[m], knee[m], ankle[m])
             v["knee_flexion_peak_stance_deg"] = float(np.nanmax(flex)) if np.isfinite(flex).any() else np.nan
-            thigh_to = float(segment_angle(_at(hip, t, to), _at(knee, t, to), fwd))
-            lean_to = float(_at(lean_all, t, to))
+            t_ext = _peak_extension_time(hip, knee, t, to, fwd)
+            thigh_to = float(segment_angle(_at(hip, t, t_ext), _at(knee, t, t_ext), fwd))
+            lean_to = float(_at(lean_all, t, t_ext))
             v["hip_extension_to_deg"] = -thigh_to
             v["hip_extension_trunk_to_deg"] = -(thigh_to + lean_to)
             v["trunk_lean_deg"] = float(_at(lean_all, t, 0.5 * (ic + to)))  # at midstance

@@ -246,6 +246,20 @@ def test_md_text_escapes_every_markdown_and_html_character():
     assert md_text("Müller 12") == "Müller 12"
 
 
+def test_error_details_quoting_user_text_are_markdown_safe_and_export_names_are_plain():
+    from formcheck.dashboard import error_message
+    from formcheck.dashboard_patients import export_file_name
+    from formcheck.store import StoreError
+
+    exc = StoreError(f"a patient called '![n]({BEACON})' exists already; choose another pseudonym", "patient_exists")
+    shown = error_message(exc, "de")
+    assert md_text(str(exc)) in shown and "![n](" not in shown
+    assert export_file_name("M.K.") == "formcheck-M.K.zip"
+    assert export_file_name("../../etc/passwd") == "formcheck-etc_passwd.zip"
+    assert export_file_name("Jürgen Ä") == "formcheck-Jürgen_Ä.zip"
+    assert export_file_name("\n\t") == "formcheck-patient.zip"
+
+
 def test_an_export_with_a_missing_video_is_a_message_not_a_crash(tmp_path, monkeypatch, model_path):
     """A session whose stored video is gone: the export button says so in the page language, no zip is offered."""
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
