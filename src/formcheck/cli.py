@@ -181,6 +181,8 @@ def _data_folder(outcome: str = "nothing was written", hint: str = ""):
     """
     from formcheck import config
 
+    from formcheck.store import StoreError
+
     home = config.home()
     try:
         yield
@@ -190,6 +192,12 @@ def _data_folder(outcome: str = "nothing was written", hint: str = ""):
         if not _inside(exc.filename, home):
             raise write_error(exc, outcome=outcome) from None
         raise write_error(exc, _data_folder_name(home), outcome, subject=home, hint=hint) from None
+    except StoreError as exc:  # the store's own sentence for a full or read-only data folder: exit 7 like any write
+        err = {"disk_full": errno.ENOSPC, "store_readonly": errno.EROFS}.get(exc.code)
+        if err is None:
+            raise
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else OSError(err, os.strerror(err))
+        raise write_error(cause, _data_folder_name(home), outcome, subject=home, hint=hint) from None
 
 
 def _data_folder_name(home: Path) -> str:

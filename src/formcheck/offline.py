@@ -10,7 +10,9 @@ unresolvable or absent network only makes it fail later, after a DNS lookup.
 libcurl honours the standard proxy variables, so formcheck points them, in its
 own process and its pose helper, at a loopback port nothing can listen on
 (:data:`NOWHERE`): curl's connection is refused on this machine and no DNS
-lookup or packet leaves it. formcheck itself makes no requests; the two
+lookup or packet leaves it. ``no_proxy`` is set to loopback only
+(:data:`LOOPBACK`), so requests to this computer itself (Python's ``urllib``
+honours the same variables) still go straight there. formcheck itself makes no requests; the two
 programs it starts that need the network (``npm pack`` and ``pip`` when a model
 variant is provisioned) get the user's own settings back via :func:`outside_env`.
 """
@@ -26,6 +28,10 @@ NOWHERE = "http://127.0.0.1:0"
 PROXY_VARS = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
 BYPASS_VARS = ("no_proxy", "NO_PROXY")
 
+#: What goes direct, past :data:`NOWHERE`: this computer only (the dashboard, its health check, a test's
+#: request to it), so nothing but loopback traffic escapes the proxy setting.
+LOOPBACK = "localhost,127.0.0.1,::1"
+
 _saved: dict[str, str | None] | None = None
 
 
@@ -37,7 +43,7 @@ def keep_library_offline() -> None:
     for k in PROXY_VARS:
         os.environ[k] = NOWHERE
     for k in BYPASS_VARS:
-        os.environ.pop(k, None)
+        os.environ[k] = LOOPBACK
 
 
 def outside_env() -> dict[str, str]:

@@ -10,9 +10,12 @@ Files of writers still running are never touched, in this process or another.
 
 Conventions
 -----------
-- ``tmp/.lock`` orders creation against sweeping: a writer holds it shared
-  while it creates and locks its file, a sweep holds it exclusive, so a sweep
-  never sees a file that exists but is not locked yet.
+- A lock on the ``tmp/`` folder itself orders creation against sweeping: a
+  writer holds it shared while it creates and locks its file, a sweep holds it
+  exclusive, so a sweep never sees a file that exists but is not locked yet.
+- A temporary file for a target outside the data folder (a user's own output
+  path) lies beside the target, hidden by a leading dot, and takes no folder
+  lock: nothing is added to the user's folder but the file itself.
 - The folder is on the same file system as ``videos/`` and ``cache/``, so the
   final rename is atomic.
 """
@@ -39,8 +42,12 @@ def tmp_dir(home: Path | None = None) -> Path:
 
 
 @contextlib.contextmanager
-def _folder_lock(folder: Path, mode: int):
-    fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+def _folder_lock(folder: Path | None, mode: int):
+    """``flock`` on the folder itself (None: no lock)."""
+    if folder is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, mode)
         yield
@@ -64,8 +71,9 @@ class TempFile:
     """
 
     def __init__(self, suffix: str = ".part", home: Path | None = None, *, folder: Path | None = None):
-        folder = Path(folder) if folder is not None else tmp_dir(home)
-        with _folder_lock(folder, fcntl.LOCK_SH):
+        swept = folder is None
+        folder = tmp_dir(home) if swept else Path(folder)
+        with _folder_lock(folder if swept else None, fcntl.LOCK_SH):
             fd, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=suffix)
             os.close(fd)
             self._lock = os.open(name, os.O_RDONLY)
@@ -138,7 +146,7 @@ def sweep(home: Path | None = None) -> list[Path]:
     removed = []
     with _folder_lock(folder, fcntl.LOCK_EX):
         for f in sorted(folder.iterdir()):
-            if f.name != ".lock" and f.is_file() and not f.is_symlink() and _abandoned(f):
+            if f.is_file() and not f.is_symlink() and _abandoned(f):
                 f.unlink(missing_ok=True)
                 removed.append(f)
     videos = home / "videos"

@@ -89,7 +89,7 @@ def test_login_refuses_a_wrong_password_and_the_audit_log_shows_the_export(clini
         page.get_by_label("Passwort").fill(PASSWORD)
         page.get_by_role("button", name="Anmelden").click()
         page.get_by_text("Angemeldet: anna").wait_for(timeout=30_000)
-        page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
+        page.locator('[data-testid="stSidebar"]').get_by_text("Patienten", exact=True).click()
         page.get_by_role("button", name="Export (ZIP) vorbereiten").click()
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="Export herunterladen").click()
@@ -97,7 +97,7 @@ def test_login_refuses_a_wrong_password_and_the_audit_log_shows_the_export(clini
         dl.value.save_as(zip_path)
         assert "patient.json" in zipfile.ZipFile(zip_path).namelist()
 
-        page.locator('[data-testid="stSidebar"]').get_by_text("Protokoll").click()
+        page.locator('[data-testid="stSidebar"]').get_by_text("Protokoll", exact=True).click()
         page.get_by_role("heading", name="Zugriffsprotokoll").wait_for(timeout=30_000)
         table = page.locator('[data-testid="stTable"]')
         table.wait_for(timeout=30_000)

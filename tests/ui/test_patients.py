@@ -215,7 +215,7 @@ def test_a_damaged_database_gives_a_message_not_a_traceback(tmp_path, monkeypatc
     app.sidebar.radio(key="page").set_value("patients").run()
     assert not app.exception
     (err,) = app.error
-    assert "Die Patientendatenbank ist nicht nutzbar" in err.value and "formcheck.db" in err.value
+    assert "Die Patientendatenbank ist nicht nutzbar" in err.value and md_text("formcheck.db") in err.value
     assert "Stelle sie aus der Sicherung wieder her" in err.value and "Traceback" not in err.value
 
 
