@@ -2,13 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_VIDEOS = (ROOT / ".." / "shared" / "videos").resolve()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(env: dict, *args: str, host: str = "127.0.0.1", prefix: tuple = (), start_s: float = 90):
+    """Run ``streamlit run app.py`` (``args`` after the port; ``prefix`` e.g. strace) and yield its URL.
+
+    Waits for ``/_stcore/health``; fails the test with the server's output when it does not come up;
+    stops the server afterwards.
+    """
+    port = free_port()
+    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://{host}:{port}"
+    try:
+        deadline = time.time() + start_s
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except Exception:
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -12,16 +12,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, streamlit_server
 
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,35 +75,17 @@ def test_analyze_makes_no_outbound_connection_or_dns_lookup(tmp_path, model_path
     assert _outbound(log) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_dashboard_makes_no_outbound_connection_or_dns_lookup(tmp_path, model_path):
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (`make test` installs the Debian package)")
     from playwright.sync_api import sync_playwright
 
-    log, port = tmp_path / "dashboard.log", _free_port()
+    log = tmp_path / "dashboard.log"
     env = {**os.environ, "FORMCHECK_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT / "src")}
     # started as `make run` starts it: the project's .streamlit/config.toml, no address given
-    proc = subprocess.Popen([_strace(), "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log),
-                             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                             "--server.port", str(port), "--", "--sample", f"sample_videos/{SAMPLE.name}"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except Exception:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start: " + proc.stdout.read1().decode(errors="replace")[-2000:])
+    strace = (_strace(), "-f", "-qq", "-e", f"trace={TRACED}", "-o", str(log))
+    with streamlit_server(env, "--", "--sample", f"sample_videos/{SAMPLE.name}", host="localhost",
+                          prefix=strace) as url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -115,11 +95,4 @@ def test_the_dashboard_makes_no_outbound_connection_or_dns_lookup(tmp_path, mode
             assert page.locator('[data-testid="stException"]').count() == 0
             browser.close()
         time.sleep(2)  # give a logging thread the time it would take to post
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
     assert _outbound(log) == []
