@@ -377,15 +377,15 @@ def _database_errors(outcome: str):
 
 def _database_error(exc, outcome: str) -> FormcheckError:
     from formcheck import config
-    from formcheck.store import StoreError, database_url
+    from formcheck.store import StoreError, database_failure, database_url
 
     reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
     url = database_url(config.home())
     where = url.replace("sqlite:///", "") if url.startswith("sqlite") else "the patient database"
-    low = reason.lower()
-    if "disk is full" in low or "no space" in low:
+    kind = database_failure(exc, where, config.home()).code  # the store's classification of the failure
+    if kind == "disk_full":
         return write_error(OSError(errno.ENOSPC, reason), where, outcome)
-    if "readonly" in low or "read-only" in low:
+    if kind == "store_readonly":
         return write_error(OSError(errno.EROFS, reason), where, outcome)
     return StoreError(f"the patient database refused the change ({reason}) and {outcome}; check {where} "
                       "(disk, permissions, server) and try again", "store")

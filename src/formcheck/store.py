@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import errno
 import functools
 import hashlib
 import io
@@ -59,7 +58,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from formcheck import config, tempfiles
-from formcheck.errors import FormcheckError
+from formcheck.errors import FormcheckError, write_error
 from formcheck.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
 
 #: Largest ``patient.json``, ``sessions.json`` or ``sessions.csv`` an import reads (bytes, unpacked).
@@ -240,7 +239,7 @@ class Store:
         except StoreError:
             raise
         except (DatabaseError, OperationalError) as exc:
-            failure = _db_failure(exc, self._where(), self.home)
+            failure = database_failure(exc, self._where(), self.home)
             if failure.code == "store":
                 failure = StoreError(f"{self._where()} cannot be used as a database ({_reason(exc.orig)}); "
                                      "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable")
@@ -670,7 +669,7 @@ def _matches(search: str):
 
 
 # ------------------------------------------------------------------ database and disk failures
-def _db_failure(exc: Exception, where: str, home: Path) -> StoreError:
+def database_failure(exc: Exception, where: str, home: Path) -> StoreError:
     """One sentence for a database or file-system failure: what happened and what to do.
 
     Classified by what SQLite, PostgreSQL or the operating system said: read-only, disk
@@ -699,29 +698,25 @@ def _db_failure(exc: Exception, where: str, home: Path) -> StoreError:
 
 
 def db_failure(exc: Exception, store: "Store") -> StoreError:
-    """:func:`_db_failure` for a failure on ``store`` (used by :mod:`formcheck.clinic`)."""
-    return _db_failure(exc, store._where(), store.home)
+    """:func:`database_failure` for a failure on ``store`` (used by :mod:`formcheck.clinic`)."""
+    return database_failure(exc, store._where(), store.home)
 
 
 def _os_failure(exc: OSError, home: Path) -> StoreError:
-    """One sentence for a failed file operation in the data folder, by its errno."""
-    what = f"{exc.filename}" if exc.filename else str(home)
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return StoreError(f"the disk holding {what} is full; free some space and try again", "disk_full")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StoreError(f"{what} cannot be written ({exc.strerror}); make {home} writable or point "
-                          "FORMCHECK_HOME to a writable folder", "store_readonly")
-    return StoreError(f"{what}: {exc.strerror or exc}; check the data folder {home} and try again", "store_io")
+    """One sentence for a failed file operation in the data folder (:func:`formcheck.errors.write_error`'s)."""
+    w = write_error(exc, str(exc.filename) if exc.filename else f"the data folder {home}", "nothing was changed")
+    code = {"disk_full": "disk_full", "read_only": "store_readonly", "no_permission": "store_readonly"}
+    return StoreError(str(w), code.get(w.code, "store_io"))
 
 
 def _guarded(method):
-    """``method`` with database and file-system failures turned into :func:`_db_failure` sentences."""
+    """``method`` with database and file-system failures turned into :func:`database_failure` sentences."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except (SQLAlchemyError, OSError) as exc:
-            raise _db_failure(exc, self._where(), self.home) from None
+            raise database_failure(exc, self._where(), self.home) from None
     return wrapper
 
 
