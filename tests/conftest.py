@@ -99,28 +99,27 @@ def synth_clip(synth_dir) -> Path:
     return path
 
 
+def _oracle_truth(synth_dir, name: str) -> dict:
+    from formcheck.synth import generate
+    from tests.golden import oracle_cases
+
+    gait, scene = oracle_cases()[name]
+    return generate(synth_dir / f"{name}.mp4", gait, scene)
+
+
 @pytest.fixture(scope="session")
 def oracle_truth_right(synth_dir) -> dict:
     """Truth of a 6 s, 60 fps treadmill runner facing right (small render; used without MediaPipe)."""
-    from formcheck.synth import Gait, Scene, generate
-
-    return generate(synth_dir / "oracle_right.mp4", Gait(),
-                    Scene(facing="right", fps=60, width=640, height=360, duration_s=6.0, seed=1))
+    return _oracle_truth(synth_dir, "oracle_right")
 
 
 @pytest.fixture(scope="session")
 def oracle_truth_left_backward(synth_dir) -> dict:
     """Truth of a 6 s, 60 fps backward runner facing left on a treadmill."""
-    from formcheck.synth import Gait, Scene, generate
-
-    return generate(synth_dir / "oracle_back_left.mp4", Gait(cadence_spm=160),
-                    Scene(facing="left", direction="backward", fps=60, width=640, height=360, duration_s=6.0, seed=2))
+    return _oracle_truth(synth_dir, "oracle_back_left")
 
 
 @pytest.fixture(scope="session")
 def oracle_truth_overground(synth_dir) -> dict:
     """Truth of a runner crossing a wide frame facing left, 120 fps."""
-    from formcheck.synth import Gait, Scene, generate
-
-    return generate(synth_dir / "oracle_og_left.mp4", Gait(cadence_spm=176),
-                    Scene(facing="left", setting="overground", fps=120, width=1280, height=360, seed=3))
+    return _oracle_truth(synth_dir, "oracle_og_left")
