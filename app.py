@@ -1,4 +1,4 @@
-"""formcheck dashboard (Streamlit). Thin: pages live in ``formcheck.dashboard``.
+"""formcheck dashboard (Streamlit). Thin: pages live in ``formcheck.ui.analyse``.
 
 Run with ``make run`` (or ``streamlit run app.py -- --sample sample_videos/NAME.mp4``).
 """
@@ -10,9 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import dashboard, dashboard_access, dashboard_patients
-from formcheck.clinic import clinic_mode
-from formcheck.texts import tr
+from formcheck.ui import analyse as dashboard
+from formcheck.ui import access as dashboard_access
+from formcheck.ui import patients as dashboard_patients
+from formcheck.store.clinic import clinic_mode
+from formcheck.i18n import tr
 
 ROOT = Path(__file__).parent
 

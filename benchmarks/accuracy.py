@@ -57,7 +57,7 @@ def ic_frame_errors(result: dict, truth: dict, fps: float) -> dict:
 
 def leg_identity_error(series, truth: dict) -> dict:
     """Share of frames where the cleaned near/far ankle is over 0.25 leg lengths from the true one."""
-    from formcheck.clean import clean
+    from formcheck.engine.clean import clean
 
     cl = clean(series)
     near = truth["near_side"]
@@ -78,8 +78,8 @@ def angles_at_true_events(series, truth: dict) -> dict:
     Separates the pose model's angle error from the event timing error: what
     the metrics would read if the events were exact.
     """
-    from formcheck.clean import clean
-    from formcheck.metrics import joint_flexion, segment_angle
+    from formcheck.engine.clean import clean
+    from formcheck.engine.metrics import joint_flexion, segment_angle
 
     cl = clean(series)
     near = truth["near_side"]

@@ -176,7 +176,7 @@ def main(argv=None) -> int:
     ap.add_argument("--landings", nargs="*", default=["soft", "falling"])
     ap.add_argument("--no-real", action="store_true", help="skip the real clips")
     args = ap.parse_args(argv)
-    from formcheck.provision import verified_model_path
+    from formcheck.io.provision import verified_model_path
 
     for v in args.variants:
         verified_model_path(variant=v, log=lambda m: print(m, file=sys.stderr))

@@ -114,8 +114,8 @@ def main(argv=None) -> int:
     ap.add_argument("--long", action="store_true", help="also the 60 s 1080p memory check")
     ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None)
     args = ap.parse_args(argv)
-    from formcheck.provision import DEFAULT_VARIANT, verified_model_path
-    from formcheck.video import probe
+    from formcheck.io.provision import DEFAULT_VARIANT, verified_model_path
+    from formcheck.io.video import probe
 
     variant = args.variant or DEFAULT_VARIANT
     model = str(verified_model_path(variant=variant))

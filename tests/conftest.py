@@ -72,7 +72,7 @@ def _isolated_home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The provisioned, checksum-verified pose model (built by `make test` before pytest)."""
-    from formcheck.provision import verified_model_path
+    from formcheck.io.provision import verified_model_path
 
     return verified_model_path()
 

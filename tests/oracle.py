@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.pose import LM, PoseSeries
-from formcheck.video import VideoInfo
+from formcheck.io.pose import LM, PoseSeries
+from formcheck.io.video import VideoInfo
 
 JOINT_TO_LANDMARK = {"hip": "hip", "knee": "knee", "ankle": "ankle", "heel": "heel", "toe": "foot_index",
                      "shoulder": "shoulder", "elbow": "elbow", "wrist": "wrist"}

@@ -69,12 +69,12 @@ def _err(msg: str) -> None:
 
 
 def error_text(exc: FormcheckError, lang: str | None) -> str:
-    """The sentence for ``exc``: the plain text in ``lang`` where :data:`formcheck.texts.ERRORS` has one.
+    """The sentence for ``exc``: the plain text in ``lang`` where :data:`formcheck.i18n.ERRORS` has one.
 
     English (or no language asked for) keeps the specific English sentence ``str(exc)``;
     a translated text is preceded by what it is about (``exc.subject``, e.g. the path).
     """
-    from formcheck.texts import ERRORS
+    from formcheck.i18n import ERRORS
 
     plain = ERRORS.get(getattr(exc, "code", ""), {}).get(lang) if lang and lang != "en" else None
     if not plain:
@@ -256,7 +256,7 @@ def cmd_analyze(args) -> int:
 
 # ---------------------------------------------------------------------------- models
 def cmd_models_install(args) -> int:
-    from formcheck import provision
+    from formcheck.io import provision
 
     if args.source == "official":
         for path in provision.install_official(log=_err):
@@ -293,7 +293,7 @@ def _add_dataclass_options(parser, cls, skip=()):
 
 def cmd_synth(args) -> int:
     from formcheck import synth
-    from formcheck.progress import Progress
+    from formcheck.io.progress import Progress
 
     out = Path(args.out)
     truth_out = out.with_name(out.name + ".truth.json")
@@ -404,7 +404,7 @@ def _patients_add(st, args) -> None:
 
 def _cli_audit(st, action: str, **ids) -> None:
     """In clinic mode, log what the command line did to a patient (as ``command line:<user>``)."""
-    from formcheck import clinic
+    from formcheck.store import clinic
 
     if clinic.clinic_mode():
         clinic.record(st, f"command line:{getpass.getuser()}"[:64], action, **ids)
@@ -465,7 +465,7 @@ def _password(args) -> str:
 
 
 def cmd_accounts(args) -> int:
-    from formcheck import clinic
+    from formcheck.store import clinic
 
     with _open_store() as st:
         c = args.accounts_command
@@ -486,7 +486,7 @@ def cmd_accounts(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from formcheck import clinic
+    from formcheck.store import clinic
 
     with _open_store() as st:
         for e in reversed(clinic.audit_log(st, patient_id=args.patient, limit=args.limit)):

@@ -16,11 +16,11 @@ from typing import Callable
 import numpy as np
 
 from formcheck import __version__
-from formcheck.pose import LANDMARK_NAMES, PoseSeries, extract_pose
-from formcheck.progress import Progress, quiet_native_stderr
-from formcheck.provision import sha256_file, variant_of, verified_model_path
-from formcheck.texts import Reason
-from formcheck.video import VideoInfo, probe
+from formcheck.io.pose import LANDMARK_NAMES, PoseSeries, extract_pose
+from formcheck.io.progress import Progress, quiet_native_stderr
+from formcheck.io.provision import sha256_file, variant_of, verified_model_path
+from formcheck.i18n import Reason
+from formcheck.io.video import VideoInfo, probe
 
 SCHEMA_VERSION = 1
 
@@ -107,7 +107,7 @@ def write_pose_outputs(series: PoseSeries, out_dir: Path) -> list[str]:
 
 
 def _metric_json(m, name: str, flag_value, runner_height_cm=None) -> dict:
-    from formcheck.norms import NORMS, leg_length_cm
+    from formcheck.engine.norms import NORMS, leg_length_cm
 
     norm = NORMS.get(name)
     d = {
@@ -129,7 +129,7 @@ def _metric_json(m, name: str, flag_value, runner_height_cm=None) -> dict:
 
 
 def _reason_code(r) -> dict:
-    """``{"code", "params"}`` of a :class:`formcheck.texts.Reason` (code None for a plain sentence)."""
+    """``{"code", "params"}`` of a :class:`formcheck.i18n.Reason` (code None for a plain sentence)."""
     return {"code": getattr(r, "code", None), "params": _plain(getattr(r, "params", {}))}
 
 
@@ -144,7 +144,7 @@ def _plain(params: dict) -> dict:
 
 
 def _null_metric(name: str, reason: Reason) -> dict:
-    from formcheck.metrics import METRICS
+    from formcheck.engine.metrics import METRICS
 
     return {"value": None, "unit": METRICS[name][0], "left": None, "right": None, "sd": None, "n": 0,
             "confidence": None, "flag": None, "reason": str(reason), **_reason_fields(reason)}
@@ -164,7 +164,7 @@ def _engine_quietly(series: PoseSeries, info: VideoInfo, *, lang: str, runner_he
     (they are expected where the runner is hidden)."""
     import warnings
 
-    from formcheck.metrics import angle_curves
+    from formcheck.engine.metrics import angle_curves
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -173,16 +173,16 @@ def _engine_quietly(series: PoseSeries, info: VideoInfo, *, lang: str, runner_he
 
 
 def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height_cm: float | None) -> tuple[dict, object]:
-    from formcheck.clean import clean as clean_series
-    from formcheck.cues import select_cues
-    from formcheck.events import SIDES, detect_events
-    from formcheck.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
+    from formcheck.engine.clean import clean as clean_series
+    from formcheck.engine.cues import select_cues
+    from formcheck.engine.events import SIDES, detect_events
+    from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
                                    SAGITTAL, distrust_backward, distrust_irregular, drop_far_foot_strike, frontal_strides,
                                    irregular_step_share, nulled, sagittal_strides, summarise)
-    from formcheck.norms import flag, foot_strike_by_side
-    from formcheck.quality import assess
-    from formcheck.texts import BACKWARD_NOTE, RETRAINING_ADVICE
-    from formcheck.view import detect_view
+    from formcheck.engine.norms import flag, foot_strike_by_side
+    from formcheck.engine.quality import assess
+    from formcheck.i18n import BACKWARD_NOTE, RETRAINING_ADVICE
+    from formcheck.engine.view import detect_view
 
     cl = clean_series(series)
     ev = detect_events(cl)
@@ -293,7 +293,7 @@ class Analysis:
     clean : CleanSeries
         Cleaned, leg-identified landmarks on a uniform time grid.
     curves : dict of str to ndarray
-        Per-frame joint angles on ``clean.t`` (see :func:`formcheck.metrics.angle_curves`).
+        Per-frame joint angles on ``clean.t`` (see :func:`formcheck.engine.metrics.angle_curves`).
     info : VideoInfo
         The clip as probed.
     """
@@ -365,7 +365,7 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         A specific ``.task`` bundle; default: the provisioned, checksum-verified one.
     model_variant : {"lite", "full", "heavy"}, optional
         Which provisioned bundle to use (default
-        :data:`formcheck.provision.DEFAULT_VARIANT`); ignored when ``model`` is given.
+        :data:`formcheck.io.provision.DEFAULT_VARIANT`); ignored when ``model`` is given.
     on_progress : callable, optional
         Receives the fraction done (0–1) while the pose model runs.
     runner_height_cm : float, optional
@@ -374,7 +374,7 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         Also return the :class:`PoseSeries` (for drawing).
     workers : int, optional
         Chunks of the clip tracked in parallel processes (default: one per core,
-        see :func:`formcheck.pose.default_workers`); 1 runs one serial pass.
+        see :func:`formcheck.io.pose.default_workers`); 1 runs one serial pass.
     """
     a = analyze(video, capture_fps=capture_fps, lang=lang, model=model, use_cache=use_cache, out_dir=out_dir,
                 log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm,
@@ -387,7 +387,7 @@ def strides_csv(result: dict) -> str:
     import csv
     import io
 
-    from formcheck.metrics import METRICS
+    from formcheck.engine.metrics import METRICS
 
     rows = result.get("strides", [])
     cols = ["side", "ic_s", "to_s", "next_ic_s"]

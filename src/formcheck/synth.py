@@ -628,7 +628,7 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
     ``scene.playback_fps`` set, the clip is stored as slow motion (its media time
     runs ``fps / playback_fps`` times longer).
     """
-    from formcheck.video import VideoWriter
+    from formcheck.io.video import VideoWriter
 
     if scene.facing not in ("left", "right") or scene.direction not in ("forward", "backward") \
             or scene.setting not in ("treadmill", "overground"):

@@ -17,7 +17,7 @@ import pytest
 
 from formcheck.pipeline import analyze_video
 from formcheck.synth import Gait, Scene, generate, load_truth
-from formcheck.texts import REASONS
+from formcheck.i18n import REASONS
 from tests.conftest import ROOT, shared_video
 
 TOL = {"knee_flexion_ic_deg": 4.0, "knee_flexion_peak_stance_deg": 4.0, "trunk_lean_deg": 2.0,

@@ -10,9 +10,9 @@ import time
 import numpy as np
 import pytest
 
-from formcheck.pose import extract_pose
+from formcheck.io.pose import extract_pose
 from formcheck.synth import load_truth
-from formcheck.video import probe
+from formcheck.io.video import probe
 from tests.conftest import shared_video
 
 #: Stated tolerance: a landmark is "on" the joint within 8 % of the runner's height in pixels
@@ -74,7 +74,7 @@ def test_walker_is_kept_not_the_person_on_the_roof(model_path):
 
 def test_runner_facing_right_is_shown_to_the_model_mirrored(synth_clip, oracle_truth_left_backward, synth_dir,
                                                             model_path):
-    from formcheck.pose import PoseSettings, mirror_for
+    from formcheck.io.pose import PoseSettings, mirror_for
 
     assert mirror_for(probe(synth_clip), model_path, PoseSettings())
     assert not mirror_for(probe(synth_dir / "oracle_back_left.mp4"), model_path, PoseSettings())

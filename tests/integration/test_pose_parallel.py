@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.pose import (LM, PoseSettings, _landmarker, _mp_image, _to_arrays, extract_pose, mirror_for,
+from formcheck.io.pose import (LM, PoseSettings, _landmarker, _mp_image, _to_arrays, extract_pose, mirror_for,
                             model_timestamp_ms)
-from formcheck.video import iter_frames, probe
+from formcheck.io.video import iter_frames, probe
 
 LEGS = [f"{s}_{j}" for s in ("left", "right") for j in ("hip", "knee", "ankle", "heel", "foot_index")]
 
@@ -110,7 +110,7 @@ def test_limit_broken_in_a_helper_chunk_arrives_with_its_code(tmp_path, model_pa
     """A frame over the size limit that only the second chunk (a helper process) decodes stops the
     analysis with the helper's own error: code and sentence survive the trip between processes."""
     from formcheck.errors import VideoError
-    from formcheck.pose import STITCH_WINDOW_S, plan_chunks
+    from formcheck.io.pose import STITCH_WINDOW_S, plan_chunks
     from tests.hostile import size_switch_ts
 
     info = probe(size_switch_ts(tmp_path / "clip.ts", (4352, 240), small_s=6.0, big_s=1.0, fps=10))

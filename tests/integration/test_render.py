@@ -8,8 +8,8 @@ import av
 import numpy as np
 import pytest
 
-from formcheck import render
-from formcheck.charts import angles_over_time, cycle_curves
+from formcheck.outputs import render
+from formcheck.outputs.charts import angles_over_time, cycle_curves
 from formcheck.pipeline import analyze
 from formcheck.synth import load_truth
 from tests.conftest import ROOT

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck import clinic
+from formcheck.store import clinic
 from formcheck.store import Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[2]

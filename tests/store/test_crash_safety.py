@@ -182,7 +182,7 @@ def test_a_save_racing_the_erasure_of_another_patient_who_shares_the_clip_keeps_
 def test_an_erasure_under_a_reader_says_it_is_pending_and_finishes_when_formcheck_opens_again(tmp_path, monkeypatch):
     """The probe: erasing while another process held a read transaction reported success,
     yet the pseudonym stayed in formcheck.db."""
-    import formcheck.store as store_mod
+    import formcheck.store.sessions as store_mod
 
     monkeypatch.setattr(store_mod, "ERASE_WAIT_S", 0.5)
     home = tmp_path / "home"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from formcheck import store as store_module
+from formcheck.store import sessions as store_module
 from formcheck.store import Recording, StoreError
-from formcheck.texts import ERRORS
+from formcheck.i18n import ERRORS
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from formcheck.compare import compare_results
+from formcheck.outputs.compare import compare_results
 from formcheck.pipeline import run_engine
 from formcheck.store import Store, StoreError
 from tests.conftest import ROOT

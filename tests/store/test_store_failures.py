@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.store import Store, StoreError
-from formcheck.texts import ERRORS
+from formcheck.i18n import ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULT = {"view": {"plane": "sagittal"}, "video": {"capture_fps": 60.0}, "formcheck_version": "test",

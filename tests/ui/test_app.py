@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck import dashboard
+from formcheck.ui import analyse as dashboard
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -101,7 +101,7 @@ def test_corrupt_upload_gives_a_friendly_message(model_path):
 
 
 def test_clip_with_nobody_in_it(model_path, tmp_path):
-    from formcheck.video import VideoWriter
+    from formcheck.io.video import VideoWriter
 
     path = tmp_path / "empty_room.mp4"
     with VideoWriter(path, 30) as w:
@@ -134,7 +134,7 @@ def test_streamlit_config_no_telemetry_and_stated_upload_limit():
 
 
 def test_the_page_says_which_pose_model_made_the_result_and_offers_the_others(analysed):
-    from formcheck.provision import DEFAULT_VARIANT
+    from formcheck.io.provision import DEFAULT_VARIANT
 
     text = _texts(analysed)
     words = {"lite": "schnell (ungenauer)", "full": "ausgewogen", "heavy": "größtes Modell (langsamer)"}

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck import clinic
+from formcheck.store import clinic
 from formcheck.store import Store
 from tests.conftest import ROOT
 

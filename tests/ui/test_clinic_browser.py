@@ -21,7 +21,7 @@ PASSWORD = "korrekt-pferd-batterie"
 def clinic_server(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (`make test` installs the Debian package)")
-    from formcheck import clinic
+    from formcheck.store import clinic
     from formcheck.store import Store
 
     home = tmp_path_factory.mktemp("clinic-home")

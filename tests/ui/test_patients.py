@@ -21,7 +21,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck.dashboard import md_text
+from formcheck.ui.analyse import md_text
 from formcheck.store import Store
 from tests.conftest import ROOT
 
@@ -247,8 +247,8 @@ def test_md_text_escapes_every_markdown_and_html_character():
 
 
 def test_error_details_quoting_user_text_are_markdown_safe_and_export_names_are_plain():
-    from formcheck.dashboard import error_message
-    from formcheck.dashboard_patients import export_file_name
+    from formcheck.ui.analyse import error_message
+    from formcheck.ui.patients import export_file_name
     from formcheck.store import StoreError
 
     exc = StoreError(f"a patient called '![n]({BEACON})' exists already; choose another pseudonym", "patient_exists")

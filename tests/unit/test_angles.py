@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.metrics import foot_angle, joint_flexion, segment_angle, trunk_lean
+from formcheck.engine.metrics import foot_angle, joint_flexion, segment_angle, trunk_lean
 
 
 def test_straight_leg_has_zero_knee_flexion():

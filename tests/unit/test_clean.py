@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.clean import clean, cutoff_for, fill_gaps, lowpass
+from formcheck.engine.clean import clean, cutoff_for, fill_gaps, lowpass
 from tests.oracle import oracle_series
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.clean import clean
-from formcheck.events import alternating, detect_events
+from formcheck.engine.clean import clean
+from formcheck.engine.events import alternating, detect_events
 from formcheck.pipeline import run_engine
 from tests.oracle import oracle_info, oracle_series
 
@@ -82,7 +82,7 @@ def test_view_and_strike_of_an_exact_runner(exact_right):
 
 
 def test_far_foot_strike_angle_is_dropped_and_never_stands_in_for_the_near_one():
-    from formcheck.metrics import MetricSummary, drop_far_foot_strike
+    from formcheck.engine.metrics import MetricSummary, drop_far_foot_strike
 
     def strike(source, value=12.0, left=12.0, right=-7.0):
         return {"foot_strike_angle_ic_deg": MetricSummary(
@@ -102,7 +102,7 @@ def test_far_foot_strike_angle_is_dropped_and_never_stands_in_for_the_near_one()
     far_only = drop_far_foot_strike(strike("right", value=-7.0, left=None), "right")["foot_strike_angle_ic_deg"]
     assert far_only.value is None and far_only.right is None
     assert far_only.reason.code == "far_foot_strike" and far_only.reason.params == {"side": "right"}
-    from formcheck.texts import reason_text
+    from formcheck.i18n import reason_text
     assert reason_text("far_foot_strike", {"side": "right"}, "de").startswith("das Aufsetzen des rechten Fußes")
 
 
@@ -131,7 +131,7 @@ def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_lef
 
 def test_backward_running_nulls_only_what_a_late_toe_contact_spoils():
     """Hand-built summaries: three null with the reason, four at low confidence, the rest untouched."""
-    from formcheck.metrics import BACKWARD_DOUBTFUL, BACKWARD_UNMEASURABLE, MetricSummary, distrust_backward
+    from formcheck.engine.metrics import BACKWARD_DOUBTFUL, BACKWARD_UNMEASURABLE, MetricSummary, distrust_backward
 
     def summary(name, value):
         return MetricSummary(name=name, unit="x", value=value, left=value, right=value, sd=1.0, n=12, n_left=6,
@@ -184,7 +184,7 @@ def test_foot_strike_angle_is_measured_against_the_flat_foot(oracle_truth_right)
     by atan(1.5 / foot length), 2.7° for this 640×360 runner's 31 px foot. Measured
     against the foot flat in mid-stance, the angle at contact stays the truth's.
     """
-    from formcheck.pose import LM
+    from formcheck.io.pose import LM
 
     truth = oracle_truth_right
     series = oracle_series(truth)
@@ -209,7 +209,7 @@ def test_initial_contact_is_where_the_landing_point_reaches_its_own_rest_level()
     0.01 per sample and reaches its rest level at 10.5, so with a stance band of
     0.04 (crossing at a quarter of it, 0.01) the refined contact is 9.5.
     """
-    from formcheck.events import IC_CROSS_FRACTION, FootSignal, _refine_ic_rest, rest_relative_points
+    from formcheck.engine.events import IC_CROSS_FRACTION, FootSignal, _refine_ic_rest, rest_relative_points
 
     i = np.arange(40, dtype=float)
     heel = 0.02 + np.where(i < 10.5, 0.01 * (10.5 - i), 0.0)
@@ -246,7 +246,7 @@ def test_landing_kink_is_where_the_heel_stops_not_where_it_settles():
     settles, between 13 (0.03) and 14 (0): 13 + 0.02 / 0.03 -- nearly three
     frames later.
     """
-    from formcheck.events import KINK_FRACTION, _refine_ic_rest, landing_kink
+    from formcheck.engine.events import KINK_FRACTION, _refine_ic_rest, landing_kink
 
     heel, toe = _heel_landing()
     assert KINK_FRACTION == 0.2
@@ -257,7 +257,7 @@ def test_landing_kink_is_where_the_heel_stops_not_where_it_settles():
 
 
 def test_landing_kink_leaves_toe_first_and_high_stops_to_the_level_crossing():
-    from formcheck.events import KINK_MAX_HEIGHT, landing_kink
+    from formcheck.engine.events import KINK_MAX_HEIGHT, landing_kink
 
     heel, toe = _heel_landing()
     # toes already down when the heel stops: a toe-first (forefoot, backward) landing
@@ -279,7 +279,7 @@ def test_irregular_steps_are_judged_against_the_hips_rhythm():
     hip rises and falls 169 times a minute (355 ms): all four are more than 25 %
     off the hip's step time, only one is off their own median; a hip rhythm of
     79/min (the stride, not the step, frequency) is not used."""
-    from formcheck.metrics import HIP_RHYTHM_SPM, irregular_step_share
+    from formcheck.engine.metrics import HIP_RHYTHM_SPM, irregular_step_share
 
     steps = [0.217, 0.261, 0.160, 0.240]
     strides = _strides(steps)
@@ -299,7 +299,7 @@ def test_contact_needs_80_ms_and_hysteresis_keeps_it():
     Threshold 0.04, exit level 0.06: the long contact's wobble to 0.05 stays in
     contact (hysteresis), the NaN ends it.
     """
-    from formcheck.events import EXIT_MARGIN, contact_mask
+    from formcheck.engine.events import EXIT_MARGIN, contact_mask
 
     assert EXIT_MARGIN == 0.02
     h = np.full(30, 0.3)
@@ -317,7 +317,7 @@ def test_contact_needs_80_ms_and_hysteresis_keeps_it():
 
 def _strides(step_s: list[float], knee: float = 20.0):
     """Alternating left/right contacts at the given step times (s), 0.25 s stance each."""
-    from formcheck.metrics import Stride
+    from formcheck.engine.metrics import Stride
 
     t = np.r_[0.0, np.cumsum(step_s)]
     out = []
@@ -332,9 +332,9 @@ def _strides(step_s: list[float], knee: float = 20.0):
 
 def test_few_steps_with_disagreeing_cadences_give_no_cadence():
     """3 left / 3 right steps, contacts and hip motion disagree: no cadence, a reason; 8/8 steps: the value, noted."""
-    from formcheck.metrics import summarise
+    from formcheck.engine.metrics import summarise
 
-    from formcheck.texts import Reason
+    from formcheck.i18n import Reason
 
     note = Reason("cadence_disagree", ev=180.0, sp=170.0)
     few = summarise(_strides([1 / 3] * 5), ["cadence_spm"], near_side="left", fps=60.0,
@@ -350,7 +350,7 @@ def test_few_steps_with_disagreeing_cadences_give_no_cadence():
 
 def test_step_time_asymmetry_needs_three_steps_per_side():
     """Step times 300/400 ms: |300-400| / 350 = 28.6 % from 3/3 steps; null from 1/2 (the first contact has none)."""
-    from formcheck.metrics import summarise
+    from formcheck.engine.metrics import summarise
 
     three = summarise(_strides([0.3, 0.4] * 3), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
                       cadence_spm=171.4, side_view=False)["step_time_asymmetry_pct"]
@@ -362,7 +362,7 @@ def test_step_time_asymmetry_needs_three_steps_per_side():
 
 def test_irregular_steps_null_angles_only_when_few():
     """Irregular timing nulls timing metrics; angles stay (low confidence) from 7+ steps, are null from fewer."""
-    from formcheck.metrics import distrust_irregular, summarise
+    from formcheck.engine.metrics import distrust_irregular, summarise
 
     for steps, kept in (([0.33] * 15, True), ([0.33] * 5, False)):
         summ = summarise(_strides(steps), ["knee_flexion_ic_deg", "cadence_spm"], near_side="left", fps=60.0,
@@ -376,7 +376,7 @@ def test_irregular_steps_null_angles_only_when_few():
 def test_step_time_asymmetry_is_checked_against_the_hip_motion():
     """Contacts say 28.6 % (300/400 ms steps): a hip value 2 points off leaves it
     as it is, 8 points off makes it low-confidence, 24 points off makes it null."""
-    from formcheck.metrics import summarise
+    from formcheck.engine.metrics import summarise
 
     def asym(hip, side_view=False):
         return summarise(_strides([0.3, 0.4] * 4), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
@@ -402,7 +402,7 @@ def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):
     while the hip-based value (which uses the contacts only as labels) stays put."""
     from dataclasses import replace
 
-    from formcheck.events import hip_step_asymmetry
+    from formcheck.engine.events import hip_step_asymmetry
 
     truth = oracle_truth_right
     cl = clean(oracle_series(truth))
@@ -440,7 +440,7 @@ def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):
     (-0.5, 55.0, 0.2, 98.0, 151.0, False),   # above WALK_MAX_SPM nobody walks
 ])
 def test_run_or_walk_from_the_evidence(hip_mid, duty, double, cadence, hip_cadence, walking):
-    from formcheck.view import WALK_MAX_SPM, is_walking
+    from formcheck.engine.view import WALK_MAX_SPM, is_walking
 
     assert WALK_MAX_SPM == 150.0
     assert is_walking(hip_mid, duty, double, cadence, hip_cadence) is walking

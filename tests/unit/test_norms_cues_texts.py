@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.cues import select_cues
-from formcheck.metrics import METRICS
-from formcheck.norms import NORMS, flag, strike_class
-from formcheck.texts import CUES, METRIC_LABELS, UNITS, WARNINGS, text
+from formcheck.engine.cues import select_cues
+from formcheck.engine.metrics import METRICS
+from formcheck.engine.norms import NORMS, flag, strike_class
+from formcheck.i18n import CUES, METRIC_LABELS, UNITS, WARNINGS, text
 
 RUN = {"plane": "sagittal", "facing": "right", "direction": "forward", "setting": "treadmill", "gait": "run"}
 
@@ -24,7 +24,7 @@ def test_strike_class_uses_the_published_cut_points(angle, cls):
 
 def test_foot_strike_by_side_takes_the_median_and_says_uncertain_near_a_cut_off():
     """Cut-offs −0.8° and 7.4°; a median within 2° of one is uncertain (metrics.md)."""
-    from formcheck.norms import foot_strike_by_side
+    from formcheck.engine.norms import foot_strike_by_side
 
     got = foot_strike_by_side({"left": [14.0, 16.0, 15.0, None, float("nan")],   # median 15.0: clear heel strike
                                "right": [6.0, 9.0, 6.5],                          # median 6.5: midfoot, 0.9° from 7.4
@@ -114,7 +114,7 @@ def test_reasons_say_the_same_in_both_languages():
     a Reason is its English sentence, with code and parameters for the German one."""
     import string
 
-    from formcheck.texts import REASONS, Reason, reason_text
+    from formcheck.i18n import REASONS, Reason, reason_text
 
     for code, t in REASONS.items():
         fields = {lang: {f for _, f, _, _ in string.Formatter().parse(t[lang]) if f} for lang in ("de", "en")}

@@ -8,11 +8,11 @@ import io
 import numpy as np
 import pytest
 
-from formcheck.charts import progress_chart
-from formcheck.compare import compare_results, metric_history, noise_floor
-from formcheck.metrics import cycle_normalised
+from formcheck.outputs.charts import progress_chart
+from formcheck.outputs.compare import compare_results, metric_history, noise_floor
+from formcheck.engine.metrics import cycle_normalised
 from formcheck.pipeline import run_engine, strides_csv
-from formcheck.report import latin1, pdf_report
+from formcheck.outputs.report import latin1, pdf_report
 from tests.oracle import oracle_info, oracle_series
 
 
@@ -120,7 +120,7 @@ def test_json_to_a_device_writes_through_and_keeps_the_device(tmp_path):
 
 
 def test_far_leg_marks_only_the_far_legs_own_values():
-    from formcheck.report import far_leg
+    from formcheck.outputs.report import far_leg
 
     side_view = {"analysis": {"near_side": "right"}}
     assert far_leg(side_view, "knee_flexion_ic_deg") == "left"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.pose import N_LANDMARKS, PoseSeries, assemble, choose_runner, link_tracks
+from formcheck.io.pose import N_LANDMARKS, PoseSeries, assemble, choose_runner, link_tracks
 
 
 def _person(cx, cy, height):
@@ -55,7 +55,7 @@ class _Result:
 
 
 def test_landmarks_of_a_mirrored_frame_come_back_in_the_original_frame_and_sides():
-    from formcheck.pose import LM, _to_arrays
+    from formcheck.io.pose import LM, _to_arrays
 
     rng = np.random.default_rng(0)
     xs, ys = rng.uniform(0, 1, N_LANDMARKS), rng.uniform(0, 1, N_LANDMARKS)
@@ -69,7 +69,7 @@ def test_landmarks_of_a_mirrored_frame_come_back_in_the_original_frame_and_sides
 
 
 def _swap():
-    from formcheck.pose import LANDMARK_NAMES, LM
+    from formcheck.io.pose import LANDMARK_NAMES, LM
 
     other = {"left": "right", "right": "left"}
     return np.array([LM["_".join(other.get(w, w) for w in n.split("_"))] for n in LANDMARK_NAMES])
@@ -90,7 +90,7 @@ def _poses_at(xs):
 
 
 def test_stitch_switches_where_the_chunks_agree_best_and_keeps_every_frame_once():
-    from formcheck.pose import stitch, stitch_point
+    from formcheck.io.pose import stitch, stitch_point
 
     t_a = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]  # chunk a ran on to 0.5
     t_b = [0.3, 0.4, 0.5, 0.6, 0.7]       # chunk b keeps from 0.3
@@ -104,7 +104,7 @@ def test_stitch_switches_where_the_chunks_agree_best_and_keeps_every_frame_once(
 
 
 def test_stitch_without_a_shared_pose_falls_back_to_the_next_chunks_first_frame():
-    from formcheck.pose import stitch, stitch_point
+    from formcheck.io.pose import stitch, stitch_point
 
     t_a, a = [0.0, 0.1, 0.2], _poses_at([1, None, None])
     t_b, b = [0.1, 0.2, 0.3], _poses_at([5, 6, 7])

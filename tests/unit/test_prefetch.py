@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from formcheck.pose import MIN_CHUNK_S, plan_chunks, prefetched
+from formcheck.io.pose import MIN_CHUNK_S, plan_chunks, prefetched
 
 
 def test_prefetched_keeps_order_and_all_items():

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from formcheck import provision
+from formcheck.io import provision
 from formcheck.errors import ModelError
 
 
@@ -39,8 +39,8 @@ def test_rebuild_is_byte_for_byte_identical(model_path, tmp_path):
 
 
 def test_bundle_loads_and_finds_a_pose(model_path, synth_clip):
-    from formcheck.pose import PoseSettings, _landmarker, _mp_image
-    from formcheck.video import iter_frames, probe
+    from formcheck.io.pose import PoseSettings, _landmarker, _mp_image
+    from formcheck.io.video import iter_frames, probe
 
     frame = next(iter(iter_frames(probe(synth_clip))))
     with _landmarker(model_path, PoseSettings(), 1, "IMAGE") as lm:
@@ -144,8 +144,8 @@ def test_models_install_all_builds_three_verified_bundles_offline(tmp_path):
 
 
 def test_heavy_bundle_loads_and_finds_a_pose(synth_clip, tmp_path, monkeypatch):
-    from formcheck.pose import PoseSettings, _landmarker, _mp_image
-    from formcheck.video import iter_frames, probe
+    from formcheck.io.pose import PoseSettings, _landmarker, _mp_image
+    from formcheck.io.video import iter_frames, probe
 
     tarball = _npm_tarball()
     wheel = provision._cached_wheel() or provision.download_source_wheel(provision.wheel_cache_dir())

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import VideoError
-from formcheck.video import MAX_DURATION_S, MAX_SIDE_PX, VideoWriter, iter_frames, probe
+from formcheck.io.video import MAX_DURATION_S, MAX_SIDE_PX, VideoWriter, iter_frames, probe
 
 
 def _pattern(h=240, w=136):

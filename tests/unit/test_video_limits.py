@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import formcheck
-from formcheck import video
+from formcheck.io import video
 from formcheck.errors import VideoError
-from formcheck.texts import ERRORS
-from formcheck.video import iter_frames, probe
+from formcheck.i18n import ERRORS
+from formcheck.io.video import iter_frames, probe
 from tests.hostile import raw_h264, size_switch_h264, size_switch_mjpeg_avi
 
 SRC = str(Path(formcheck.__file__).resolve().parents[1])
@@ -82,7 +82,7 @@ def test_8000_px_frame_never_gets_a_buffer(huge_switch):
         pytest.skip("needs /proc/self/status (Linux) to read the peak memory")
     child = ("import sys\n"
              "from formcheck.errors import VideoError\n"
-             "from formcheck.video import iter_frames, probe\n"
+             "from formcheck.io.video import iter_frames, probe\n"
              "def peak_mb():\n"
              "    status = open('/proc/self/status').read()\n"
              "    return int(status.split('VmHWM:')[1].split()[0]) / 1024\n"

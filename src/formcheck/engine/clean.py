@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import butter, filtfilt
 
-from formcheck.pose import LM, PoseSeries, estimate_facing, spread_ratio
+from formcheck.io.pose import LM, PoseSeries, estimate_facing, spread_ratio
 
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
 JOINTS = LEG_JOINTS + ("shoulder",)
@@ -298,7 +298,7 @@ def drop_collapsed(pos: np.ndarray, scale: float, frac: float = 0.06) -> tuple[n
 
 # ------------------------------------------------------------------- facing
 def shoulder_hip_spread(series: PoseSeries) -> float:
-    """:func:`formcheck.pose.spread_ratio` of a whole series (≈ 0 side-on, 0.5–0.8 rear/front)."""
+    """:func:`formcheck.io.pose.spread_ratio` of a whole series (≈ 0 side-on, 0.5–0.8 rear/front)."""
     return spread_ratio(series.image)
 
 
@@ -358,7 +358,7 @@ def lowpass(x: np.ndarray, fps: float, cutoff: float, order: int = 2) -> np.ndar
 
 # ---------------------------------------------------------------------- main
 def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float = 0.1) -> CleanSeries:
-    """Clean a raw :class:`~formcheck.pose.PoseSeries` (see the module docstring).
+    """Clean a raw :class:`~formcheck.io.pose.PoseSeries` (see the module docstring).
 
     Parameters
     ----------

@@ -99,7 +99,7 @@ OFFICIAL_URL = (
     "https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
     "pose_landmarker_{variant}/float16/latest/pose_landmarker_{variant}.task"
 )
-_REPO_ROOT = Path(__file__).resolve().parents[2]
+_REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def model_dir() -> Path:

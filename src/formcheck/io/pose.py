@@ -13,7 +13,7 @@ landmarks are metres, origin at the hips (MediaPipe's convention).
 Notes
 -----
 MediaPipe's left/right labels are unreliable in a side view; this stage keeps
-them as they come. Leg identity is settled later by :mod:`formcheck.clean`.
+them as they come. Leg identity is settled later by :mod:`formcheck.engine.clean`.
 
 When several people are in view the landmarker is run with ``num_poses=2`` and
 the poses are linked into tracks; the runner is the track that is present in
@@ -37,7 +37,7 @@ import numpy as np
 
 from formcheck import config, offline, tempfiles
 from formcheck.errors import FormcheckError, ModelError, NoRunnerError
-from formcheck.video import Frame, VideoInfo, iter_frames
+from formcheck.io.video import Frame, VideoInfo, iter_frames
 
 #: Bump when the extraction logic changes, so old cache entries are not reused.
 POSE_VERSION = 4  # 2: side-on runners facing right are mirrored; 3: model clock stretched; 4: chunks stitched
@@ -536,7 +536,7 @@ def _receive(inp):
 
 
 def helper_loop(inp, out) -> None:
-    """Body of a helper process (``python -m formcheck._pose_helper``).
+    """Body of a helper process (``python -m formcheck.io._pose_helper``).
 
     Reads ``(info, model_path, settings)`` once, then chunk tasks
     ``(start, end, num_poses, scout, mirrored)``, ``"stop"`` (abandon the
@@ -599,7 +599,7 @@ def helper_loop(inp, out) -> None:
 class PoseHelpers:
     """Helper processes that track chunks of a clip beside the calling process.
 
-    Each is a fresh interpreter (``python -m formcheck._pose_helper``, so no
+    Each is a fresh interpreter (``python -m formcheck.io._pose_helper``, so no
     caller's ``__main__`` is re-run and no threads are forked), started once
     per analysis so its start-up overlaps with the caller's own work, and
     talking over its stdin/stdout with length-prefixed pickles. A reader
@@ -613,7 +613,7 @@ class PoseHelpers:
 
         self._helpers = []
         for _ in range(max(0, n)):
-            proc = subprocess.Popen([sys.executable, "-m", "formcheck._pose_helper"], stdin=subprocess.PIPE,
+            proc = subprocess.Popen([sys.executable, "-m", "formcheck.io._pose_helper"], stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             h = {"proc": proc, "done": 0, "results": queue.Queue()}
             h["reader"] = threading.Thread(target=self._read, args=(h,), name="pose-helper-reader", daemon=True)
@@ -836,9 +836,9 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     Parameters
     ----------
     info : VideoInfo
-        From :func:`formcheck.video.probe`.
+        From :func:`formcheck.io.video.probe`.
     model_path : Path
-        A verified ``.task`` bundle (:func:`formcheck.provision.verified_model_path`).
+        A verified ``.task`` bundle (:func:`formcheck.io.provision.verified_model_path`).
     use_cache : bool
         Reuse a result stored under the data dir for the same video content,
         model and settings.
@@ -853,7 +853,7 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     NoRunnerError
         When no pose is found in any frame.
     """
-    from formcheck.provision import sha256_file
+    from formcheck.io.provision import sha256_file
 
     say = log or (lambda msg: None)
     key = None

@@ -1,7 +1,7 @@
 """Streamlit pages: analyse one clip, compare two. Display only.
 
 Every number comes from :func:`formcheck.pipeline.analyze`; every figure from
-:mod:`formcheck.charts`, every drawing from :mod:`formcheck.render`. This module
+:mod:`formcheck.outputs.charts`, every drawing from :mod:`formcheck.outputs.render`. This module
 arranges them, keeps the session's analyses in ``st.session_state`` and turns
 errors into plain messages (never a traceback).
 
@@ -25,15 +25,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import charts, pipeline, render, tempfiles
-from formcheck.compare import compare_results
+from formcheck import pipeline, tempfiles
+from formcheck.outputs import charts
+from formcheck.outputs import render
+from formcheck.outputs.compare import compare_results
 from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
-from formcheck.metrics import METRICS
-from formcheck.report import far_leg, format_value, pdf_report
-from formcheck.texts import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, reason_text, tr
+from formcheck.engine.metrics import METRICS
+from formcheck.outputs.report import far_leg, format_value, pdf_report
+from formcheck.i18n import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, reason_text, tr
 
-log = logging.getLogger("formcheck.dashboard")
+log = logging.getLogger("formcheck.ui.analyse")
 
 #: Must match ``server.maxUploadSize`` in .streamlit/config.toml (checked by a test).
 MAX_UPLOAD_MB = 500
@@ -101,7 +103,7 @@ def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
 
 def local_note(lang_: str) -> str:
     """Where the data stay: this computer, or the clinic's server in clinic mode."""
-    from formcheck.clinic import clinic_mode
+    from formcheck.store.clinic import clinic_mode
 
     return tr("local_note_clinic" if clinic_mode() else "local_note", lang_)
 
@@ -182,7 +184,7 @@ def _run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, d
 
 
 def _annotated_video(a, progress=None) -> Path:
-    from formcheck.pose import video_digest
+    from formcheck.io.pose import video_digest
 
     key = hashlib.sha256(json.dumps([a.result["pose"]["model_sha256"], a.result["formcheck_version"],
                                      a.result["events"]]).encode()).hexdigest()[:16]
@@ -339,7 +341,7 @@ def results(entry: Entry) -> None:
     c[3].download_button(tr("dl_pdf", L), pdf_report(r, L, entry.key_frames), f"{stem}_report.pdf",
                          "application/pdf", key=f"dlp-{entry.label}")
 
-    from formcheck.dashboard_patients import save_panel  # it builds on this module
+    from formcheck.ui.patients import save_panel  # it builds on this module
 
     save_panel(entry)
 
@@ -347,7 +349,7 @@ def results(entry: Entry) -> None:
 # ------------------------------------------------------------------ pages
 def model_choice(L: str) -> None:
     """Radio for the pose model variant (kept in ``st.session_state['model_variant']``)."""
-    from formcheck.provision import DEFAULT_VARIANT, VARIANTS
+    from formcheck.io.provision import DEFAULT_VARIANT, VARIANTS
 
     def label(v: str) -> str:
         return tr(f"model_{v}", L) + (f" – {tr('model_default', L)}" if v == DEFAULT_VARIANT else "")
@@ -449,7 +451,7 @@ def compare_page(root: Path) -> None:
 
     st.markdown(f"#### {tr('synced_videos', L)}")
     try:
-        from formcheck.pose import video_digest
+        from formcheck.io.pose import video_digest
 
         da, db = video_digest(Path(ea.path))[:16], video_digest(Path(eb.path))[:16]
         key = hashlib.sha256(f"{a.result['events']}|{b.result['events']}".encode()).hexdigest()[:16]

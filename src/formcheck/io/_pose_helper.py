@@ -1,4 +1,4 @@
-"""Entry point of a pose helper process (started by :class:`formcheck.pose.PoseHelpers`).
+"""Entry point of a pose helper process (started by :class:`formcheck.io.pose.PoseHelpers`).
 
 The protocol runs over this process's stdin and its original stdout; anything
 the native libraries print to fd 1 is sent to stderr instead.
@@ -11,7 +11,7 @@ import sys
 def main() -> None:
     proto_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    from formcheck.pose import helper_loop
+    from formcheck.io.pose import helper_loop
 
     try:
         helper_loop(sys.stdin.buffer, proto_out)

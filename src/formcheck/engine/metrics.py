@@ -31,10 +31,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.clean import CleanSeries
-from formcheck.events import SIDES, GaitEvents
-from formcheck.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
-from formcheck.texts import Reason
+from formcheck.engine.clean import CleanSeries
+from formcheck.engine.events import SIDES, GaitEvents
+from formcheck.engine.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
+from formcheck.i18n import Reason
 
 #: (unit, which legs feed the headline value). Per-leg angles and timing come from
 #: the near leg (the far leg is often hidden and measured worse); both sides are
@@ -175,7 +175,7 @@ HIP_PEAK_WINDOW_S = 0.05
 """Hip extension at toe-off is the thigh's largest extension within this much (s) of toe-off.
 In running the hip reaches its peak extension at about toe-off (Novacheck TF 1998, Gait
 Posture 7:77-95) and reverses there; toe-off from video is good to about a frame (17 ms at
-60 fps, :mod:`formcheck.events`), and the thigh turns at up to about 200°/s just before it,
+60 fps, :mod:`formcheck.engine.events`), and the thigh turns at up to about 200°/s just before it,
 so the value read at the detected instant alone was several degrees low whenever toe-off
 came a frame early."""
 
@@ -315,7 +315,7 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
 
     ``cadence_note`` is the events' ``Reason("cadence_disagree", ev=..., sp=...)``
     when the contacts and the hip motion disagree about the cadence.
-    ``hip_asymmetry_pct`` (from :func:`formcheck.events.hip_step_asymmetry`)
+    ``hip_asymmetry_pct`` (from :func:`formcheck.engine.events.hip_step_asymmetry`)
     cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`). In a
     ``side_view`` that asymmetry is at most medium confidence: it rests on the
     far foot's contacts, the least certain events there. :data:`CONTACT_TIMING`

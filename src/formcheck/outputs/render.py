@@ -26,7 +26,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
-from formcheck.video import VideoWriter, iter_frames
+from formcheck.io.video import VideoWriter, iter_frames
 
 COLORS = {"left": (66, 135, 245), "right": (245, 140, 40), "trunk": (255, 255, 255), "arc": (255, 230, 60)}
 LEG = ("hip", "knee", "ankle", "heel", "toe")

@@ -3,13 +3,13 @@
 Single-user default (``FORMCHECK_CLINIC`` unset): no login; the dashboard
 refuses to show anything when Streamlit has been told to listen beyond this
 computer (``server.address`` other than localhost), since then anyone on the
-network could open the patient file. Clinic mode (:mod:`formcheck.clinic`):
+network could open the patient file. Clinic mode (:mod:`formcheck.store.clinic`):
 every page needs a login, logins expire, erasure and the audit log are for
 admins, and opening, saving, exporting and erasing a patient are logged.
 
 Session state
 -------------
-``clinic_login``   the :class:`formcheck.clinic.Login` of this browser tab (clinic mode)
+``clinic_login``   the :class:`formcheck.store.clinic.Login` of this browser tab (clinic mode)
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import clinic, config
-from formcheck.dashboard import error_message, lang, md_text
+from formcheck import config
+from formcheck.store import clinic
+from formcheck.ui.analyse import error_message, lang, md_text
 from formcheck.store import Store, StoreError, database_url
-from formcheck.texts import tr
+from formcheck.i18n import tr
 
-log = logging.getLogger("formcheck.dashboard")
+log = logging.getLogger("formcheck.ui.analyse")
 
 #: Addresses that keep the dashboard on this computer.
 LOCAL_ADDRESSES = ("localhost", "127.0.0.1", "::1")

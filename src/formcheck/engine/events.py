@@ -51,9 +51,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from formcheck.clean import CleanSeries
-from formcheck.geometry import joint_flexion
-from formcheck.texts import Reason
+from formcheck.engine.clean import CleanSeries
+from formcheck.engine.geometry import joint_flexion
+from formcheck.i18n import Reason
 
 SIDES = ("left", "right")
 
@@ -659,7 +659,7 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     Parameters
     ----------
     clean : CleanSeries
-        Output of :func:`formcheck.clean.clean`.
+        Output of :func:`formcheck.engine.clean.clean`.
     """
     leg_px = clean.leg_length_px()
     ic_idx, to_idx, ic_s, to_s, contacts, signals = {}, {}, {}, {}, {}, {}

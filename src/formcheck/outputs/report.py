@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
-from formcheck.metrics import METRICS
-from formcheck.texts import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, tr
+from formcheck.engine.metrics import METRICS
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, tr
 
 _REPLACE = {"–": "-", "—": "-", "≥": ">=", "≤": "<=", "→": "->", "…": "...", "“": '"', "”": '"', "„": '"',
             "’": "'", "‘": "'", "×": "x", "−": "-", "·": "-", "≈": "~"}
@@ -58,7 +58,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
         The analysis (JSON contract).
     lang : {"de", "en"}
     key_frames : dict side -> {event -> RGB ndarray}, optional
-        From :func:`formcheck.render.key_frames`.
+        From :func:`formcheck.outputs.render.key_frames`.
     """
     from fpdf import FPDF
     from PIL import Image

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from formcheck.texts import CUES, text
+from formcheck.i18n import CUES, text
 
 
 @dataclass

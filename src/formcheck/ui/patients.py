@@ -1,8 +1,8 @@
 """Streamlit pieces for the patient file: save from the analyse page, patient list, history, progress.
 
 Display only: rows come from :class:`formcheck.store.Store`, progress from
-:func:`formcheck.compare.metric_history`, figures from
-:func:`formcheck.charts.progress_chart`. A stored session opened for comparison
+:func:`formcheck.outputs.compare.metric_history`, figures from
+:func:`formcheck.outputs.charts.progress_chart`. A stored session opened for comparison
 keeps the numbers it was saved with (``Entry.stored``); its video is
 re-analysed from the stored file (pose cache) only to draw key frames, the
 side-by-side video and the curves.
@@ -10,7 +10,7 @@ side-by-side video and the curves.
 Session state
 -------------
 ``patient_id``       the patient shown on the patients page
-``goto``             a page to switch to on the next run (see :func:`formcheck.dashboard.apply_navigation`)
+``goto``             a page to switch to on the next run (see :func:`formcheck.ui.analyse.apply_navigation`)
 ``cmp_a``/``cmp_b``  labels of the analyses the compare page opens with
 """
 
@@ -24,18 +24,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck import charts, tempfiles
-from formcheck.compare import metric_history
-from formcheck.dashboard_access import audit, audit_opened, may, open_store
-from formcheck.dashboard import (CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, local_note,
+from formcheck import tempfiles
+from formcheck.outputs import charts
+from formcheck.outputs.compare import metric_history
+from formcheck.ui.access import audit, audit_opened, may, open_store
+from formcheck.ui.analyse import (CARD_ORDER, Entry, _run_analysis, analyses, error_message, lang, local_note,
                                  md_text)
 from formcheck.errors import FormcheckError, write_error
-from formcheck.report import format_value
-from formcheck.metrics import METRICS
+from formcheck.outputs.report import format_value
+from formcheck.engine.metrics import METRICS
 from formcheck.store import Recording, Store, StoreError
-from formcheck.texts import METRIC_LABELS, tr
+from formcheck.i18n import METRIC_LABELS, tr
 
-log = logging.getLogger("formcheck.dashboard")
+log = logging.getLogger("formcheck.ui.analyse")
 
 
 def _fmt_date(d: dt.date, lang_: str) -> str:

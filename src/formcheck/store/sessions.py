@@ -59,12 +59,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 
 from formcheck import config, tempfiles
 from formcheck.errors import FormcheckError, write_error
-from formcheck.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
+from formcheck.io.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
 
 #: Largest ``patient.json``, ``sessions.json`` or ``sessions.csv`` an import reads (bytes, unpacked).
 MAX_JSON_BYTES = 20 * 1024**2
 
-#: Largest video an import or a save copies in (the analysis limit, :data:`formcheck.video.MAX_FILE_BYTES`).
+#: Largest video an import or a save copies in (the analysis limit, :data:`formcheck.io.video.MAX_FILE_BYTES`).
 MAX_VIDEO_BYTES = MAX_FILE_BYTES
 
 #: How long an erasure on SQLite waits for other readers to let its checkpoint through (seconds).
@@ -83,7 +83,7 @@ MAX_NOTES_CHARS = 100_000
 MAX_TAG_CHARS = 200
 MAX_TAGS = 100
 
-#: Camera planes a session can be filmed in (:mod:`formcheck.view`).
+#: Camera planes a session can be filmed in (:mod:`formcheck.engine.view`).
 VIEWS = ("sagittal", "frontal")
 
 #: Short text fields of an exported session and their longest length (the widths of their columns).
@@ -114,7 +114,7 @@ class StoreError(FormcheckError):
 
     def __init__(self, message: str, code: str = "store"):
         super().__init__(message)
-        self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.texts.ERRORS
+        self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.i18n.ERRORS
 
 
 class _VideoGone(Exception):
@@ -257,7 +257,7 @@ class Store:
         self.engine.dispose()
 
     def transaction(self):
-        """A write transaction on this database (``with store.transaction() as s:``), for :mod:`formcheck.clinic`."""
+        """A write transaction on this database (``with store.transaction() as s:``), for :mod:`formcheck.store.clinic`."""
         return self._sessions.begin()
 
     # ------------------------------------------------------------ patients
@@ -320,7 +320,7 @@ class Store:
         ------
         StoreError
             ``bad_reference`` unless ``sha256`` is 64 lowercase hex digits and ``ext`` one of
-            :data:`formcheck.video.VIDEO_SUFFIXES` (a pattern or a path, as an older import could
+            :data:`formcheck.io.video.VIDEO_SUFFIXES` (a pattern or a path, as an older import could
             have stored, never names a file); ``unsafe_path`` if the file links out of ``videos/``.
         """
         if not (is_sha256(sha256) and ext in VIDEO_SUFFIXES):
@@ -698,7 +698,7 @@ def database_failure(exc: Exception, where: str, home: Path) -> StoreError:
 
 
 def db_failure(exc: Exception, store: "Store") -> StoreError:
-    """:func:`database_failure` for a failure on ``store`` (used by :mod:`formcheck.clinic`)."""
+    """:func:`database_failure` for a failure on ``store`` (used by :mod:`formcheck.store.clinic`)."""
     return database_failure(exc, store._where(), store.home)
 
 
@@ -1001,7 +1001,7 @@ def _session_dict(r: Recording) -> dict:
 
 def _sessions_csv(recs: list[Recording]) -> str:
     """One row per session: date, view, tags and every metric's value."""
-    from formcheck.metrics import METRICS
+    from formcheck.engine.metrics import METRICS
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

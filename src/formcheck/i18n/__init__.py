@@ -287,7 +287,7 @@ UI = {
     # patients, sessions, progress (issue 6)
     "page_patients": {"de": "Patienten", "en": "Patients"},
     "page_audit": {"de": "Protokoll", "en": "Audit log"},
-    # clinic server mode (formcheck.clinic, formcheck.dashboard_access)
+    # clinic server mode (formcheck.clinic, formcheck.ui.access)
     "exposed_without_login": {"de": "Dieses Dashboard ist für andere Computer erreichbar (Adresse {address}), verlangt aber keine Anmeldung – jeder im Netz könnte die Patientenakten öffnen. Starte es ohne server.address (nur dieser Computer) oder im Praxisbetrieb mit FORMCHECK_CLINIC=1 und Benutzerkonten (siehe README).",
                               "en": "This dashboard can be reached from other computers (address {address}) but asks for no login — anyone on the network could open the patient files. Start it without server.address (this computer only), or in clinic mode with FORMCHECK_CLINIC=1 and accounts (see the README)."},
     "login_title": {"de": "Anmelden", "en": "Log in"},
@@ -503,7 +503,7 @@ ERRORS = {
 }
 
 
-#: German wording of the typical ranges in :data:`formcheck.norms.NORMS` (the JSON keeps the English).
+#: German wording of the typical ranges in :data:`formcheck.engine.norms.NORMS` (the JSON keeps the English).
 NORM_TYPICAL_DE = {
     "cadence_spm": "~169 bei 2,7 m/s, ~172 bei 3,2, ~178 bei 3,8 (steigt mit dem Tempo)",
     "heel_ahead_of_hip_ic_pct_leg": "≤ 15 % der Beinlänge",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.metrics import MIN_STEPS_PER_SIDE
-from formcheck.pose import LM, PoseSeries
-from formcheck.texts import WARNINGS, text
+from formcheck.engine.metrics import MIN_STEPS_PER_SIDE
+from formcheck.io.pose import LM, PoseSeries
+from formcheck.i18n import WARNINGS, text
 
 BLOCKING = {"too_few_steps", "irregular_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
             "slow_motion_suspected"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from formcheck.metrics import METRICS
-from formcheck.norms import NOISE_FLOOR, NOISE_FLOOR_REL
+from formcheck.engine.metrics import METRICS
+from formcheck.engine.norms import NOISE_FLOOR, NOISE_FLOOR_REL
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Pure functions from an :class:`~formcheck.pipeline.Analysis` (or two) to
 ``plotly.graph_objects.Figure``; the dashboard and reports only display them.
-Colours follow :mod:`formcheck.render` (left blue, right orange).
+Colours follow :mod:`formcheck.outputs.render` (left blue, right orange).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from formcheck.metrics import cycle_normalised
-from formcheck.texts import tr
+from formcheck.engine.metrics import cycle_normalised
+from formcheck.i18n import tr
 
 SIDE_COLORS = {"left": "rgb(66,135,245)", "right": "rgb(245,140,40)"}
 SIDE_FILL = {"left": "rgba(66,135,245,0.18)", "right": "rgba(245,140,40,0.18)"}
@@ -85,10 +85,10 @@ def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
 
     Parameters
     ----------
-    points : list of :class:`formcheck.compare.HistoryPoint`
-        From :func:`formcheck.compare.metric_history`, oldest first.
+    points : list of :class:`formcheck.outputs.compare.HistoryPoint`
+        From :func:`formcheck.outputs.compare.metric_history`, oldest first.
     name : str
-        Metric name (title, unit, normal band from :data:`formcheck.norms.NORMS`).
+        Metric name (title, unit, normal band from :data:`formcheck.engine.norms.NORMS`).
 
     Notes
     -----
@@ -97,10 +97,10 @@ def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
     outside it is a real change. Open markers: low confidence. Sessions without
     a value leave a gap.
     """
-    from formcheck.compare import noise_floor
-    from formcheck.metrics import METRICS
-    from formcheck.norms import NORMS
-    from formcheck.texts import METRIC_LABELS, UNITS
+    from formcheck.outputs.compare import noise_floor
+    from formcheck.engine.metrics import METRICS
+    from formcheck.engine.norms import NORMS
+    from formcheck.i18n import METRIC_LABELS, UNITS
 
     unit = UNITS.get(METRICS[name][0], {}).get(lang, METRICS[name][0])
     xs = [p.label for p in points]
