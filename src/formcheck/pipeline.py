@@ -181,6 +181,7 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
                                    irregular_step_share, nulled, sagittal_strides, summarise)
     from formcheck.engine.norms import flag, foot_strike_by_side
     from formcheck.engine.quality import assess
+    from formcheck.engine.registry import threshold
     from formcheck.i18n import BACKWARD_NOTE, RETRAINING_ADVICE
     from formcheck.engine.view import detect_view
 
@@ -233,8 +234,9 @@ def _run_engine(series: PoseSeries, info: VideoInfo, *, lang: str, runner_height
     heel_striker = strike.get(cl.near_side) == "rearfoot"
     shank = summ.get("shank_angle_ic_deg")
     heel = summ.get("heel_ahead_of_hip_ic_pct_leg")
-    overstride = bool((shank and shank.value is not None and shank.value > 8)
-                      or (heel and heel.value is not None and heel_striker and heel.value > 15))
+    overstride = bool((shank and shank.value is not None and shank.value > threshold("shank_angle_ic_deg", "flag_above"))
+                      or (heel and heel.value is not None and heel_striker
+                          and heel.value > threshold("heel_ahead_of_hip_ic_pct_leg", "flag_above")))
     metrics_json = {}
     for name in METRICS:
         if name not in summ:

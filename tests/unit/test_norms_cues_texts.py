@@ -127,3 +127,41 @@ def test_reasons_say_the_same_in_both_languages():
     assert reason_text(far.code, far.params, "de").startswith("die Bodenkontakte des rechten Fußes")
     assert reason_text("from_a_newer_engine", {}, "de") is None  # the dashboard then shows the stored sentence
     assert reason_text("few_steps", {}, "de") is None  # parameters missing: no half sentence
+
+
+# ------------------------------------------------------------------ registry
+def test_the_registry_is_the_one_place_the_metric_list_norms_floors_and_cards_come_from():
+    from formcheck.engine.metrics import FRONTAL, SAGITTAL
+    from formcheck.engine.norms import NOISE_FLOOR, NOISE_FLOOR_REL
+    from formcheck.engine.registry import CARD_ORDER, SPECS
+    from formcheck.ui.analyse import CARD_ORDER as DASHBOARD_CARDS
+
+    assert list(METRICS) == list(SPECS) and DASHBOARD_CARDS == CARD_ORDER and sorted(CARD_ORDER) == sorted(SPECS)
+    assert set(SAGITTAL) | set(FRONTAL) == set(SPECS) and set(SAGITTAL) & set(FRONTAL) == {"cadence_spm",
+                                                                                               "step_time_asymmetry_pct"}
+    for name, s in SPECS.items():
+        assert METRICS[name] == (s.unit, s.legs) and NORMS.get(name) == s.norm
+        assert (s.noise_floor is None) != (s.noise_floor_rel is None), name  # exactly one noise floor
+        assert NOISE_FLOOR.get(name) == s.noise_floor and NOISE_FLOOR_REL.get(name) == s.noise_floor_rel
+        lo, hi = s.plausible
+        assert lo < hi
+        if s.norm and s.norm.low is not None and s.norm.high is not None:
+            assert lo <= s.norm.low < s.norm.high <= hi, name  # a normal value is always plausible
+
+
+@pytest.mark.parametrize("name, value, ctx, light", [
+    ("shank_angle_ic_deg", 3.0, {}, "ok"), ("shank_angle_ic_deg", 3.1, {}, "watch"),
+    ("shank_angle_ic_deg", 8.0, {}, "watch"), ("shank_angle_ic_deg", 8.1, {}, "flag"),
+    ("trunk_lean_deg", 2.9, {}, "watch"), ("trunk_lean_deg", 15.1, {}, "flag"), ("trunk_lean_deg", 7.0, {}, "ok"),
+    ("knee_flexion_peak_stance_deg", 34.9, {}, "flag"), ("knee_flexion_peak_stance_deg", 55.1, {}, "flag"),
+    ("knee_flexion_ic_deg", 9.9, {}, "flag"), ("cadence_spm", 160.0, {}, "ok"),
+    ("cadence_spm", 160.0, {"overstride": True}, "flag"), ("cadence_spm", 160.0, {"overstride": True, "pace_easy": False}, "ok"),
+    ("heel_ahead_of_hip_ic_pct_leg", 20.0, {"heel_striker": False}, None),
+    ("heel_ahead_of_hip_ic_pct_leg", 20.0, {}, "flag"), ("vertical_oscillation_pct_leg", 15.0, {}, None),
+    # 15 % of a 1.80 m runner's leg (0.491 × 180 cm) is 13.3 cm > 11 cm
+    ("vertical_oscillation_pct_leg", 15.0, {"runner_height_cm": 180}, "flag"),
+    ("vertical_oscillation_pct_leg", 10.0, {"runner_height_cm": 180}, "ok"),
+    ("hip_extension_to_deg", 30.0, {}, None),
+])
+def test_flags_follow_the_bands_of_metrics_md(name, value, ctx, light):
+    assert flag(name, value, **ctx) == light

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from formcheck.engine.registry import SPECS, threshold
 from formcheck.i18n import CUES, text
+
+UPRIGHT_TRUNK_DEG = 7.0
+"""A trunk lean below this (°) is upright for the deep-knee cue: under the self-chosen mean of
+7.3 ± 3.6° (Teng & Powers 2014), so the knee, not the trunk, takes the load."""
 
 
 @dataclass
@@ -49,10 +54,10 @@ def select_cues(metrics: dict, view: dict, lang: str = "de", max_cues: int = 3) 
 
     if view.get("plane") == "frontal":
         pd = _usable(metrics, "pelvic_drop_deg")
-        if pd and pd["value"] > 2.8:  # beyond the noise floor
+        if pd and pd["value"] > SPECS["pelvic_drop_deg"].noise_floor:  # beyond the noise floor
             add("level_pelvis", "pelvic_drop_deg")
         sw = _usable(metrics, "step_width_pct_hip")
-        if sw and sw["value"] <= 0:
+        if sw and sw["value"] <= SPECS["step_width_pct_hip"].norm.low:  # on or across the midline
             add("own_lane", "step_width_pct_hip")
         return out[:max_cues]
 
@@ -68,9 +73,10 @@ def select_cues(metrics: dict, view: dict, lang: str = "de", max_cues: int = 3) 
         if knee and knee.get("flag") == "flag":
             add("soft_knee", "knee_flexion_ic_deg")
     peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
-    if not backward and peak and peak["value"] > 55 and trunk and trunk["value"] < 7:
+    if (not backward and peak and peak["value"] > threshold("knee_flexion_peak_stance_deg", "flag_above")
+            and trunk and trunk["value"] < UPRIGHT_TRUNK_DEG):
         add("lean_from_ankles", "knee_flexion_peak_stance_deg")
-    if trunk and trunk["value"] > 15:
+    if trunk and trunk["value"] > threshold("trunk_lean_deg", "flag_above"):
         add("run_tall", "trunk_lean_deg")
     vo = _usable(metrics, "vertical_oscillation_pct_leg")
     if vo and vo.get("flag") == "flag":

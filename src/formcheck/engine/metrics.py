@@ -33,33 +33,17 @@ import numpy as np
 
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.events import SIDES, GaitEvents
+from formcheck.engine.registry import SPECS, names_for
 from formcheck.engine.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
 from formcheck.i18n import Reason
 
-#: (unit, which legs feed the headline value). Per-leg angles and timing come from
-#: the near leg (the far leg is often hidden and measured worse); both sides are
-#: still reported as ``left``/``right``.
-METRICS = {
-    "cadence_spm": ("steps/min", "both"),
-    "knee_flexion_ic_deg": ("deg", "near"),
-    "knee_flexion_peak_stance_deg": ("deg", "near"),
-    "hip_extension_to_deg": ("deg", "near"),
-    "hip_extension_trunk_to_deg": ("deg", "near"),
-    "trunk_lean_deg": ("deg", "both"),
-    "shank_angle_ic_deg": ("deg", "near"),
-    "heel_ahead_of_hip_ic_pct_leg": ("% leg length", "near"),
-    "foot_strike_angle_ic_deg": ("deg", "near"),
-    "contact_time_ms": ("ms", "near"),
-    "flight_time_ms": ("ms", "both"),
-    "duty_factor_pct": ("%", "near"),
-    "vertical_oscillation_pct_leg": ("% leg length", "both"),
-    "step_time_asymmetry_pct": ("%", "both"),
-    "pelvic_drop_deg": ("deg", "both"),
-    "knee_fppa_deg": ("deg", "both"),
-    "step_width_pct_hip": ("% hip width", "both"),
-}
-SAGITTAL = [m for m in METRICS if m not in ("pelvic_drop_deg", "knee_fppa_deg", "step_width_pct_hip")]
-FRONTAL = ["cadence_spm", "pelvic_drop_deg", "knee_fppa_deg", "step_width_pct_hip", "step_time_asymmetry_pct"]
+#: name → (unit, which legs feed the headline value), in contract order, from
+#: :mod:`formcheck.engine.registry`. Per-leg angles and timing come from the near
+#: leg (the far leg is often hidden and measured worse); both sides are still
+#: reported as ``left``/``right``.
+METRICS = {name: (s.unit, s.legs) for name, s in SPECS.items()}
+SAGITTAL = names_for("sagittal")
+FRONTAL = names_for("frontal")
 
 
 # ------------------------------------------------------------------- geometry

@@ -7,51 +7,17 @@ or ``None`` where metrics.md gives no threshold. Thresholds that metrics.md mark
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-#: Noise floors for a change between two sessions (Dingenen 2018, 2-D), degrees.
-NOISE_FLOOR = {
-    "trunk_lean_deg": 2.3, "foot_strike_angle_ic_deg": 2.3, "shank_angle_ic_deg": 4.8,
-    "knee_flexion_ic_deg": 3.8, "knee_flexion_peak_stance_deg": 3.8, "pelvic_drop_deg": 2.8,
-    "hip_extension_to_deg": 5.0, "hip_extension_trunk_to_deg": 5.0, "knee_fppa_deg": 3.8,
-}
-#: Relative noise floors for timing metrics (ours; one frame at 60 fps ≈ 17 ms of a 250 ms contact).
-NOISE_FLOOR_REL = {"cadence_spm": 0.02, "contact_time_ms": 0.07, "flight_time_ms": 0.15, "duty_factor_pct": 0.07,
-                   "vertical_oscillation_pct_leg": 0.10, "heel_ahead_of_hip_ic_pct_leg": 0.25,
-                   "step_time_asymmetry_pct": 0.5, "step_width_pct_hip": 0.3}
+from formcheck.engine.registry import SPECS, FlagRule
 
+#: Noise floors for a change between two sessions (Dingenen 2018, 2-D), in the metric's unit (from the registry).
+NOISE_FLOOR = {n: s.noise_floor for n, s in SPECS.items() if s.noise_floor is not None}
+#: Relative noise floors for timing and length metrics (from the registry).
+NOISE_FLOOR_REL = {n: s.noise_floor_rel for n, s in SPECS.items() if s.noise_floor_rel is not None}
+#: Normal ranges by metric (from the registry).
+NORMS = {n: s.norm for n, s in SPECS.items() if s.norm is not None}
 
-@dataclass(frozen=True)
-class Norm:
-    typical: str  # human-readable typical range
-    low: float | None = None  # normal band for charts
-    high: float | None = None
-    starting_value: bool = False
-    source: str = ""
-
-
-NORMS = {
-    "cadence_spm": Norm("~169 at 2.7 m/s, ~172 at 3.2, ~178 at 3.8 (rises with speed)", 160, 185, False,
-                        "Leacox 2025; Heiderscheit 2011"),
-    "shank_angle_ic_deg": Norm("2–7°", 2, 7, True, "Evans 2023; Souza 2016"),
-    "heel_ahead_of_hip_ic_pct_leg": Norm("≤ 15 % of leg length", None, 15, True, "Wille 2014; Napier 2018"),
-    "knee_flexion_ic_deg": Norm("17.8 ± 4.0°", 13.8, 21.8, True, "Heiderscheit 2011"),
-    "knee_flexion_peak_stance_deg": Norm("39–46°", 39, 46, True, "Heiderscheit 2011; Lenhart 2014"),
-    "hip_extension_to_deg": Norm("~11–17°", 11, 17, False, "OpenCap 2025; Pagnon 2022"),
-    "hip_extension_trunk_to_deg": Norm("—", None, None, False, ""),
-    "trunk_lean_deg": Norm("7.3 ± 3.6°", 3.7, 10.9, True, "Teng & Powers 2014, 2015"),
-    "vertical_oscillation_pct_leg": Norm("7.5–9.3 cm per stride (jogging)", None, None, True, "Van Hooren 2024"),
-    "foot_strike_angle_ic_deg": Norm("heel 17.7 ± 4.4°, midfoot 2.6°, forefoot −7.9°", None, None, False, "Mo 2021/2023"),
-    "contact_time_ms": Norm("240–285 ms at jogging pace", 240, 285, False, "García-Pinillos 2019"),
-    "flight_time_ms": Norm("—", None, None, False, ""),
-    "duty_factor_pct": Norm("35–39 %", 35, 39, False, ""),
-    "step_time_asymmetry_pct": Norm("—", None, None, False, ""),
-    "pelvic_drop_deg": Norm("noise floor 2.7–2.8°", None, None, False, "Dingenen 2018; Bramah 2018"),
-    "knee_fppa_deg": Norm("4.0 ± 3.3° (informational only)", 0.7, 7.3, False, "de Vasconcelos 2022"),
-    "step_width_pct_hip": Norm("> 0 (no crossover)", 0, None, False, "Meardon 2012"),
-}
 
 #: Foot-strike classes (Altman & Davis cut-offs); within ±2° of a cut-off: "uncertain".
 STRIKE_CUTS = (-0.8, 7.4)
@@ -98,24 +64,46 @@ def leg_length_cm(height_cm: float) -> float:
 
 def flag(name: str, value: float | None, *, overstride: bool = False, pace_easy: bool = True,
          runner_height_cm: float | None = None, heel_striker: bool = True) -> str | None:
-    """Traffic light for one metric value (see the module docstring)."""
-    if value is None:
+    """Traffic light for one metric value from its :class:`~formcheck.engine.registry.FlagRule`.
+
+    Parameters
+    ----------
+    name : str
+        Metric.
+    value : float or None
+        Its headline value (units of the metric).
+    overstride : bool
+        An overstride sign was seen (shank or heel-ahead flag); a low cadence is
+        flagged only together with it.
+    pace_easy : bool
+        The runner runs at an easy pace (the cadence band is for easy running).
+    runner_height_cm : float, optional
+        Needed for the bands given in cm (vertical oscillation).
+    heel_striker : bool
+        The near foot lands heel first (heel-ahead-of-hip is judged only then).
+
+    Returns
+    -------
+    {"ok", "watch", "flag"} or None
+        None for a null value, a metric without a rule, or a rule that does not apply.
+    """
+    rule = SPECS[name].flag if name in SPECS else None
+    if value is None or rule is None:
         return None
-    if name == "shank_angle_ic_deg":
-        return "ok" if value <= 3 else ("watch" if value <= 8 else "flag")
-    if name == "heel_ahead_of_hip_ic_pct_leg":
-        if not heel_striker:
-            return None  # meaningful for heel strikers only
-        return "flag" if value > 15 else "ok"
-    if name == "knee_flexion_ic_deg":
-        return "flag" if value < 10 else "ok"
-    if name == "knee_flexion_peak_stance_deg":
-        return "flag" if value > 55 or value < 35 else "ok"
-    if name == "trunk_lean_deg":
-        return "flag" if value > 15 else ("watch" if value < 3 else "ok")
-    if name == "cadence_spm":
-        return "flag" if value < 166 and overstride and pace_easy else "ok"
-    if name == "vertical_oscillation_pct_leg" and runner_height_cm:
-        cm = value / 100.0 * leg_length_cm(runner_height_cm)
-        return "flag" if cm > 11 else "ok"
-    return None
+    if rule.applies_if == "heel_striker" and not heel_striker:
+        return None  # meaningful for heel strikers only
+    if rule.applies_if == "runner_height" and not runner_height_cm:
+        return None
+    if rule.in_cm:
+        value = value / 100.0 * leg_length_cm(runner_height_cm)
+    return _light(rule, value, allowed=(overstride and pace_easy) if rule.flag_only_if == "overstride" else True)
+
+
+def _light(rule: FlagRule, value: float, *, allowed: bool = True) -> str:
+    """``"flag"`` beyond a flag band (when ``allowed``), ``"watch"`` beyond a watch band, else ``"ok"``."""
+    if allowed and ((rule.flag_above is not None and value > rule.flag_above)
+                    or (rule.flag_below is not None and value < rule.flag_below)):
+        return "flag"
+    if (rule.watch_above is not None and value > rule.watch_above) or (rule.watch_below is not None and value < rule.watch_below):
+        return "watch"
+    return "ok"

@@ -32,6 +32,7 @@ from formcheck.outputs.compare import compare_results
 from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError
 from formcheck.engine.metrics import METRICS
+from formcheck.engine.registry import CARD_ORDER as REGISTRY_CARD_ORDER
 from formcheck.outputs.report import far_leg, format_value, pdf_report
 from formcheck.i18n import ERRORS, FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, norm_typical, reason_text, tr
 
@@ -42,12 +43,8 @@ MAX_UPLOAD_MB = 500
 UPLOAD_TYPES = ("mp4", "mov", "avi", "webm", "m4v")
 #: traffic light from a metric's flag (coloured dot and word; no emoji font needed)
 LIGHT = {"ok": ":green[●]", "watch": ":orange[●]", "flag": ":red[●]", None: ":gray[○]"}
-#: Metric cards in the order a therapist reads them.
-CARD_ORDER = ["cadence_spm", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg", "shank_angle_ic_deg",
-              "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg", "hip_extension_to_deg", "foot_strike_angle_ic_deg",
-              "contact_time_ms", "duty_factor_pct", "flight_time_ms", "vertical_oscillation_pct_leg",
-              "step_time_asymmetry_pct", "hip_extension_trunk_to_deg",
-              "pelvic_drop_deg", "knee_fppa_deg", "step_width_pct_hip"]
+#: Metric cards in the order a therapist reads them (from the registry).
+CARD_ORDER = REGISTRY_CARD_ORDER
 
 
 @dataclass
