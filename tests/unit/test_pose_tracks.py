@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from formcheck.i18n.render import render
 from formcheck.io.pose import N_LANDMARKS, PoseSeries, assemble, choose_runner, link_tracks
 
 
@@ -29,7 +30,8 @@ def test_runner_crossing_is_kept_over_a_bystander():
     series = assemble([f / 30 for f in range(100)], poses, 1280, 720)
     x = series.image[:, 23, 0]
     np.testing.assert_allclose(x, 100 + 8 * np.arange(100))
-    assert series.n_people.max() == 2 and "kept the runner" in series.notes[0]
+    assert series.n_people.max() == 2 and series.notes[0].code == "several_people"
+    assert "kept the runner" in render(series.notes[0], "en")
 
 
 def test_missing_frames_are_kept_as_nan(tmp_path):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.signal import butter, filtfilt
 
+from formcheck.contract import note
 from formcheck.io.pose import LM, PoseSeries, estimate_facing, spread_ratio
 
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
@@ -442,7 +443,7 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
     put("nose", image[:, LM["nose"], :2])
     notes = []
     if resampled:
-        notes.append(f"variable frame rate: resampled to a uniform {fps:.1f} fps grid")
+        notes.append(note("variable_fps", fps=fps))
     return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
                        cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
                        swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,

@@ -12,73 +12,73 @@ Rules
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
+from formcheck.contract import Cue, Message, MetricResult
 from formcheck.engine.registry import SPECS, threshold
-from formcheck.i18n import CUES, text
 
 UPRIGHT_TRUNK_DEG = 7.0
 """A trunk lean below this (°) is upright for the deep-knee cue: under the self-chosen mean of
 7.3 ± 3.6° (Teng & Powers 2014), so the knee, not the trunk, takes the load."""
 
 
-@dataclass
-class Cue:
-    id: str
-    metric: str
-    value: float
-    text: str
-    priority: int
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def _usable(metrics: dict, name: str):
+def _usable(metrics: dict[str, MetricResult], name: str) -> MetricResult | None:
     m = metrics.get(name)
-    if not m or m.get("value") is None or m.get("confidence") == "low":
+    if m is None or m.value is None or m.confidence == "low":
         return None
     return m
 
 
-def select_cues(metrics: dict, view: dict, lang: str = "de", max_cues: int = 3) -> list[Cue]:
-    """Choose cues from the summarised metrics (JSON-shaped dicts with ``value``, ``flag``, ``confidence``)."""
+def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3) -> list[Cue]:
+    """Choose cues from the metric results (their ``value``, ``flag`` and ``confidence``).
+
+    Parameters
+    ----------
+    metrics : dict of str to MetricResult
+        The engine's metric results.
+    view : dict
+        ``plane``, ``direction`` and ``gait`` of the clip.
+    max_cues : int
+        At most this many (metrics.md: three).
+
+    Returns
+    -------
+    list of Cue
+        Most important first; each names the metric and value that triggered it.
+    """
     if view.get("gait") != "run":
         return []
     backward = view.get("direction") == "backward"
     out: list[Cue] = []
 
     def add(cue_id, metric):
-        m = metrics[metric]
-        out.append(Cue(cue_id, metric, m["value"], text(CUES, cue_id, lang), len(out) + 1))
+        out.append(Cue(cue_id, metric, metrics[metric].value, Message("cue", cue_id), len(out) + 1))
 
     if view.get("plane") == "frontal":
         pd = _usable(metrics, "pelvic_drop_deg")
-        if pd and pd["value"] > SPECS["pelvic_drop_deg"].noise_floor:  # beyond the noise floor
+        if pd and pd.value > SPECS["pelvic_drop_deg"].noise_floor:  # beyond the noise floor
             add("level_pelvis", "pelvic_drop_deg")
         sw = _usable(metrics, "step_width_pct_hip")
-        if sw and sw["value"] <= SPECS["step_width_pct_hip"].norm.low:  # on or across the midline
+        if sw and sw.value <= SPECS["step_width_pct_hip"].norm.low:  # on or across the midline
             add("own_lane", "step_width_pct_hip")
         return out[:max_cues]
 
     shank, heel = _usable(metrics, "shank_angle_ic_deg"), _usable(metrics, "heel_ahead_of_hip_ic_pct_leg")
     if not backward:
         overstride = [m for m, x in (("shank_angle_ic_deg", shank), ("heel_ahead_of_hip_ic_pct_leg", heel))
-                      if x and x.get("flag") == "flag"]
+                      if x and x.flag == "flag"]
         if overstride:
             add("overstride_cadence", overstride[0])
-        if shank and shank.get("flag") == "flag":
+        if shank and shank.flag == "flag":
             add("land_under_body", "shank_angle_ic_deg")
         knee = _usable(metrics, "knee_flexion_ic_deg")
-        if knee and knee.get("flag") == "flag":
+        if knee and knee.flag == "flag":
             add("soft_knee", "knee_flexion_ic_deg")
     peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
-    if (not backward and peak and peak["value"] > threshold("knee_flexion_peak_stance_deg", "flag_above")
-            and trunk and trunk["value"] < UPRIGHT_TRUNK_DEG):
+    if (not backward and peak and peak.value > threshold("knee_flexion_peak_stance_deg", "flag_above")
+            and trunk and trunk.value < UPRIGHT_TRUNK_DEG):
         add("lean_from_ankles", "knee_flexion_peak_stance_deg")
-    if trunk and trunk["value"] > threshold("trunk_lean_deg", "flag_above"):
+    if trunk and trunk.value > threshold("trunk_lean_deg", "flag_above"):
         add("run_tall", "trunk_lean_deg")
     vo = _usable(metrics, "vertical_oscillation_pct_leg")
-    if vo and vo.get("flag") == "flag":
+    if vo and vo.flag == "flag":
         add("forward_not_up", "vertical_oscillation_pct_leg")
     return out[:max_cues]

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from formcheck.contract import note
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.geometry import joint_flexion
 from formcheck.i18n import Reason
@@ -740,9 +741,9 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     if cad_ev and cad_sp and abs(cad_ev - cad_sp) / cad_ev > 0.05:
         notes.append(Reason("cadence_disagree", ev=cad_ev, sp=cad_sp))
     if dropped:
-        notes.append(f"{dropped} {far}-foot contacts out of step with the {near} foot were discarded")
+        notes.append(note("far_discarded", n=dropped, far=far, near=near))
     if far_from_hip:
-        notes.append(f"{far_from_hip} {far}-foot contacts were timed from the hip motion (the foot was hidden)")
+        notes.append(note("far_from_hip", n=far_from_hip, far=far))
     return GaitEvents(ic_idx=ic_idx, to_idx=to_idx, ic_s=ic_s, to_s=to_s, contacts=contacts, signals=signals,
                       cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes,
                       far_from_hip=far_from_hip, hip_asymmetry_pct=hip_step_asymmetry(clean, ic_s),

@@ -12,25 +12,14 @@ slow motion); the others are advice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from formcheck.engine.metrics import MIN_STEPS_PER_SIDE
 from formcheck.io.pose import LM, PoseSeries
-from formcheck.i18n import WARNINGS, text
+from formcheck.contract import QualityWarning, warning
 
 BLOCKING = {"too_few_steps", "irregular_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
             "slow_motion_suspected"}
-
-
-@dataclass
-class Warning_:
-    code: str
-    message: str
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
 
 
 def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
@@ -48,12 +37,12 @@ def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
 
 def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_slope_deg: float | None,
            cadence_spm: float | None, cadence_note: str | None, spread: float | None, capture_fps: float | None,
-           irregular_share: float | None = None, lang: str = "de") -> tuple[bool, list[Warning_]]:
-    """All quality warnings for one analysis."""
-    w: list[Warning_] = []
+           irregular_share: float | None = None) -> tuple[bool, list[QualityWarning]]:
+    """All quality warnings for one analysis: ``(ok, warnings)``, each a code with the parameters of its sentence."""
+    w: list[QualityWarning] = []
 
-    def add(code, **fmt):
-        w.append(Warning_(code, text(WARNINGS, code, lang, **fmt)))
+    def add(code, **params):
+        w.append(QualityWarning(code, warning(code, **params)))
 
     found = float(series.found.mean()) if series.n_frames else 0.0
     n_left, n_right = steps.get("left", 0), steps.get("right", 0)

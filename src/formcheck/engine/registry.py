@@ -96,8 +96,13 @@ class MetricSpec:
     taken : str
         How a per-stride value is taken (documentation, README).
     plausible : (float, float)
-        What a human body does: a headline value outside it is a detection
-        defect and is reported as null with a reason, never as a number.
+        What a human body does in forward running and walking: a headline
+        value outside it is a detection defect and is reported as null with a
+        reason, never as a number.
+    plausible_backward : (float, float) or None
+        The same for backward gait, where contact starts at the toes (the shank
+        leans back at contact, the thigh is still ahead at toe-off); None: as
+        forward.
     norm : Norm or None
         Normal range; None where metrics.md gives none.
     flag : FlagRule or None
@@ -124,6 +129,11 @@ class MetricSpec:
     noise_floor: float | None = None
     noise_floor_rel: float | None = None
     card: int = 99
+    plausible_backward: tuple[float, float] | None = None
+
+    def plausible_for(self, direction: str) -> tuple[float, float]:
+        """The plausible range for a gait direction (``"forward"`` or ``"backward"``)."""
+        return self.plausible_backward if direction == "backward" and self.plausible_backward else self.plausible
 
     @property
     def text_key(self) -> str:
@@ -140,23 +150,25 @@ _SPECS = (
                FlagRule(flag_below=166, flag_only_if="overstride"), noise_floor_rel=0.02, card=0),
     MetricSpec("knee_flexion_ic_deg", "deg", "sagittal", "near", "180° − angle(hip, knee, ankle) at initial contact",
                (-10.0, 50.0), Norm("17.8 ± 4.0°", 13.8, 21.8, True, "Heiderscheit 2011"),
-               FlagRule(flag_below=10), noise_floor=3.8, card=1),
+               FlagRule(flag_below=10), noise_floor=3.8, card=1, plausible_backward=(-10.0, 70.0)),
     MetricSpec("knee_flexion_peak_stance_deg", "deg", "sagittal", "near",
                "largest knee flexion between initial contact and toe-off", (0.0, 80.0),
                Norm("39–46°", 39, 46, True, "Heiderscheit 2011; Lenhart 2014"),
                FlagRule(flag_above=55, flag_below=35), noise_floor=3.8, card=2),
     MetricSpec("hip_extension_to_deg", "deg", "sagittal", "near",
                "thigh behind the vertical at toe-off (largest within 50 ms of it)", (-15.0, 40.0),
-               Norm("~11–17°", 11, 17, False, "OpenCap 2025; Pagnon 2022"), None, noise_floor=5.0, card=6),
+               Norm("~11–17°", 11, 17, False, "OpenCap 2025; Pagnon 2022"), None, noise_floor=5.0, card=6,
+               plausible_backward=(-45.0, 30.0)),
     MetricSpec("hip_extension_trunk_to_deg", "deg", "sagittal", "near",
                "thigh behind the trunk line at that instant, −(thigh angle + trunk lean)", (-15.0, 60.0),
-               Norm("—"), None, noise_floor=5.0, card=13),
+               Norm("—"), None, noise_floor=5.0, card=13, plausible_backward=(-60.0, 45.0)),
     MetricSpec("trunk_lean_deg", "deg", "sagittal", "both", "mid-hip → mid-shoulder against the vertical at midstance",
                (-30.0, 45.0), Norm("7.3 ± 3.6°", 3.7, 10.9, True, "Teng & Powers 2014, 2015"),
                FlagRule(flag_above=15, watch_below=3), noise_floor=2.3, card=5),
     MetricSpec("shank_angle_ic_deg", "deg", "sagittal", "near", "knee → ankle against the vertical at initial contact",
                (-25.0, 30.0), Norm("2–7°", 2, 7, True, "Evans 2023; Souza 2016"),
-               FlagRule(flag_above=8, watch_above=3), noise_floor=4.8, card=3),
+               FlagRule(flag_above=8, watch_above=3), noise_floor=4.8, card=3,
+               plausible_backward=(-50.0, 25.0)),
     MetricSpec("heel_ahead_of_hip_ic_pct_leg", "% leg length", "sagittal", "near",
                "heel − mid-hip along the facing direction at initial contact, % of leg length", (-60.0, 80.0),
                Norm("≤ 15 % of leg length", None, 15, True, "Wille 2014; Napier 2018"),

@@ -36,11 +36,13 @@ from typing import Callable, Iterable
 import numpy as np
 
 from formcheck import config, offline, tempfiles
+from formcheck.contract import Message, note, plain_params
 from formcheck.errors import FormcheckError, ModelError, NoRunnerError
 from formcheck.io.video import Frame, VideoInfo, iter_frames
 
 #: Bump when the extraction logic changes, so old cache entries are not reused.
-POSE_VERSION = 4  # 2: side-on runners facing right are mirrored; 3: model clock stretched; 4: chunks stitched
+POSE_VERSION = 5  # 2: side-on runners facing right are mirrored; 3: model clock stretched; 4: chunks stitched;
+#                  5: notes stored as message codes
 
 #: Factor between a frame's time and the timestamp the landmarker is given.
 #: The landmarker's VIDEO mode smooths landmarks with a causal, time-based
@@ -86,7 +88,7 @@ class PoseSeries:
         Upright frame size in pixels.
     n_people : ndarray, shape (n_frames,)
         Number of people the landmarker reported in each frame.
-    notes : list of str
+    notes : list of Message
         What this stage decided (e.g. which of several people was kept).
     chunks : int
         Parts of the clip tracked in parallel processes and stitched (1: one pass).
@@ -98,7 +100,7 @@ class PoseSeries:
     width: int
     height: int
     n_people: np.ndarray
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # what the pose stage did, as message codes
     chunks: int = 1
 
     @property
@@ -120,7 +122,9 @@ class PoseSeries:
         with tempfiles.for_target(path, ".npz") as tmp:
             np.savez_compressed(
                 tmp.path, t=self.t, image=self.image, world=self.world, n_people=self.n_people,
-                size=np.array([self.width, self.height]), notes=np.array(json.dumps(self.notes)),
+                size=np.array([self.width, self.height]),
+                notes=np.array(json.dumps([{"kind": m.kind, "code": m.code, "params": plain_params(m.params)}
+                                           for m in self.notes])),
                 chunks=np.array(self.chunks),
             )
             tmp.commit(path)
@@ -130,7 +134,7 @@ class PoseSeries:
         with np.load(path, allow_pickle=False) as z:
             w, h = (int(v) for v in z["size"])
             return cls(t=z["t"], image=z["image"], world=z["world"], width=w, height=h,
-                       n_people=z["n_people"], notes=json.loads(str(z["notes"])),
+                       n_people=z["n_people"], notes=[Message(**m) for m in json.loads(str(z["notes"]))],
                        chunks=int(z["chunks"]) if "chunks" in z.files else 1)
 
 
@@ -795,17 +799,14 @@ def assemble(t: list[float], poses, width: int, height: int) -> PoseSeries:
     image = np.full((n, N_LANDMARKS, 5), np.nan, dtype=np.float32)
     world = np.full((n, N_LANDMARKS, 3), np.nan, dtype=np.float32)
     n_people = np.array([len(p) for p in poses], dtype=np.int16)
-    notes: list[str] = []
+    notes: list[Message] = []
     tracks = link_tracks(poses)
     if tracks:
         best, scores = choose_runner(poses, tracks)
         for f, k in tracks[best].items():
             image[f], world[f] = poses[f][k]
         if int(n_people.max()) > 1:
-            notes.append(
-                f"{int(n_people.max())} people were in view at once; kept the runner "
-                f"(present in {len(tracks[best])} of {n} frames) and ignored the other(s)"
-            )
+            notes.append(note("several_people", n=int(n_people.max()), kept=len(tracks[best]), total=n))
     return PoseSeries(t=np.asarray(t, dtype=np.float64), image=image, world=world, width=width,
                       height=height, n_people=n_people, notes=notes)
 
@@ -894,7 +895,7 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     series = assemble(t, poses, info.width, info.height)
     series.chunks = used_chunks
     if mirrored:
-        series.notes.append("frames shown to the pose model mirrored (runner facing right); landmarks flipped back")
+        series.notes.append(note("mirrored"))
     if not series.found.any():
         raise NoRunnerError(
             f"no person was found in {Path(info.path).name}; film the whole body from the side, in good light, 3–5 m away"

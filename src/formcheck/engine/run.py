@@ -1,0 +1,242 @@
+"""The gait engine on one pose series, as named stages.
+
+clean → events → strides → summaries (with the checks that distrust them) →
+view → foot strike → metric results with flags → cues → quality → advice.
+Each stage is a short function; :func:`run` calls them in order and returns
+an :class:`formcheck.contract.EngineResult` (typed, no sentences: messages are
+codes with parameters, rendered where they are shown).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.contract import (AnalysisFacts, EngineResult, Events, Message, MetricResult, Normal, Quality,
+                                ViewResult, reason)
+from formcheck.engine.clean import CleanSeries
+from formcheck.engine.clean import clean as clean_series
+from formcheck.engine.cues import select_cues
+from formcheck.engine.events import SIDES, GaitEvents, detect_events
+from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
+                                      SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward,
+                                      distrust_irregular, drop_far_foot_strike, frontal_strides, irregular_step_share,
+                                      nulled, sagittal_strides, summarise)
+from formcheck.engine.norms import flag, foot_strike_by_side
+from formcheck.engine.quality import assess
+from formcheck.engine.registry import SPECS, threshold
+from formcheck.engine.view import View, detect_view
+from formcheck.io.pose import PoseSeries
+from formcheck.io.video import VideoInfo
+
+
+def as_message(r) -> Message | None:
+    """A reason (``formcheck.contract.Message`` or an object with ``code``/``params``) as a Message."""
+    if r is None or isinstance(r, Message):
+        return r
+    return Message("reason", r.code, dict(r.params))
+
+
+@dataclass
+class _Measured:
+    """Strides of a clip and the summaries read from them."""
+
+    strides: list[Stride]
+    summ: dict[str, MetricSummary]
+    frontal: bool
+    slopes: dict[str, float]
+    cadence_note: object | None
+    irregular_share: float | None  # share of irregular steps, when over MAX_IRREGULAR_SHARE
+
+
+def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None
+        ) -> tuple[EngineResult, CleanSeries, dict[str, np.ndarray]]:
+    """The engine's result, the cleaned series and the per-frame angle curves of one pose series.
+
+    numpy's all-NaN warnings are silenced: they are expected where the runner is hidden.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cl = clean_series(series)
+        ev = detect_events(cl)
+        measured = _measure(cl, ev)
+        view = _view(cl, ev, measured)
+        if not measured.frontal and view.direction == "backward":
+            measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
+        measured.summ = _distrust_implausible(measured.summ, view.direction)
+        strike, uncertain, strike_reasons = _foot_strike(cl, measured)
+        metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm)
+        result = EngineResult(
+            view=ViewResult(view.plane, view.facing, view.direction, view.setting, view.gait),
+            quality=_quality(series, info, cl, ev, measured, view),
+            events={s: Events([round(float(x), 4) for x in ev.ic_s[s]], [round(float(x), 4) for x in ev.to_s[s]])
+                    for s in SIDES},
+            strides=[x.to_dict() for x in measured.strides], metrics=metrics,
+            foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
+            cues=[], advice=[], analysis=_facts(cl, ev, view))
+        result.cues = select_cues(metrics, _view_dict(view))
+        result.advice = _advice(result.cues, view)
+        return result, cl, angle_curves(cl)
+
+
+def _measure(cl: CleanSeries, ev: GaitEvents) -> _Measured:
+    """Per-stride values and their summaries, distrusted where the steps were irregular."""
+    slopes = {s: ev.signals[s].slope_deg for s in SIDES}
+    frontal = cl.plane == "frontal"
+    strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes)
+    cadence_note = next((x for x in ev.notes if getattr(x, "code", None) == "cadence_disagree"), None)
+    summ = summarise(strides, FRONTAL if frontal else SAGITTAL, near_side=cl.near_side, fps=cl.fps,
+                     cadence_spm=ev.cadence_spm, cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct,
+                     side_view=not frontal)
+    odd = irregular_step_share(strides, None if frontal else cl.near_side, hip_cadence_spm=ev.hip_cadence_spm)
+    irregular = odd is not None and odd > MAX_IRREGULAR_SHARE
+    if irregular:
+        summ = distrust_irregular(summ, odd)
+    elif not frontal and "step_time_asymmetry_pct" in summ:
+        summ = _distrust_far_step_times(summ, strides, cl, ev)
+    return _Measured(strides, summ, frontal, slopes, cadence_note, odd if irregular else None)
+
+
+def _distrust_far_step_times(summ, strides, cl: CleanSeries, ev: GaitEvents):
+    """Step-time asymmetry null when the near foot is regular but the far one was timed badly."""
+    odd_steps = irregular_step_share(strides, hip_cadence_spm=ev.hip_cadence_spm)
+    if odd_steps is not None and odd_steps > MAX_IRREGULAR_SHARE:
+        summ = dict(summ)
+        summ["step_time_asymmetry_pct"] = nulled(
+            summ["step_time_asymmetry_pct"], reason("far_unreliable", side=cl.far_side, pct=100 * odd_steps))
+    return summ
+
+
+def _distrust_implausible(summ: dict[str, MetricSummary], direction: str) -> dict[str, MetricSummary]:
+    """A headline value outside what a human body does (the registry's plausible range) is a detection defect: null."""
+    out = dict(summ)
+    for name, m in summ.items():
+        lo, hi = SPECS[name].plausible_for(direction)
+        if m.value is not None and not lo <= m.value <= hi:
+            out[name] = nulled(m, reason("implausible_value", value=m.value, unit=m.unit, lo=lo, hi=hi))
+    return out
+
+
+def _view(cl: CleanSeries, ev: GaitEvents, measured: _Measured) -> View:
+    """Plane, facing, direction, setting and gait; the gait decision uses every measured step."""
+    duty_vals = [x.values.get("duty_factor_pct") for x in measured.strides]
+    duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
+    duty = float(np.median(duty_vals)) if duty_vals else None
+    return detect_view(cl, ev, duty, ev.cadence_spm)
+
+
+def _view_dict(view: View) -> dict:
+    return view.to_dict()
+
+
+def _foot_strike(cl: CleanSeries, measured: _Measured):
+    """Foot-strike class per foot, whether it is uncertain, and why a class is missing.
+
+    Irregular steps need :data:`MIN_STEPS_PER_SIDE` steps for a class, like an
+    angle; in a side view the far foot's landing is hidden, so its class is not
+    read (and its angle dropped from the summaries).
+    """
+    angles = {s: [] if measured.frontal else [x.values.get("foot_strike_angle_ic_deg")
+                                              for x in measured.strides if x.side == s] for s in SIDES}
+    by_side = foot_strike_by_side(angles, MIN_STEPS_FOR_VALUE)
+    reasons: dict[str, Message | None] = {s: None for s in SIDES}
+    if measured.irregular_share is not None:
+        strict = foot_strike_by_side(angles, MIN_STEPS_PER_SIDE)
+        why = reason("irregular", pct=100 * measured.irregular_share)
+        for s in SIDES:
+            if by_side[s][0] and not strict[s][0]:
+                reasons[s] = why
+        by_side = strict
+    strike = {s: c for s, (c, _) in by_side.items()}
+    uncertain = {s: u for s, (_, u) in by_side.items()}
+    if not measured.frontal:
+        strike[cl.far_side], uncertain[cl.far_side] = None, False
+        reasons[cl.far_side] = reason("far_foot_strike", side=cl.far_side)
+        measured.summ = drop_far_foot_strike(measured.summ, cl.far_side)
+    return strike, uncertain, reasons
+
+
+def _overstride(summ: dict[str, MetricSummary], heel_striker: bool) -> bool:
+    """An overstride sign: the shank's flag band, or the heel's for a heel striker (metrics.md)."""
+    shank, heel = summ.get("shank_angle_ic_deg"), summ.get("heel_ahead_of_hip_ic_pct_leg")
+    return bool((shank and shank.value is not None and shank.value > threshold("shank_angle_ic_deg", "flag_above"))
+                or (heel and heel.value is not None and heel_striker
+                    and heel.value > threshold("heel_ahead_of_hip_ic_pct_leg", "flag_above")))
+
+
+def _metric_results(measured: _Measured, view: View, heel_striker: bool,
+                    runner_height_cm: float | None) -> dict[str, MetricResult]:
+    """Every metric of the contract; flags for forward running only (the norms are running norms)."""
+    running_forward = view.gait == "run" and view.direction == "forward"
+    overstride = _overstride(measured.summ, heel_striker)
+    out = {}
+    for name in METRICS:
+        if name not in measured.summ:
+            out[name] = _not_measured(name, "needs_side_view" if measured.frontal else "needs_rear_view")
+            continue
+        m = measured.summ[name]
+        light = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,
+                     heel_striker=heel_striker) if running_forward else None
+        out[name] = _metric_result(m, name, light, runner_height_cm)
+    return out
+
+
+def _not_measured(name: str, code: str) -> MetricResult:
+    return MetricResult(value=None, unit=METRICS[name][0], left=None, right=None, sd=None, n=0, confidence=None,
+                        flag=None, reason=reason(code), measured=False)
+
+
+def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None) -> MetricResult:
+    from formcheck.engine.norms import leg_length_cm
+
+    norm = SPECS[name].norm
+    value_cm = None
+    if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
+        value_cm = round(m.value / 100.0 * leg_length_cm(runner_height_cm), 1)
+    return MetricResult(
+        value=m.value, unit=m.unit, left=m.left, right=m.right, sd=m.sd, n=m.n, confidence=m.confidence, flag=light,
+        source=m.source, n_left=m.n_left, n_right=m.n_right,
+        confidence_reasons=[as_message(r) for r in m.confidence_reasons],
+        starting_value=bool(norm and norm.starting_value and light is not None),
+        normal=None if norm is None else Normal(norm.typical, norm.low, norm.high, norm.source),
+        reason=as_message(m.reason), value_cm=value_cm)
+
+
+def _quality(series: PoseSeries, info: VideoInfo, cl: CleanSeries, ev: GaitEvents, measured: _Measured,
+             view: View) -> Quality:
+    n_steps = {s: sum(1 for x in measured.strides if x.side == s) for s in SIDES}
+    ok, found = assess(series, view=_view_dict(view), fps=cl.fps, steps=n_steps,
+                       ground_slope_deg=float(np.median(list(measured.slopes.values()))),
+                       cadence_spm=ev.cadence_spm, cadence_note=measured.cadence_note, spread=cl.spread,
+                       capture_fps=info.capture_fps, irregular_share=measured.irregular_share)
+    return Quality(ok, found)
+
+
+def _advice(cues, view: View) -> list[Message]:
+    """How to retrain (with any cue), and why backward running gets no forward-running cues."""
+    advice = [Message("advice", "retraining")] if cues else []
+    if view.direction == "backward" and view.gait == "run":
+        advice.append(Message("advice", "backward"))
+    return advice
+
+
+def _facts(cl: CleanSeries, ev: GaitEvents, view: View) -> AnalysisFacts:
+    frontal = cl.plane == "frontal"
+    return AnalysisFacts(
+        near_side=cl.near_side if not frontal else None, fps=round(cl.fps, 3), lowpass_cutoff_hz=cl.cutoff_hz,
+        leg_length_px=round(cl.leg_length_px(), 1),
+        cadence_events_spm=None if ev.cadence_events_spm is None else round(ev.cadence_events_spm, 2),
+        cadence_spectrum_spm=None if ev.cadence_spectrum_spm is None else round(ev.cadence_spectrum_spm, 2),
+        leg_label_swaps_fixed=cl.swaps_fixed, view_evidence=view.evidence,
+        notes=[as_note(n) for n in cl.notes + ev.notes])
+
+
+def as_note(n) -> Message:
+    """A note of the cleaning or the events as a Message (reasons among them keep their kind)."""
+    if isinstance(n, Message):
+        return n
+    if hasattr(n, "code"):
+        return Message("reason", n.code, dict(n.params))
+    raise TypeError(f"a note must be a Message, not {n!r}")
