@@ -14,6 +14,7 @@ from babel.messages.pofile import read_po
 import formcheck.i18n as i18n
 from formcheck.i18n import (CUES, LANGS, NORM_TYPICAL_DE, REASONS, UI, Reason, norm_typical, number, reason_text, say,
                             text, tr)
+from formcheck.outputs.report import format_value
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "formcheck" / "i18n" / "locale"
@@ -163,6 +164,14 @@ def test_literal_text_keeps_its_signs():
 ])
 def test_number_rounds_like_python_in_the_languages_notation(value, lang, decimals, expected):
     assert number(value, lang, decimals) == expected
+
+
+def test_cards_and_report_values_use_the_languages_notation():
+    assert format_value({"value": 17.66}, "deg", "de") == "17,7°"
+    assert format_value({"value": 17.66}, "deg", "en") == "17.7°"
+    assert format_value({"value": 8.25}, "% leg length", "de") == "8,2 % Beinlänge"
+    assert format_value({"value": 171.6}, "steps/min", "de") == "172 Schritte/min"
+    assert format_value({"value": None}, "deg", "de") == "nicht gemessen"
 
 
 def test_tr_gives_the_old_values_of_lists():
