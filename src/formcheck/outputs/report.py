@@ -15,7 +15,7 @@ import numpy as np
 
 from formcheck import __version__
 from formcheck.engine.metrics import METRICS
-from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, tr
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, number, tr
 
 _REPLACE = {"–": "-", "—": "-", "≥": ">=", "≤": "<=", "→": "->", "…": "...", "“": '"', "”": '"', "„": '"',
             "’": "'", "‘": "'", "×": "x", "−": "-", "·": "-", "≈": "~"}
@@ -30,11 +30,12 @@ def latin1(s: str) -> str:
 
 
 def format_value(m: dict, unit: str, lang: str) -> str:
+    """A metric's value with its unit for a card or the report, in the notation of ``lang`` (German "17,7°")."""
     if m.get("value") is None:
         return tr("not_measured", lang)
     u = UNITS.get(unit, {}).get(lang, unit)
     sep = "" if u == "°" else " "
-    return f"{m['value']:.1f}{sep}{u}" if unit != "steps/min" else f"{m['value']:.0f} {u}"
+    return f"{number(m['value'], lang, 1)}{sep}{u}" if unit != "steps/min" else f"{number(m['value'], lang, 0)} {u}"
 
 
 def far_leg(result: dict, name: str) -> str | None:
