@@ -287,7 +287,7 @@ def to_json(result, lang: str = "de", render: Callable[[Message, str], str] | No
         ``render(message, lang) -> str``; default :func:`formcheck.i18n.render`.
     """
     if render is None:
-        from formcheck.i18n.render import render
+        from formcheck.i18n import render
     return _dump(result, lang, render)
 
 

@@ -83,7 +83,7 @@ def test_the_package_ships_the_catalogs():
 def test_both_catalogs_hold_the_same_msgids(catalogs):
     assert list(catalogs["de"]) == list(catalogs["en"])
     namespaces = {m.split(".")[0] for m in catalogs["de"]}
-    assert namespaces == {"cue", "advice", "warning", "metric", "unit", "strike", "flag", "ui", "error", "norm",
+    assert namespaces == {"cue", "advice", "warning", "metric", "unit", "strike", "flag", "ui", "error", "norm", "note",
                           "reason", "side"}
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from formcheck.contract import MetricResult
 from formcheck.engine.cues import select_cues
-from formcheck.i18n.render import render
+from formcheck.i18n import render
 from formcheck.engine.metrics import METRICS
 from formcheck.engine.norms import NORMS, flag, strike_class
 from formcheck.i18n import CUES, METRIC_LABELS, UNITS, WARNINGS, text

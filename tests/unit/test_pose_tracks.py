@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.i18n.render import render
+from formcheck.i18n import render
 from formcheck.io.pose import N_LANDMARKS, PoseSeries, assemble, choose_runner, link_tracks
 
 

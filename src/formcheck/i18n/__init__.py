@@ -35,7 +35,11 @@ msgid                     what                                 table
 ``norm.<metric>``         typical range as displayed           :data:`NORM_TYPICAL_DE`, :func:`norm_typical`
 ``reason.<code>``         why a metric is null or less sure    :data:`REASONS`, :class:`Reason`
 ``side.<side>.genitive``  a side inside a reason's ``{side}``  :func:`reason_text` (``linken``)
+``note.<code>``           what the analysis did on the way     :func:`render` (``analysis.notes``)
 ========================  ===================================  =============================================
+
+Engine results carry :class:`formcheck.contract.Message` objects (kind, code,
+parameters); :func:`render` turns one into its sentence via ``<kind>.<code>``.
 
 ``ui.<key>.<part>`` entries make ``tr(<key>)`` return a list when every part
 is a number (in that order; e.g. the filming points) and a dict otherwise.
@@ -399,15 +403,38 @@ def norm_typical(name: str, english: str | None, lang: str) -> str | None:
         return english
 
 
-def _reason(code: str, params: Mapping, lang: str) -> str:
+#: Parameters that name a side inside a sentence ("des linken Fußes"): rendered from ``side.<side>.genitive``.
+SIDE_PARAMS = ("side", "far", "near")
+
+
+def _sided(params: Mapping, lang: str) -> dict:
     p = dict(params)
-    side = p.get("side")
-    if isinstance(side, str):
-        try:
-            p["side"] = say(f"side.{side}.genitive", lang)
-        except KeyError:
-            pass
-    return say(f"reason.{code}", lang, **p)
+    for key in SIDE_PARAMS:
+        side = p.get(key)
+        if isinstance(side, str):
+            try:
+                p[key] = say(f"side.{side}.genitive", lang)
+            except KeyError:
+                pass
+    return p
+
+
+def _reason(code: str, params: Mapping, lang: str) -> str:
+    return say(f"reason.{code}", lang, **_sided(params, lang))
+
+
+def render(msg, lang: str) -> str:
+    """The sentence of a :class:`formcheck.contract.Message` in ``lang`` (unknown → German).
+
+    The message id is ``<kind>.<code>``; sides among the parameters are named
+    as the language needs them (``side``, ``far``, ``near``: German genitive).
+
+    Raises
+    ------
+    KeyError
+        For a message the catalogs do not hold.
+    """
+    return say(msg.msgid, _lang(lang), **_sided(msg.params, _lang(lang)))
 
 
 class Reason(str):
