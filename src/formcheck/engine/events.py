@@ -174,10 +174,10 @@ def knee_extension_peak(knee_flex: np.ndarray, idx: float, window: int) -> float
     Returns
     -------
     float or None
-        Index of the smallest flexion, refined by a parabola through it and
-        its neighbours; None when the smallest value lies at the window's
-        edge (no peak there: a walking knee already flexes through toe-off)
-        or a sample in the window is not seen.
+        Index of the local minimum of flexion nearest ``idx``, refined by a
+        parabola through it and its neighbours; None when the smallest value
+        lies at the window's edge (no peak there: a walking knee already flexes
+        through toe-off) or a sample in the window is not seen.
     """
     lo, hi = int(np.floor(idx)) - window, int(np.ceil(idx)) + window
     if lo < 1 or hi > len(knee_flex) - 2:
@@ -185,9 +185,12 @@ def knee_extension_peak(knee_flex: np.ndarray, idx: float, window: int) -> float
     seg = knee_flex[lo:hi + 1]
     if not np.all(np.isfinite(seg)):
         return None
-    j = int(np.argmin(seg))
-    if j == 0 or j == len(seg) - 1:
+    minima = [j for j in range(1, len(seg) - 1) if seg[j] <= seg[j - 1] and seg[j] < seg[j + 1]]
+    if not minima or int(np.argmin(seg)) in (0, len(seg) - 1):
         return None
+    # the local minimum nearest the foot signal's toe-off: a one-frame dip of the
+    # model's knee in early swing can be deeper than the true peak extension
+    j = min(minima, key=lambda k: abs(lo + k - idx))
     a, b, c = seg[j - 1], seg[j], seg[j + 1]
     curv = a - 2 * b + c
     return float(lo + j + (0.5 * (a - c) / curv if curv > 0 else 0.0))
