@@ -94,3 +94,25 @@ def oracle_cases():
 
 def sample_truth(name: str) -> dict:
     return json.loads((ROOT / "sample_videos" / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+def full_result(*, compact: bool = False, **changes) -> dict:
+    """A complete, contract-valid analysis result (the bundled sample's golden one), with ``changes``.
+
+    ``changes`` maps a dotted path (``"video.capture_fps"``, ``"metrics.cadence_spm.value"``)
+    to its new value; for the store and dashboard tests that need a stored session.
+    ``compact`` keeps only the cadence among the metrics and no strides or events
+    (still valid: about 1 kB instead of 22).
+    """
+    r = load("synthetic_treadmill_right.mp4.analysis.de")
+    r["formcheck_version"] = "test"
+    if compact:
+        r["strides"], r["metrics"] = [], {"cadence_spm": r["metrics"]["cadence_spm"]}
+        r["events"] = {s: {"ic_s": [], "to_s": []} for s in ("left", "right")}
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        node = r
+        for k in parents:
+            node = node[k]
+        node[last] = value
+    return r

@@ -431,6 +431,8 @@ def upgrade(result: dict) -> dict:
     """
     import copy
 
+    if not isinstance(result, dict):
+        return result  # nothing to upgrade: validate() says what is wrong
     r = copy.deepcopy(result)
     if r.get("schema_version") is None:
         r["schema_version"] = 1
@@ -449,7 +451,8 @@ def upgrade(result: dict) -> dict:
         analysis.setdefault("notes", [])
         analysis.setdefault("view_evidence", {})
         analysis.setdefault("lang", "de")
-    for m in (r.get("metrics") or {}).values():
+    metrics = r.get("metrics")
+    for m in (metrics.values() if isinstance(metrics, dict) else ()):
         if not isinstance(m, dict):
             continue
         if "confidence_reasons" in m and "confidence_reason_codes" not in m:

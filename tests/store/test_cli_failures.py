@@ -25,11 +25,12 @@ import pytest
 from formcheck import cli
 from formcheck.errors import write_error
 from formcheck.store import Patient, Recording, Store
+from tests.golden import full_result
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
-RESULT = {"formcheck_version": "0.1.0", "view": {"plane": "sagittal"}, "pose": {"model_sha256": "c9152d"},
-          "video": {"capture_fps": None}, "metrics": {"cadence_spm": {"value": 172.0}}}
+RESULT = full_result(**{"formcheck_version": "0.1.0", "pose.model_sha256": "c9152d", "video.capture_fps": None,
+                          "metrics.cadence_spm.value": 172.0})
 FAST_S = 15  # an output check that fails before the analysis is done long before this
 
 

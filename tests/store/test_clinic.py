@@ -12,6 +12,7 @@ import pytest
 
 from formcheck.store import clinic
 from formcheck.store import Store, StoreError
+from tests.golden import full_result
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "korrekt-pferd-batterie"
@@ -109,7 +110,7 @@ def test_the_audit_log_names_patients_by_id_and_outlives_their_erasure(store, tm
     p = store.add_patient("Zebrafink-Erika")
     clip = tmp_path / "c.mp4"
     clip.write_bytes(os.urandom(2048))
-    rec = store.save_session(p.id, clip, {"view": {"plane": "sagittal"}, "metrics": {}})
+    rec = store.save_session(p.id, clip, full_result())
     clinic.record(store, "anna", "open", patient_id=p.id)
     clinic.record(store, "anna", "export", patient_id=p.id)
     clinic.record(store, "anna", "erase_patient", patient_id=p.id, session_id=rec.id)

@@ -22,11 +22,11 @@ import pytest
 
 from formcheck import tempfiles
 from formcheck.store import Store, StoreError
+from tests.golden import full_result
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
-RESULT = {"view": {"plane": "sagittal"}, "video": {"capture_fps": 60.0}, "formcheck_version": "test",
-          "pose": {"model_sha256": "0" * 64}, "metrics": {}}
+RESULT = full_result(compact=True, **{"video.capture_fps": 60.0, "pose.model_sha256": "0" * 64})
 
 
 def _clip(folder: Path, i: int, size: int = 4096) -> Path:

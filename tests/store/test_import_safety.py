@@ -24,12 +24,13 @@ import pytest
 from formcheck.store import sessions as store_module
 from formcheck.store import Recording, StoreError
 from formcheck.i18n import ERRORS
+from tests.golden import full_result
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
 AFTER = ROOT / "sample_videos" / "synthetic_treadmill_right_after.mp4"
-RESULT = {"formcheck_version": "0.1.0", "view": {"plane": "sagittal"}, "pose": {"model_sha256": "c9152d"},
-          "video": {"capture_fps": None}, "metrics": {"cadence_spm": {"value": 172.0}}}
+RESULT = full_result(**{"formcheck_version": "0.1.0", "pose.model_sha256": "c9152d", "video.capture_fps": None,
+                          "metrics.cadence_spm.value": 172.0})
 SHA_SAMPLE = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
 SHA_AFTER = hashlib.sha256(AFTER.read_bytes()).hexdigest()
 
@@ -155,7 +156,9 @@ def test_import_refuses_a_member_that_is_there_twice(store, world):
 
 
 # ------------------------------------------------------------------ contents
-@pytest.mark.parametrize("analysis", [[1, 2], "text", None, 3, {"metrics": [1]}, {"metrics": {"cadence_spm": "x"}}])
+@pytest.mark.parametrize("analysis", [[1, 2], "text", None, 3, {"metrics": [1]}, {"metrics": {"cadence_spm": "x"}},
+                                      full_result(**{"metrics.cadence_spm.value": "fast"}),
+                                      full_result(**{"view.gait": "hop"}), {**full_result(), "schema_version": 9}])
 def test_import_refuses_an_analysis_that_is_not_an_object(store, world, analysis):
     _refused(store, world, _doctored(world, sessions=_set(analysis=analysis)), "analysis")
 

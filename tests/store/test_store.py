@@ -17,6 +17,7 @@ from formcheck.pipeline import run_engine
 from formcheck.store import Store, StoreError
 from tests.conftest import ROOT
 from tests.oracle import oracle_info, oracle_series
+from tests.golden import full_result
 
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
 AFTER = ROOT / "sample_videos" / "synthetic_treadmill_right_after.mp4"
@@ -26,8 +27,9 @@ AFTER = ROOT / "sample_videos" / "synthetic_treadmill_right_after.mp4"
 def result(oracle_truth_right):
     """A real analysis (the engine on exact landmarks), shaped like the JSON contract."""
     res = run_engine(oracle_series(oracle_truth_right), oracle_info(oracle_truth_right), lang="de")
-    return {"schema_version": 1, "formcheck_version": "0.1.0", "video": {"path": "x.mp4", "capture_fps": None},
-            "pose": {"model_sha256": "c9152d"}, **res}
+    base = full_result()
+    return {**base, "formcheck_version": "0.1.0", "video": {**base["video"], "path": "x.mp4", "capture_fps": None},
+            "pose": {**base["pose"], "model_sha256": "c9152d"}, **res}
 
 
 def _all_files(root: Path) -> list[Path]:
@@ -184,3 +186,24 @@ def test_import_rejects_a_damaged_archive(store, tmp_path):
     z.write_bytes(b"PK\x03\x04garbage")
     with pytest.raises(StoreError, match="not a formcheck export"):
         store.import_patient(z)
+
+
+def test_a_result_off_the_contract_is_not_saved(store, result):
+    p = store.add_patient("X.Y.")
+    bad = {**result, "metrics": {**result["metrics"], "cadence_spm": {**result["metrics"]["cadence_spm"], "value": "x"}}}
+    with pytest.raises(StoreError) as err:
+        store.save_session(p.id, SAMPLE, bad)
+    assert err.value.code == "result_invalid" and "metrics/cadence_spm/value" in str(err.value)
+    assert store.sessions(p.id) == [] and list((store.home / "videos").glob("*")) == []
+
+
+def test_a_stored_result_is_read_back_upgraded(store, result):
+    p = store.add_patient("X.Z.")
+    rec = store.save_session(p.id, SAMPLE, result)
+    assert rec.result == rec.analysis  # a current result needs no upgrade
+    with store.engine.begin() as c:  # as an older formcheck stored it
+        old = {k: v for k, v in result.items() if k not in ("advice", "foot_strike_reasons")}
+        c.execute(text("update session set analysis = :a where id = :i"), {"a": json.dumps(old), "i": rec.id})
+    again = store.session(rec.id)
+    assert "advice" not in again.analysis and again.result["advice"] == []
+    assert again.result["foot_strike_reasons"] == {"left": None, "right": None}

@@ -15,10 +15,10 @@ import pytest
 
 from formcheck.store import Store, StoreError
 from formcheck.i18n import ERRORS
+from tests.golden import full_result
 
 ROOT = Path(__file__).resolve().parents[2]
-RESULT = {"view": {"plane": "sagittal"}, "video": {"capture_fps": 60.0}, "formcheck_version": "test",
-          "pose": {"model_sha256": "0" * 64}, "metrics": {}}
+RESULT = full_result(compact=True, **{"video.capture_fps": 60.0, "pose.model_sha256": "0" * 64})
 
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:

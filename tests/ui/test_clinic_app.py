@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from formcheck.store import clinic
 from formcheck.store import Store
 from tests.conftest import ROOT
+from tests.golden import full_result
 
 APP = str(ROOT / "app.py")
 PASSWORD = "korrekt-pferd-batterie"
@@ -26,7 +27,7 @@ def clinic_home(tmp_path, monkeypatch):
     clip = tmp_path / "c.mp4"
     shutil.copy(ROOT / "sample_videos" / "synthetic_treadmill_right.mp4", clip)
     p = st.add_patient("Zebrafink-Erika")
-    st.save_session(p.id, clip, {"view": {"plane": "sagittal"}, "metrics": {}, "formcheck_version": "t"})
+    st.save_session(p.id, clip, full_result())
     st.close()
     monkeypatch.setenv("FORMCHECK_HOME", str(home))
     monkeypatch.setenv("FORMCHECK_CLINIC", "1")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, streamlit_server
+from tests.golden import full_result
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -30,7 +31,7 @@ def clinic_server(tmp_path_factory):
     clip = home.parent / "clip.mp4"
     shutil.copy(ROOT / "sample_videos" / "synthetic_treadmill_right.mp4", clip)
     p = st.add_patient("M.K.")
-    st.save_session(p.id, clip, {"view": {"plane": "sagittal"}, "metrics": {}, "formcheck_version": "t"})
+    st.save_session(p.id, clip, full_result())
     st.close()
     env = {**os.environ, "FORMCHECK_HOME": str(home), "FORMCHECK_CLINIC": "1", "PYTHONPATH": str(ROOT / "src")}
     with streamlit_server(env, "--server.address", "127.0.0.1") as url:

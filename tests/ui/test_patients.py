@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 from formcheck.ui.analyse import md_text
 from formcheck.store import Store
 from tests.conftest import ROOT
+from tests.golden import full_result
 
 APP = str(ROOT / "app.py")
 SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
@@ -265,8 +266,7 @@ def test_an_export_with_a_missing_video_is_a_message_not_a_crash(tmp_path, monke
     monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
     st_ = Store()
     p = st_.add_patient("P-02")
-    rec = st_.save_session(p.id, SAMPLE, {"formcheck_version": "0.1.0", "view": {"plane": "sagittal"},
-                                          "metrics": {"cadence_spm": {"value": 172.0, "confidence": "high"}}},
+    rec = st_.save_session(p.id, SAMPLE, full_result(**{"formcheck_version": "0.1.0", "metrics.cadence_spm.value": 172.0}),
                            recorded_on=dt.date(2026, 11, 1))
     st_.video_path(rec.video_sha256, rec.video_ext).unlink()
     st_.close()

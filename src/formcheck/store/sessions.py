@@ -57,7 +57,7 @@ from sqlalchemy import (JSON, Date, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
-from formcheck import config, tempfiles
+from formcheck import config, contract, tempfiles
 from formcheck.errors import FormcheckError, write_error
 from formcheck.io.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
 
@@ -165,6 +165,11 @@ class Recording(Base):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     patient: Mapped[Patient] = relationship(back_populates="sessions")
+
+    @property
+    def result(self) -> dict:
+        """The stored analysis brought up to the current contract (:func:`formcheck.contract.upgrade`)."""
+        return contract.upgrade(self.analysis)
 
 
 def database_url(home: Path | None = None) -> str:
@@ -405,6 +410,10 @@ class Store:
         video = Path(video)
         if not video.is_file():
             raise StoreError(f"{video} does not exist; the session was not saved")
+        try:
+            result = _analysis(result)
+        except ValueError as exc:
+            raise StoreError(f"this result cannot be saved: {exc}; analyse the clip again", "result_invalid") from None
         sha, ext, staged = self._stage_video(video)
         row = dict(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
                    view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha, video_ext=ext,
@@ -937,13 +946,21 @@ def _tags(value) -> list[str]:
 
 
 def _analysis(value) -> dict:
-    """``value`` if it is a JSON object whose ``metrics`` (when there) is an object of objects; ValueError otherwise."""
+    """``value`` brought up to the current contract and checked against it (:mod:`formcheck.contract`).
+
+    Raises
+    ------
+    ValueError
+        Naming the first field that does not follow the contract.
+    """
     if not isinstance(value, dict):
         raise ValueError("analysis must be a JSON object")
-    metrics = value.get("metrics", {})
-    if not isinstance(metrics, dict) or not all(m is None or isinstance(m, dict) for m in metrics.values()):
-        raise ValueError("analysis.metrics must be an object of objects")
-    return value
+    upgraded = contract.upgrade(value)
+    try:
+        contract.validate(upgraded)
+    except contract.ContractError as exc:
+        raise ValueError(f"analysis does not follow the formcheck result format at {exc.where} ({exc.what})") from None
+    return upgraded
 
 
 def _patient_fields(value) -> dict:
