@@ -1,4 +1,4 @@
-"""formcheck dashboard (Streamlit). Thin: pages live in ``formcheck.ui.analyse``.
+"""formcheck dashboard (Streamlit). Thin: the pages live in ``formcheck.ui.pages``.
 
 Run with ``make run`` (or ``streamlit run app.py -- --sample sample_videos/NAME.mp4``).
 """
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from formcheck.ui import analyse as dashboard
-from formcheck.ui import access as dashboard_access
-from formcheck.ui import patients as dashboard_patients
-from formcheck.store.clinic import clinic_mode
 from formcheck.i18n import tr
+from formcheck.store.clinic import clinic_mode
+from formcheck.ui import access, state
+from formcheck.ui.messages import local_note, md_text
+from formcheck.ui.pages import analyse, audit, compare, patients
 
 ROOT = Path(__file__).parent
 
@@ -30,24 +30,24 @@ st.set_page_config(page_title="formcheck", page_icon="🏃", layout="wide")
 with st.sidebar:
     st.radio("Sprache / Language", ["de", "en"], key="lang", horizontal=True,
              format_func=lambda k: {"de": "Deutsch", "en": "English"}[k])
-if not dashboard_access.gate():  # clinic mode: the login form; served beyond localhost without it: why not
+if not access.gate():  # clinic mode: the login form; served beyond localhost without it: why not
     st.stop()
-pages = dashboard.PAGES + (("audit",) if clinic_mode() and dashboard_access.may("audit") else ())
+pages = state.PAGES + (("audit",) if clinic_mode() and access.may("audit") else ())
 with st.sidebar:
-    dashboard.apply_navigation()
-    page = st.radio(tr("page", dashboard.lang()), pages, key="page",
-                    format_func=lambda k: tr(f"page_{k}", dashboard.lang()))
-    if dashboard.analyses():
-        st.caption(tr("analyses_in_session", dashboard.lang()) + ": "
-                   + ", ".join(dashboard.md_text(a) for a in dashboard.analyses()))
-    st.caption(dashboard.local_note(dashboard.lang()))
-    dashboard_access.sidebar()
+    state.apply_navigation()
+    page = st.radio(tr("page", state.lang()), pages, key="page",
+                    format_func=lambda k: tr(f"page_{k}", state.lang()))
+    if state.analyses():
+        st.caption(tr("analyses_in_session", state.lang()) + ": "
+                   + ", ".join(md_text(a) for a in state.analyses()))
+    st.caption(local_note(state.lang()))
+    access.sidebar()
 
 if page == "compare":
-    dashboard.compare_page(ROOT)
+    compare.compare_page(ROOT)
 elif page == "patients":
-    dashboard_patients.patients_page()
+    patients.patients_page()
 elif page == "audit":
-    dashboard_access.audit_page()
+    audit.audit_page()
 else:
-    dashboard.analyse_page(ROOT, _default_sample())
+    analyse.analyse_page(ROOT, _default_sample())

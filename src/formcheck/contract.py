@@ -421,6 +421,9 @@ class ContractError(ValueError):
         self.where, self.what = where, what
 
 
+_LEGACY_VIEW_REASONS = {"needs a side view": "needs_side_view", "needs a rear view": "needs_rear_view"}
+
+
 def upgrade(result: dict) -> dict:
     """A stored result brought up to the current contract (fields added since it was written filled in).
 
@@ -459,7 +462,19 @@ def upgrade(result: dict) -> dict:
             m["confidence_reason_codes"] = [{"code": None, "params": {}} for _ in m["confidence_reasons"]]
         if m.get("value") is None and "reason" not in m:
             m["reason"] = None
+        if m.get("value") is None and "reason_code" not in m and m.get("reason") in _LEGACY_VIEW_REASONS:
+            # stored before the codes existed: the only two sentences a view-dependent null carried
+            m["reason_code"], m["reason_params"] = _LEGACY_VIEW_REASONS[m["reason"]], {}
     return r
+
+
+#: Reason codes of a metric the view cannot measure at all (a knee angle from behind): not shown as a card.
+VIEW_CANNOT_MEASURE = ("needs_side_view", "needs_rear_view")
+
+
+def measurable(metric: dict) -> bool:
+    """False for a metric of the JSON that this clip's view cannot measure (:data:`VIEW_CANNOT_MEASURE`)."""
+    return not (metric.get("value") is None and metric.get("reason_code") in VIEW_CANNOT_MEASURE)
 
 
 def validate(result: dict) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck.ui import analyse as dashboard
+from formcheck.ui import widgets as dashboard
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -67,6 +67,22 @@ def test_language_switch_to_english_and_back(analysed):
     assert "hip extension is the least accurate angle from one camera" in text
     at.sidebar.radio(key="lang").set_value("de").run()
     assert "Schritte/min" in _texts(at)
+
+
+def test_switching_the_language_renders_again_without_analysing_again(analysed, monkeypatch):
+    """Language lives at the edges: the typed result is rendered anew, the engine does not run."""
+    from formcheck import pipeline
+    from formcheck.engine import run as engine_run
+
+    calls = []
+    monkeypatch.setattr(pipeline, "analyze", lambda *a, **k: calls.append("analyze"))
+    monkeypatch.setattr(engine_run, "run", lambda *a, **k: calls.append("engine"))
+    at = analysed
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception and "Cadence" in _texts(at)
+    at.sidebar.radio(key="lang").set_value("de").run()
+    assert not at.exception and "Schrittfrequenz" in _texts(at)
+    assert calls == []
 
 
 def test_compare_page_with_the_sample_pair(model_path):

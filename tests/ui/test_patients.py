@@ -21,7 +21,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck.ui.analyse import md_text
+from formcheck.ui.messages import md_text
 from formcheck.store import Store
 from tests.conftest import ROOT
 from tests.golden import full_result
@@ -248,8 +248,8 @@ def test_md_text_escapes_every_markdown_and_html_character():
 
 
 def test_error_details_quoting_user_text_are_markdown_safe_and_export_names_are_plain():
-    from formcheck.ui.analyse import error_message
-    from formcheck.ui.patients import export_file_name
+    from formcheck.ui.messages import error_message
+    from formcheck.ui.actions import export_file_name
     from formcheck.store import StoreError
 
     exc = StoreError(f"a patient called '![n]({BEACON})' exists already; choose another pseudonym", "patient_exists")

@@ -138,7 +138,7 @@ def test_the_registry_is_the_one_place_the_metric_list_norms_floors_and_cards_co
     from formcheck.engine.metrics import FRONTAL, SAGITTAL
     from formcheck.engine.norms import NOISE_FLOOR, NOISE_FLOOR_REL
     from formcheck.engine.registry import CARD_ORDER, SPECS
-    from formcheck.ui.analyse import CARD_ORDER as DASHBOARD_CARDS
+    from formcheck.ui.widgets import CARD_ORDER as DASHBOARD_CARDS
 
     assert list(METRICS) == list(SPECS) and DASHBOARD_CARDS == CARD_ORDER and sorted(CARD_ORDER) == sorted(SPECS)
     assert set(SAGITTAL) | set(FRONTAL) == set(SPECS) and set(SAGITTAL) & set(FRONTAL) == {"cadence_spm",

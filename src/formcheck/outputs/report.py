@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck import __version__
+from formcheck.contract import measurable
 from formcheck.engine.metrics import METRICS
 from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, number, tr
 
@@ -114,7 +115,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     pdf.set_font("Helvetica", "", 8.5)
     for name, (unit, _) in METRICS.items():
         m = result["metrics"].get(name)
-        if not m or (m.get("value") is None and m.get("reason", "").startswith("needs a")):
+        if not m or not measurable(m):
             continue
         far = far_leg(result, name)
         side_val = lambda s: "" if m.get(s) is None else f"{m[s]:.1f}" + ("²" if s == far else "")  # noqa: E731

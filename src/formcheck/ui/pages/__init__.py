@@ -1,0 +1,1 @@
+"""The dashboard's pages; only ``app.py`` imports them."""

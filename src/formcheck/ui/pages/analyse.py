@@ -1,0 +1,151 @@
+"""Page: analyse one clip (upload or sample) and show its results."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from formcheck import pipeline
+from formcheck.engine.metrics import METRICS
+from formcheck.contract import measurable
+from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, reason_text, tr
+from formcheck.outputs import charts, render
+from formcheck.outputs.report import far_leg, format_value, pdf_report
+from formcheck.ui.actions import run_analysis, store_upload
+from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang
+from formcheck.ui.messages import local_note, md_text
+from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line, samples,
+                                  save_panel)
+
+log = logging.getLogger("formcheck.ui")
+
+
+def results(entry: Entry) -> None:
+    L = lang()
+    a = entry.analysis
+    r = a.result_in(L)
+    v = r["view"]
+    st.subheader(md_text(Path(entry.label).name))
+    st.markdown(tr("view_line", L, plane=tr(v["plane"], L), facing=tr(v["facing"], L), direction=tr(v["direction"], L),
+                   setting=tr(v["setting"], L), gait=tr(v["gait"], L)))
+    st.caption(model_line(entry.result, L))
+
+    st.markdown(f"#### {tr('cues', L)}")
+    if r["cues"]:
+        for c in r["cues"]:
+            unit = METRICS[c["metric"]][0]
+            st.success(f"**{c['priority']}.** {c['text']}  \n"
+                       f"*{METRIC_LABELS[c['metric']][L]}: {format_value({'value': c['value']}, unit, L)}*",
+                       icon=":material/directions_run:")
+        for adv in r.get("advice", []):
+            st.caption(adv)
+    else:
+        st.info(tr("no_cues", L))
+
+    st.markdown(f"#### {tr('quality', L)}")
+    if r["quality"]["warnings"]:
+        for w in r["quality"]["warnings"]:
+            st.warning(w["message"], icon=":material/warning:")
+    else:
+        st.caption(tr("quality_ok", L))
+
+    st.markdown(f"#### {tr('metrics', L)}")
+    names = [n for n in CARD_ORDER if n in r["metrics"]
+             and measurable(r["metrics"][n])]
+    for i in range(0, len(names), 3):
+        cols = st.columns(3)
+        for col, name in zip(cols, names[i:i + 3]):
+            with col:
+                metric_card(name, r["metrics"][name], far_side=far_leg(r, name))
+    strike = {s: c for s, c in r.get("foot_strike", {}).items() if c}
+    if strike:
+        not_read = [reason_text(x.get("code"), x.get("params"), L) or x.get("text", "")
+                    for x in (r.get("foot_strike_reasons") or {}).values() if x]
+        st.caption(f"{METRIC_LABELS['foot_strike_angle_ic_deg'][L]}: "
+                   + ", ".join(f"{tr(s, L)}: {STRIKE_NAMES[c][L]}"
+                               + (f" ({tr('uncertain', L)})" if (r.get("foot_strike_uncertain") or {}).get(s) else "")
+                               for s, c in strike.items())
+                   + "".join(f" – {x}" for x in not_read))
+
+    if entry.video:
+        st.markdown(f"#### {tr('video', L)}")
+        st.video(entry.video)
+
+    if any(entry.key_frames.values()):
+        st.markdown(f"#### {tr('key_frames', L)}")
+        for side, frames in entry.key_frames.items():
+            if not frames:
+                continue
+            st.markdown(f"**{tr('leg', L).capitalize()} {tr(side, L)}**")
+            cols = st.columns(3)
+            for col, ev in zip(cols, render.KEY_EVENTS):
+                if ev in frames:
+                    col.image(frames[ev], caption=tr(ev, L), width="stretch")
+
+    st.markdown(f"#### {tr('charts', L)}")
+    st.plotly_chart(charts.angles_over_time(a, L), width="stretch", key=f"time-{entry.label}")
+    if a.clean.plane == "sagittal":
+        c1, c2 = st.columns(2)
+        c1.plotly_chart(charts.cycle_curves([a], "knee_flexion", L), width="stretch", key=f"knee-{entry.label}")
+        c2.plotly_chart(charts.cycle_curves([a], "hip_extension", L), width="stretch", key=f"hip-{entry.label}")
+
+    st.markdown(f"#### {tr('strides', L)}")
+    if r["strides"]:
+        st.dataframe(r["strides"], width="stretch", hide_index=True)
+
+    st.markdown(f"#### {tr('downloads', L)}")
+    stem = Path(entry.label).stem
+    c = st.columns(4)
+    c[0].download_button(tr("dl_json", L), json.dumps(r, indent=2, ensure_ascii=False), f"{stem}.json",
+                         "application/json", key=f"dlj-{entry.label}")
+    c[1].download_button(tr("dl_csv", L), pipeline.strides_csv(r), f"{stem}_steps.csv", "text/csv",
+                         key=f"dlc-{entry.label}")
+    if entry.video:
+        c[2].download_button(tr("dl_mp4", L), Path(entry.video).read_bytes(), f"{stem}_annotated.mp4", "video/mp4",
+                             key=f"dlm-{entry.label}")
+    c[3].download_button(tr("dl_pdf", L), pdf_report(r, L, entry.key_frames), f"{stem}_report.pdf",
+                         "application/pdf", key=f"dlp-{entry.label}")
+
+
+    save_panel(entry)
+
+
+def analyse_page(root: Path, default_sample: Path | None) -> None:
+    L = lang()
+    st.title(tr("app_title", L))
+    st.caption(local_note(L))
+    filming_guide(expanded=not analyses())
+    clips = samples(root)
+    src = st.radio(tr("source", L), ["sample", "upload"], horizontal=True, key="source_kind",
+                   format_func=lambda k: tr("source_sample" if k == "sample" else "source_upload", L))
+    path = None
+    if src == "sample" and clips:
+        names = [p.name for p in clips]
+        idx = names.index(default_sample.name) if default_sample and default_sample.name in names else 0
+        choice = st.selectbox(tr("source_sample", L), names, index=idx, key="sample_choice")
+        path = root / "sample_videos" / choice
+    elif src == "upload":
+        up = st.file_uploader(tr("upload_label", L, mb=MAX_UPLOAD_MB), type=list(UPLOAD_TYPES), key="uploader")
+        if up is not None:
+            problem = check_upload(up.name, up.size, L)
+            if problem:
+                st.error(problem)
+            else:
+                path = store_upload(up.name, up.getvalue())
+                st.session_state["upload_name"] = up.name
+    with st.expander(tr("options", L)):
+        model_choice(L)
+        cap = st.number_input(tr("capture_fps", L), min_value=0, max_value=1000, value=0, step=30, key="capture_fps")
+        height = st.number_input(tr("height_cm", L), min_value=0, max_value=250, value=0, step=1, key="height_cm")
+    label_btn = tr("analyse_sample", L) if src == "sample" else tr("analyse", L)
+    if st.button(label_btn, type="primary", disabled=path is None, key="analyse_btn"):
+        label = st.session_state.get("upload_name") if src == "upload" and path is not None else path.name
+        run_analysis(label or path.name, path, capture_fps=float(cap) or None, height_cm=float(height) or None)
+    current = st.session_state.get("current")
+    if current and current in analyses():
+        results(analyses()[current])
+    elif not analyses():
+        st.info(tr("no_analysis", L))

@@ -1,0 +1,75 @@
+"""What the dashboard keeps between reruns of one browser session (``st.session_state``).
+
+Session state
+-------------
+``lang``             "de" | "en" (German by default)
+``analyses``         label -> :class:`Entry` (this browser session's analyses)
+``current``          label of the analysis shown on the analyse page
+``page``             the page shown; ``goto`` a page to switch to on the next run
+``patient_id``       the patient shown on the patients page
+``cmp_a``/``cmp_b``  labels of the analyses the compare page opens with
+``clinic_login``     the clinic login of this tab (:mod:`formcheck.ui.access`)
+
+Imports run one way: ``pages`` → ``widgets``/``actions``/``access`` → ``state``
+→ the engine and the outputs; nothing imports a page but ``app.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+
+log = logging.getLogger("formcheck.ui")
+
+
+#: Must match ``server.maxUploadSize`` in .streamlit/config.toml (checked by a test).
+MAX_UPLOAD_MB = 500
+
+
+UPLOAD_TYPES = ("mp4", "mov", "avi", "webm", "m4v")
+
+
+@dataclass
+class Entry:
+    """One analysis kept in the session."""
+
+    label: str
+    path: str
+    analysis: object
+    lang: str
+    capture_fps: float | None = None
+    height_cm: float | None = None
+    model_variant: str | None = None
+    video: str | None = None
+    key_frames: dict = field(default_factory=dict)
+    stored: dict | None = None  # a saved session's result as it was saved (numbers shown from it)
+    saved: dict = field(default_factory=dict)  # patient id -> session id this analysis was saved as
+
+    @property
+    def result(self) -> dict:
+        """The numbers to show: as saved for a stored session, else the live analysis in the page language.
+
+        Switching the language renders the same typed result again; nothing is analysed anew.
+        """
+        return self.stored if self.stored is not None else self.analysis.result_in(lang())
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "de")
+
+
+def analyses() -> dict:
+    return st.session_state.setdefault("analyses", {})
+
+
+PAGES = ("analyse", "compare", "patients")
+
+
+def apply_navigation() -> None:
+    """Switch page when a button asked for it (call before the page selector is drawn)."""
+    goto = st.session_state.pop("goto", None)
+    if goto in PAGES:
+        st.session_state["page"] = goto

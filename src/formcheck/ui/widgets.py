@@ -1,0 +1,195 @@
+"""Dashboard pieces shown on several pages: messages, metric cards, the filming guide, the save panel.
+
+Display only: every number comes from the analysis result, every figure from
+:mod:`formcheck.outputs.charts`, every drawing from :mod:`formcheck.outputs.render`;
+errors become plain messages in the page language (never a traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+from pathlib import Path
+
+import streamlit as st
+
+from formcheck.engine.metrics import METRICS
+from formcheck.engine.registry import CARD_ORDER as REGISTRY_CARD_ORDER
+from formcheck.errors import FormcheckError
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, norm_typical, reason_text, tr
+from formcheck.outputs import render
+from formcheck.outputs.report import format_value
+from formcheck.store import Recording, StoreError
+from formcheck.ui.access import audit, open_store
+from formcheck.ui.messages import error_message, md_text
+from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, lang
+
+log = logging.getLogger("formcheck.ui")
+
+
+#: traffic light from a metric's flag (coloured dot and word; no emoji font needed)
+LIGHT = {"ok": ":green[●]", "watch": ":orange[●]", "flag": ":red[●]", None: ":gray[○]"}
+
+
+#: Metric cards in the order a therapist reads them (from the registry).
+CARD_ORDER = REGISTRY_CARD_ORDER
+
+
+def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
+    """A friendly message when an upload cannot be used (type or size), else None."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in UPLOAD_TYPES:
+        return tr("error_type", lang_, name=name)
+    if size_bytes > MAX_UPLOAD_MB * 1024 * 1024:
+        return tr("error_too_big", lang_, mb=size_bytes / 1024 / 1024, limit=MAX_UPLOAD_MB)
+    return None
+
+
+
+
+
+
+
+
+
+
+def pose_progress_text(done: int, total: int, elapsed_s: float, L: str) -> str:
+    """'Posenmodell: 340 von 1200 Bildern, noch etwa 12 s' (time left from the rate so far)."""
+    left = elapsed_s / done * max(total - done, 0) if done else 0.0
+    return tr("pose_progress", L, done=done, total=total, left=int(round(left)))
+
+
+def samples(root: Path) -> list[Path]:
+    return sorted((root / "sample_videos").glob("*.mp4"))
+
+
+def filming_guide(expanded: bool) -> None:
+    L = lang()
+    with st.expander(tr("filming_guide", L), expanded=expanded):
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            st.markdown("\n".join(f"- {p}" for p in tr("filming_points", L)))
+        with c2:
+            st.image(render.filming_diagram(L), width="stretch")
+
+
+def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
+    """One metric: value, flag, left/right (the far leg's marked in a side view), normal range, confidence."""
+    L = lang()
+    unit = METRICS[name][0]
+    with st.container(border=True):
+        flag = m.get("flag")
+        word = f" {FLAG_WORDS[flag][L]}" if flag in FLAG_WORDS else ""
+        st.markdown(f"**{METRIC_LABELS[name][L]}** {LIGHT.get(flag, LIGHT[None])}{word}")
+        st.markdown(f"### {format_value(m, unit, L)}")
+        if m.get("value") is None:
+            st.caption(reason_text(m.get("reason_code"), m.get("reason_params"), L) or m.get("reason") or "")
+            return
+        lr = []
+        for side in ("left", "right"):
+            if m.get(side) is not None:
+                lr.append(f"{tr(side, L)} {m[side]:.1f}" + (f" ({tr('far_short', L)})" if side == far_side else ""))
+        if lr:
+            st.caption(" · ".join(lr))
+        normal = norm_typical(name, (m.get("normal") or {}).get("typical"), L)
+        if normal:
+            extra = f" – *{tr('starting_value', L)}*" if m.get("starting_value") else ""
+            st.caption(f"{tr('normal', L)}: {normal}{extra}")
+        st.caption(f"{tr('confidence', L)}: {tr(m['confidence'], L)} · n = {m.get('n', 0)} {tr('steps', L)}"
+                   + (f" · {'; '.join(_confidence_reasons(m, L))}" if m.get("confidence_reasons") else ""))
+
+
+def _confidence_reasons(m: dict, L: str) -> list[str]:
+    """The metric's confidence reasons in ``L`` (the stored English sentence where a code is unknown)."""
+    codes = m.get("confidence_reason_codes") or [{}] * len(m["confidence_reasons"])
+    return [reason_text(c.get("code"), c.get("params"), L) or text for text, c in zip(m["confidence_reasons"], codes)]
+
+
+def model_choice(L: str) -> None:
+    """Radio for the pose model variant (kept in ``st.session_state['model_variant']``)."""
+    from formcheck.io.provision import DEFAULT_VARIANT, VARIANTS
+
+    def label(v: str) -> str:
+        return tr(f"model_{v}", L) + (f" – {tr('model_default', L)}" if v == DEFAULT_VARIANT else "")
+    st.session_state.setdefault("model_variant", DEFAULT_VARIANT)
+    st.radio(tr("model_choice", L), list(VARIANTS), format_func=label, horizontal=True, key="model_variant")
+
+
+def model_line(result: dict, L: str) -> str:
+    """Which pose model produced a result, e.g. "Posenmodell: ausgewogen (pose_landmarker_full.task), 2 Prozesse"."""
+    p = result.get("pose", {})
+    variant = p.get("variant")
+    chunks = int(p.get("chunks") or 1)
+    return tr("model_line", L, variant=tr(f"model_{variant}", L) if variant else "–", file=p.get("model", "?"),
+              chunks=chunks, procs=tr("process_one" if chunks == 1 else "process_many", L))
+
+
+def _fmt_date(d: dt.date, lang_: str) -> str:
+    return d.strftime("%d.%m.%Y") if lang_ == "de" else d.isoformat()
+
+
+def session_label(pseudonym: str, rec: Recording, lang_: str) -> str:
+    """The name a stored session carries in the dashboard's list of analyses (unique by id)."""
+    return f"{pseudonym} · {_fmt_date(rec.recorded_on, lang_)} · #{rec.id}"
+
+
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def save_panel(entry: Entry) -> None:
+    """One form to keep the shown analysis in a patient's file (new or existing patient)."""
+    L = lang()
+    if msg := st.session_state.pop("save_msg", None):  # outside the expander, which closes on the rerun
+        st.success(msg, icon=":material/check:")
+    with st.expander(tr("save_title", L), expanded=False):
+        store = open_store()
+        if store is None:
+            return
+        if (pid := st.session_state.pop("save_reset", None)) is not None:  # after a save: the form shows that patient
+            st.session_state.update(save_patient=pid, save_new_name="", save_tags="", save_notes="")
+        for pid in entry.saved:
+            try:
+                name = store.patient(pid).pseudonym
+            except StoreError:  # erased meanwhile
+                continue
+            st.caption(tr("already_saved", L, name=md_text(name)))
+        patients = store.patient_overview()
+        options = [0] + [p["id"] for p in patients]
+        names = {p["id"]: p["pseudonym"] for p in patients}
+        with st.form(f"save-{entry.label}", clear_on_submit=False, border=False):
+            pid = st.selectbox(tr("patient", L), options, key="save_patient",
+                               format_func=lambda i: names.get(i, tr("save_new_patient", L)))
+            new_name = st.text_input(tr("save_new_name", L), key="save_new_name")
+            day = st.date_input(tr("session_date", L), value=dt.date.today(), key="save_date",
+                                format="DD.MM.YYYY" if L == "de" else "YYYY-MM-DD")
+            tags = st.text_input(tr("tags", L), key="save_tags")
+            notes = st.text_area(tr("session_notes", L), key="save_notes", height=80)
+            submitted = st.form_submit_button(tr("save", L), type="primary")
+        if not submitted:
+            return
+        if pid in entry.saved:
+            st.info(tr("already_saved", L, name=md_text(names[pid])))
+            return
+        try:
+            if not pid:
+                if not new_name.strip():
+                    st.error(tr("need_pseudonym", L))
+                    return
+                pid = store.add_patient(new_name).id
+                names[pid] = new_name.strip()
+            rec = store.save_session(pid, entry.path, entry.result, recorded_on=day, notes=notes,
+                                     tags=_tags(tags), video_name=Path(entry.label).name)
+        except FormcheckError as exc:
+            st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
+            return
+        except Exception as exc:
+            log.error("saving the session failed: %s", traceback.format_exc())
+            st.error(f"**{tr('error_title', L)}** – {tr('error_unexpected', L, kind=type(exc).__name__)}")
+            return
+        entry.saved[pid] = rec.id
+        audit("save", patient_id=pid, session_id=rec.id)
+        st.session_state["save_reset"] = pid
+        st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=md_text(names[pid]))
+        st.rerun()
