@@ -48,7 +48,7 @@ def test_sample_analysis_in_one_click(analysed):
 
 def test_cards_show_normal_range_light_and_starting_value(analysed):
     text = _texts(analysed)
-    assert "Normbereich: 17.8 ± 4.0°" in text
+    assert "Normbereich: 17,8 ± 4,0°" in text
     assert "Startwert (Schwelle nicht validiert)" in text
     assert any(light in text for light in (":green[●] im Normbereich", ":orange[●] beobachten", ":red[●] auffällig"))
     assert "Vertrauen: hoch" in text

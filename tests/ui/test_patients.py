@@ -153,7 +153,7 @@ def test_compare_with_previous_session(at):
     assert at.selectbox(key="cmp_a_select").value.endswith("01.10.2026 · #2")
     assert at.selectbox(key="cmp_b_select").value.endswith("01.11.2026 · #3")
     row = at.dataframe[0].value.set_index("Messwert").loc["Schrittfrequenz"]
-    assert row["Differenz"].startswith("-") and row["Bewertung"] == "echte Veränderung"
+    assert row["Differenz"].startswith("−") and "," in row["Differenz"] and row["Bewertung"] == "echte Veränderung"
     assert any("Messwerte wie gespeichert" in c.value for c in at.caption)
     assert len(at.get("video")) == 1  # side-by-side of the two stored clips
 
@@ -166,7 +166,7 @@ def test_compare_any_two_sessions(at):
     assert not at.exception and not at.error
     table = at.dataframe[0].value.set_index("Messwert")
     # the same clip analysed by the same engine: every difference is zero
-    assert set(table["Differenz"]) <= {"+0.0", "-0.0", ""}
+    assert set(table["Differenz"]) <= {"+0,0", "−0,0", ""}
     assert "echte Veränderung" not in set(table["Bewertung"])
 
 

@@ -206,7 +206,16 @@ def test_say_is_strict_about_msgids_and_fields():
 def test_norm_typical_falls_back_to_the_english_it_is_given():
     assert norm_typical("cadence_spm", "~169 at 2.7 m/s", "en") == "~169 at 2.7 m/s"
     assert norm_typical("cadence_spm", "~169 at 2.7 m/s", "de").startswith("~169 bei 2,7 m/s")
-    assert norm_typical("trunk_lean_deg", "5-10°", "de") == "5-10°"  # no German wording: the English
+    assert norm_typical("trunk_lean_deg", "7.3 ± 3.6°", "de") == "7,3 ± 3,6°"
+    assert norm_typical("unknown_metric", "5.5-10°", "de") == "5.5-10°"  # no German wording: the English
+
+
+def test_every_metric_with_a_decimal_in_its_typical_range_has_german_wording():
+    from formcheck.engine.registry import SPECS
+
+    for name, spec in SPECS.items():
+        if spec.norm and any(c.isdigit() for c in spec.norm.typical):
+            assert norm_typical(name, spec.norm.typical, "de") != spec.norm.typical or "." not in spec.norm.typical, name
     assert norm_typical("cadence_spm", None, "fr") is None
 
 

@@ -215,6 +215,12 @@ def _formatter(lang: str) -> _Formatter:
     return _Formatter(_catalog(lang).locale)
 
 
+def signed(value: float, lang: str, decimals: int = 1) -> str:
+    """``value`` with its sign always shown (+ or the minus sign −), in ``lang``'s number format."""
+    text = number(abs(value), lang, decimals)
+    return ("+" if value >= 0 else "−") + text
+
+
 def number(value: float, lang: str, decimals: int = 1) -> str:
     """``value`` rounded to ``decimals`` places in the notation of ``lang`` (German ``17,7``)."""
     lang = _lang(lang)

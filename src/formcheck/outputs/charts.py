@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from formcheck.engine.metrics import cycle_normalised
-from formcheck.i18n import tr
+from formcheck.i18n import number, signed, tr
 
 SIDE_COLORS = {"left": "rgb(66,135,245)", "right": "rgb(245,140,40)"}
 SIDE_FILL = {"left": "rgba(66,135,245,0.18)", "right": "rgba(245,140,40,0.18)"}
@@ -108,9 +108,9 @@ def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
     symbols = ["circle-open" if p.confidence == "low" else "circle" for p in points]
     hover = []
     for p in points:
-        text = "" if p.value is None else f"{p.value:.1f} {unit}"
+        text = "" if p.value is None else f"{number(p.value, lang)} {unit}"
         if p.since_baseline is not None and p.since_baseline.diff is not None:
-            text += f"<br>{p.since_baseline.diff:+.1f} · {tr(p.since_baseline.verdict, lang)}"
+            text += f"<br>{signed(p.since_baseline.diff, lang)} · {tr(p.since_baseline.verdict, lang)}"
         if p.confidence:
             text += f"<br>{tr('confidence', lang)}: {tr(p.confidence, lang)}"
         hover.append(text)

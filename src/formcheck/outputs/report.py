@@ -75,7 +75,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     v, view = result["video"], result["view"]
     line = tr("view_line", lang, plane=tr(view["plane"], lang), facing=tr(view["facing"], lang),
               direction=tr(view["direction"], lang), setting=tr(view["setting"], lang), gait=tr(view["gait"], lang))
-    pdf.multi_cell(0, 5, T(f"{tr('report_clip', lang)}: {Path(v['path']).name} - {v['duration_s']:.1f} s, "
+    pdf.multi_cell(0, 5, T(f"{tr('report_clip', lang)}: {Path(v['path']).name} - {number(v['duration_s'], lang)} s, "
                            f"{v['fps']:.0f} fps   {tr('report_date', lang)}: {_dt.date.today().isoformat()}"
                            + (f"   {title_note}" if title_note else "")), new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 5, T(line), new_x="LMARGIN", new_y="NEXT")
@@ -118,7 +118,7 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
         if not m or not measurable(m):
             continue
         far = far_leg(result, name)
-        side_val = lambda s: "" if m.get(s) is None else f"{m[s]:.1f}" + ("²" if s == far else "")  # noqa: E731
+        side_val = lambda s: "" if m.get(s) is None else number(m[s], lang) + ("²" if s == far else "")  # noqa: E731
         normal = norm_typical(name, (m.get("normal") or {}).get("typical", ""), lang) or ""
         flag = m.get("flag")
         label = METRIC_LABELS[name][lang] + (" *" if m.get("starting_value") else "")

@@ -4,6 +4,7 @@
 ``from formcheck.store import Store`` reads as before.
 """
 
-from formcheck.store.sessions import *  # noqa: F401,F403
-from formcheck.store.sessions import (Base, Recording, Store, StoreError, database_failure, database_url,  # noqa: F401
+from formcheck.store.sessions import (Base, Patient, Recording, Store, StoreError, database_failure, database_url,
                                       db_failure)
+
+__all__ = ["Base", "Patient", "Recording", "Store", "StoreError", "database_failure", "database_url", "db_failure"]

@@ -17,7 +17,7 @@ import streamlit as st
 from formcheck.engine.metrics import METRICS
 from formcheck.engine.registry import CARD_ORDER as REGISTRY_CARD_ORDER
 from formcheck.errors import FormcheckError
-from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, norm_typical, reason_text, tr
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, norm_typical, number, reason_text, tr
 from formcheck.outputs import render
 from formcheck.outputs.report import format_value
 from formcheck.store import Recording, StoreError
@@ -89,7 +89,7 @@ def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
         lr = []
         for side in ("left", "right"):
             if m.get(side) is not None:
-                lr.append(f"{tr(side, L)} {m[side]:.1f}" + (f" ({tr('far_short', L)})" if side == far_side else ""))
+                lr.append(f"{tr(side, L)} {number(m[side], L)}" + (f" ({tr('far_short', L)})" if side == far_side else ""))
         if lr:
             st.caption(" · ".join(lr))
         normal = norm_typical(name, (m.get("normal") or {}).get("typical"), L)

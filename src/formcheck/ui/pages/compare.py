@@ -11,7 +11,7 @@ import streamlit as st
 
 from formcheck.config import cache_dir
 from formcheck.engine.metrics import METRICS
-from formcheck.i18n import METRIC_LABELS, tr
+from formcheck.i18n import METRIC_LABELS, number, signed, tr
 from formcheck.outputs import charts, render
 from formcheck.outputs.compare import compare_results
 from formcheck.outputs.report import format_value
@@ -63,8 +63,8 @@ def compare_page(root: Path) -> None:
         rows.append({tr("metric", L): METRIC_LABELS[ch.name][L],
                      tr("before", L): format_value({"value": ch.before}, unit, L),
                      tr("after", L): format_value({"value": ch.after}, unit, L),
-                     tr("difference", L): "" if ch.diff is None else f"{ch.diff:+.1f}",
-                     tr("noise_floor", L): "" if ch.noise_floor is None else f"± {ch.noise_floor:.1f}",
+                     tr("difference", L): "" if ch.diff is None else signed(ch.diff, L),
+                     tr("noise_floor", L): "" if ch.noise_floor is None else f"± {number(ch.noise_floor, L)}",
                      tr("verdict", L): tr(ch.verdict, L)})
     st.dataframe(rows, width="stretch", hide_index=True)
 
