@@ -247,10 +247,13 @@ def cmd_analyze(args) -> int:
     if json_out:
         _write_text(json_out, text + "\n")
         _err(f"wrote {json_out}")
-    elif args.json == "-":
+    fmt = args.format or ("json" if args.json == "-" else "text")
+    if fmt == "json" and args.json != "-" or args.json == "-":
         print(text)
-    else:
-        print("\n".join(printable(line) for line in pipeline.summary_text(result).split("\n")))
+    if fmt == "csv":
+        print(pipeline.strides_csv(result), end="")
+    elif fmt == "text":
+        print("\n".join(printable(line) for line in pipeline.summary_text(result, args.lang or "de").split("\n")))
     return 0
 
 
@@ -570,6 +573,8 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="analyse a running video")
     a.add_argument("video", help="video file (mp4, mov, m4v, avi, webm, mkv)")
     a.add_argument("--json", metavar="OUT", help="write the analysis JSON to OUT ('-' for stdout)")
+    a.add_argument("--format", choices=("text", "json", "csv"), default=None,
+                   help="what to print: a readable summary in --lang (default), the JSON, or the per-stride CSV")
     a.add_argument("--out", metavar="DIR", help="also write the pose series and per-frame data to DIR")
     a.add_argument("--capture-fps", type=float, metavar="N",
                    help="slow-motion clips: the frame rate the camera captured (e.g. 240 for a clip stored at 30 fps)")

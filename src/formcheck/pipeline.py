@@ -21,6 +21,7 @@ from formcheck.io.progress import Progress, quiet_native_stderr
 from formcheck.io.provision import sha256_file, variant_of, verified_model_path
 from formcheck.io.video import VideoInfo, probe
 from formcheck.outputs.export import strides_csv, write_pose_outputs, write_text_atomic
+from formcheck.outputs.summary import summary_text
 
 __all__ = ["SCHEMA_VERSION", "Analysis", "analyze", "analyze_video", "run_engine", "strides_csv", "summary_text",
            "write_pose_outputs", "write_text_atomic", "video_block", "pose_block"]
@@ -178,13 +179,3 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
                 log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm,
                 workers=workers, model_variant=model_variant)
     return (a.result, a.series) if return_series else a.result
-
-
-def summary_text(result: dict) -> str:
-    v, p = result["video"], result["pose"]
-    lines = [
-        f"{Path(v['path']).name}: {v['width']}×{v['height']}, {v['fps']:.1f} fps, {v['n_frames']} frames, {v['duration_s']:.1f} s",
-        f"pose found in {p['frames_with_pose']} of {v['n_frames']} frames ({p['frames_with_pose_pct']:.0f} %)",
-    ]
-    lines += [f"note: {n}" for n in p["notes"]]
-    return "\n".join(lines)

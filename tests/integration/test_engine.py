@@ -256,3 +256,16 @@ def test_real_runner_leaving_the_frame_gives_no_garbage_cadence(model_path):
     assert res["foot_strike_reasons"][near]["code"] == "irregular"
     assert res["view"]["gait"] == "run" and "walking" not in {w["code"] for w in res["quality"]["warnings"]}
     assert 150 < res["analysis"]["view_evidence"]["hip_cadence_spm"] < 190
+
+
+def test_cli_prints_a_readable_summary_or_the_csv():
+    sample = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
+    text = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(sample), "--lang", "de"],
+                          capture_output=True, text=True)
+    assert text.returncode == 0, text.stderr
+    assert "Schrittfrequenz" in text.stdout and "Schritte/min" in text.stdout and "Deine Hinweise" in text.stdout
+    csv = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(sample), "--format", "csv"],
+                         capture_output=True, text=True)
+    assert csv.returncode == 0, csv.stderr
+    head, *rows = csv.stdout.splitlines()
+    assert head.startswith("side,ic_s,to_s,next_ic_s,") and len(rows) >= 20

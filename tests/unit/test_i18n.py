@@ -159,7 +159,7 @@ def test_literal_text_keeps_its_signs():
 
 
 @pytest.mark.parametrize("value, lang, decimals, expected", [
-    (17.66, "de", 1, "17,7"), (17.66, "en", 1, "17.7"), (171.6, "de", 0, "172"), (-7.94, "de", 1, "-7,9"),
+    (17.66, "de", 1, "17,7"), (17.66, "en", 1, "17.7"), (171.6, "de", 0, "172"), (-7.94, "de", 1, "−7,9"),
     (1234.5, "de", 1, "1234,5"), (2.675, "en", 2, "2.67"), (np.float64(0.25), "de", 1, "0,2"), (3, "xx", 1, "3,0"),
 ])
 def test_number_rounds_like_python_in_the_languages_notation(value, lang, decimals, expected):

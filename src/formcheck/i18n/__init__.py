@@ -218,13 +218,14 @@ def _formatter(lang: str) -> _Formatter:
 def signed(value: float, lang: str, decimals: int = 1) -> str:
     """``value`` with its sign always shown (+ or the minus sign −), in ``lang``'s number format."""
     text = number(abs(value), lang, decimals)
-    return ("+" if value >= 0 else "−") + text
+    return ("−" if value < 0 and text.strip("0,.") else "+") + text
 
 
 def number(value: float, lang: str, decimals: int = 1) -> str:
-    """``value`` rounded to ``decimals`` places in the notation of ``lang`` (German ``17,7``)."""
+    """``value`` rounded to ``decimals`` places in the notation of ``lang`` (German ``17,7``), minus sign ``−``."""
     lang = _lang(lang)
-    return _localise(format(value, f".{decimals}f"), _catalog(lang).locale)
+    text = _localise(format(value, f".{decimals}f"), _catalog(lang).locale)
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 # ------------------------------------------------------------------ the entry point
