@@ -497,12 +497,54 @@ def landing_kink(heel: np.ndarray, toe: np.ndarray, idx: int, fps: float) -> flo
     intervals scatter four times as much as the toe-off intervals
     (``benchmarks/real_events.py``); timed by the kink they scatter alike.
     """
+    k = _kink_search_samples(len(heel), idx, fps)
+    if k is None:
+        return None
+    speed = heel[k - 1] - heel[k]  # descent per sample, at k - 0.5
+    t = _slowdown_index(k, speed, idx)
+    if t is None:
+        return None
+    i = int(np.clip(round(t), 0, len(heel) - 1))
+    if not (heel[i] <= KINK_MAX_HEIGHT and heel[i] <= toe[i]):
+        return None
+    return t
+
+
+def _kink_search_samples(n: int, idx: int, fps: float) -> np.ndarray | None:
+    """Samples ``k`` whose descent (from ``k - 1`` to ``k``) is searched for a landing kink.
+
+    From :data:`KINK_WINDOW_S` (at least 3 samples) before the detector's
+    contact start ``idx`` to 0.05 s (at least 2 samples) after it, within
+    the ``n`` samples of the clip; None when fewer than 3 samples remain.
+    ``fps`` is the sample rate (1/s).
+    """
     w = max(3, int(round(KINK_WINDOW_S * fps)))
-    lo, hi = max(1, idx - w), min(len(heel) - 1, idx + max(2, int(round(0.05 * fps))))
+    lo, hi = max(1, idx - w), min(n - 1, idx + max(2, int(round(0.05 * fps))))
     if hi - lo < 2:
         return None
-    k = np.arange(lo, hi + 1)
-    speed = heel[k - 1] - heel[k]  # descent per sample, at k - 0.5
+    return np.arange(lo, hi + 1)
+
+
+def _slowdown_index(k: np.ndarray, speed: np.ndarray, idx: int) -> float | None:
+    """Fractional sample index where the descent first slows below :data:`KINK_FRACTION` of its peak.
+
+    Parameters
+    ----------
+    k : ndarray of int
+        Sample indices; ``speed[m]`` is the descent (leg lengths per sample,
+        + downward) between samples ``k[m] - 1`` and ``k[m]``, placed at ``k[m] - 0.5``.
+    speed : ndarray
+        The descent speeds.
+    idx : int
+        The detector's contact start: the peak is the fastest descent at or before it.
+
+    Returns
+    -------
+    float or None
+        Linearly interpolated crossing after the peak; None when there is no
+        descent before ``idx``, a speed after the peak is missing before the
+        crossing, or the descent never slows.
+    """
     before = np.where((k <= idx) & np.isfinite(speed), speed, -np.inf)
     p = int(np.argmax(before))
     peak = before[p]
@@ -513,11 +555,7 @@ def landing_kink(heel: np.ndarray, toe: np.ndarray, idx: int, fps: float) -> flo
         if not np.isfinite(speed[m]):
             return None
         if speed[m] < slow:
-            t = float(k[m - 1] - 0.5 + (speed[m - 1] - slow) / (speed[m - 1] - speed[m]))
-            i = int(np.clip(round(t), 0, len(heel) - 1))
-            if not (heel[i] <= KINK_MAX_HEIGHT and heel[i] <= toe[i]):
-                return None
-            return t
+            return float(k[m - 1] - 0.5 + (speed[m - 1] - slow) / (speed[m - 1] - speed[m]))
     return None
 
 
