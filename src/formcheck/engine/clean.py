@@ -182,34 +182,94 @@ def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, ve
     """
     idj = [LEG_JOINTS.index(j) for j in _ID_JOINTS]
     P = pos[:, :, idj, :]  # (2, n, J', 2)
+    pred = _predicted_positions(_held_positions(P), velocity_gain)
+    swap = _viterbi_swaps(P, pred, scale, switch_cost, cap)
+    # the global labelling is arbitrary: keep the majority of frames as given
+    if swap.mean() > 0.5:
+        swap = ~swap
+    return swap, int(swap.sum())
+
+
+def _held_positions(P: np.ndarray) -> np.ndarray:
+    """``P`` (shape (2, n, J, 2), pixels) with each label's last seen position carried forward through missing frames."""
     n = P.shape[1]
-    # carry each label's last seen position forward through missing frames
     held = P.copy()
     for t in range(1, n):
         miss = ~np.isfinite(held[:, t])
         held[:, t][miss] = held[:, t - 1][miss]
+    return held
 
-    # constant-velocity prediction (legs that cross move in opposite directions,
-    # so position alone would favour swapping at every crossing), from a
-    # 3-frame median so that a one-frame glitch does not steer it
+
+def _predicted_positions(held: np.ndarray, velocity_gain: float) -> np.ndarray:
+    """Where each label's joints are heading in each frame (pixels): constant velocity from the two frames before.
+
+    Parameters
+    ----------
+    held : ndarray, shape (2, n, J, 2)
+        Positions per label with gaps held (:func:`_held_positions`).
+    velocity_gain : float
+        Share of the last frame-to-frame motion carried into the next frame.
+
+    Returns
+    -------
+    ndarray, shape (2, n, J, 2)
+        The prediction for frames from 2 on; frames 0 and 1 are ``held``.
+
+    Notes
+    -----
+    Legs that cross move in opposite directions, so position alone would
+    favour swapping at every crossing. The velocity is taken from a 3-frame
+    median so that a one-frame glitch does not steer it.
+    """
     from scipy.ndimage import median_filter
 
+    n = held.shape[1]
     smooth = median_filter(held, size=(1, 3, 1, 1), mode="nearest") if n >= 3 else held
     pred = held.copy()
     pred[:, 2:] = smooth[:, 1:-1] + velocity_gain * (smooth[:, 1:-1] - smooth[:, :-2])
+    return pred
 
-    def jump(t, s_prev, s):
-        a = pred[:, t] if s_prev == 0 else pred[::-1, t]
-        b = P[:, t] if s == 0 else P[::-1, t]
-        d = np.minimum(np.linalg.norm(b - a, axis=-1) / scale, cap)  # one wild joint is not the whole leg
-        return float(np.where(np.isfinite(d), d, 0.0).sum())
 
+def _jump_cost(pred_t: np.ndarray, obs_t: np.ndarray, s_prev: int, s: int, scale: float, cap: float) -> float:
+    """Cost (leg lengths) of frame ``t``'s positions in swap state ``s`` after state ``s_prev``.
+
+    The distance of each joint of ``obs_t`` (shape (2, J, 2), pixels; labels
+    exchanged when ``s`` is 1) from where ``pred_t`` had it heading (labels
+    exchanged when ``s_prev`` is 1), in units of ``scale`` pixels, each capped
+    at ``cap`` (one wild joint is not the whole leg), summed; missing joints cost 0.
+    """
+    a = pred_t if s_prev == 0 else pred_t[::-1]
+    b = obs_t if s == 0 else obs_t[::-1]
+    d = np.minimum(np.linalg.norm(b - a, axis=-1) / scale, cap)  # one wild joint is not the whole leg
+    return float(np.where(np.isfinite(d), d, 0.0).sum())
+
+
+def _viterbi_swaps(P: np.ndarray, pred: np.ndarray, scale: float, switch_cost: float, cap: float) -> np.ndarray:
+    """Cheapest sequence of swap states (True = labels exchanged) over the frames.
+
+    Parameters
+    ----------
+    P, pred : ndarray, shape (2, n, J, 2)
+        Observed and predicted joint positions per label (pixels).
+    scale : float
+        Typical leg length (pixels).
+    switch_cost : float
+        Cost of a change of state (leg lengths); starting swapped costs the same.
+    cap : float
+        Largest cost of one joint in one frame (leg lengths).
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+    """
+    n = P.shape[1]
     cost = np.zeros((n, 2))
     cost[0, 1] = switch_cost
     back = np.zeros((n, 2), dtype=np.int8)
     for t in range(1, n):
         for s in (0, 1):
-            options = [cost[t - 1, sp] + jump(t, sp, s) + (switch_cost if sp != s else 0.0) for sp in (0, 1)]
+            options = [cost[t - 1, sp] + _jump_cost(pred[:, t], P[:, t], sp, s, scale, cap)
+                       + (switch_cost if sp != s else 0.0) for sp in (0, 1)]
             back[t, s] = int(np.argmin(options))
             cost[t, s] = min(options)
     swap = np.zeros(n, dtype=bool)
@@ -217,10 +277,7 @@ def fix_leg_identity(pos: np.ndarray, scale: float, switch_cost: float = 2.0, ve
     for t in range(n - 1, -1, -1):
         swap[t] = bool(s)
         s = int(back[t, s])
-    # the global labelling is arbitrary: keep the majority of frames as given
-    if swap.mean() > 0.5:
-        swap = ~swap
-    return swap, int(swap.sum())
+    return swap
 
 
 def fix_short_swaps(pos: np.ndarray, scale: float, fps: float, max_s: float = 0.08,

@@ -501,12 +501,54 @@ def landing_kink(heel: np.ndarray, toe: np.ndarray, idx: int, fps: float) -> flo
     intervals scatter four times as much as the toe-off intervals
     (``benchmarks/real_events.py``); timed by the kink they scatter alike.
     """
+    k = _kink_search_samples(len(heel), idx, fps)
+    if k is None:
+        return None
+    speed = heel[k - 1] - heel[k]  # descent per sample, at k - 0.5
+    t = _slowdown_index(k, speed, idx)
+    if t is None:
+        return None
+    i = int(np.clip(round(t), 0, len(heel) - 1))
+    if not (heel[i] <= KINK_MAX_HEIGHT and heel[i] <= toe[i]):
+        return None
+    return t
+
+
+def _kink_search_samples(n: int, idx: int, fps: float) -> np.ndarray | None:
+    """Samples ``k`` whose descent (from ``k - 1`` to ``k``) is searched for a landing kink.
+
+    From :data:`KINK_WINDOW_S` (at least 3 samples) before the detector's
+    contact start ``idx`` to 0.05 s (at least 2 samples) after it, within
+    the ``n`` samples of the clip; None when fewer than 3 samples remain.
+    ``fps`` is the sample rate (1/s).
+    """
     w = max(3, int(round(KINK_WINDOW_S * fps)))
-    lo, hi = max(1, idx - w), min(len(heel) - 1, idx + max(2, int(round(0.05 * fps))))
+    lo, hi = max(1, idx - w), min(n - 1, idx + max(2, int(round(0.05 * fps))))
     if hi - lo < 2:
         return None
-    k = np.arange(lo, hi + 1)
-    speed = heel[k - 1] - heel[k]  # descent per sample, at k - 0.5
+    return np.arange(lo, hi + 1)
+
+
+def _slowdown_index(k: np.ndarray, speed: np.ndarray, idx: int) -> float | None:
+    """Fractional sample index where the descent first slows below :data:`KINK_FRACTION` of its peak.
+
+    Parameters
+    ----------
+    k : ndarray of int
+        Sample indices; ``speed[m]`` is the descent (leg lengths per sample,
+        + downward) between samples ``k[m] - 1`` and ``k[m]``, placed at ``k[m] - 0.5``.
+    speed : ndarray
+        The descent speeds.
+    idx : int
+        The detector's contact start: the peak is the fastest descent at or before it.
+
+    Returns
+    -------
+    float or None
+        Linearly interpolated crossing after the peak; None when there is no
+        descent before ``idx``, a speed after the peak is missing before the
+        crossing, or the descent never slows.
+    """
     before = np.where((k <= idx) & np.isfinite(speed), speed, -np.inf)
     p = int(np.argmax(before))
     peak = before[p]
@@ -517,11 +559,7 @@ def landing_kink(heel: np.ndarray, toe: np.ndarray, idx: int, fps: float) -> flo
         if not np.isfinite(speed[m]):
             return None
         if speed[m] < slow:
-            t = float(k[m - 1] - 0.5 + (speed[m - 1] - slow) / (speed[m - 1] - speed[m]))
-            i = int(np.clip(round(t), 0, len(heel) - 1))
-            if not (heel[i] <= KINK_MAX_HEIGHT and heel[i] <= toe[i]):
-                return None
-            return t
+            return float(k[m - 1] - 0.5 + (speed[m - 1] - slow) / (speed[m - 1] - speed[m]))
     return None
 
 
@@ -664,82 +702,218 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     ----------
     clean : CleanSeries
         Output of :func:`formcheck.engine.clean.clean`.
+
+    Returns
+    -------
+    GaitEvents
+        Events of both feet (s and samples on ``clean.t``), the foot signals,
+        the cadence (steps/min) from the contacts and from the hip motion, and
+        notes on far-foot contacts dropped or timed from the hip.
     """
     leg_px = clean.leg_length_px()
-    ic_idx, to_idx, ic_s, to_s, contacts, signals = {}, {}, {}, {}, {}, {}
-    runs = {}
-    for side in SIDES:
-        signals[side] = foot_signal(clean, side, leg_px)
-        runs[side] = _runs(signals[side].contact)
+    signals = {side: foot_signal(clean, side, leg_px) for side in SIDES}
+    runs = {side: _runs(signals[side].contact) for side in SIDES}
     # the near foot is measured best; the far foot's contacts must alternate with it
     near, far = clean.near_side, clean.far_side
     runs[far] = _alternate(runs[near], runs[far], signals[far].h)
-    dt = clean.t[1] - clean.t[0] if clean.n > 1 else 1.0 / clean.fps
+    dt = _grid_step(clean)
+    ic_idx, to_idx, ic_s, to_s, contacts = {}, {}, {}, {}, {}
     for side in SIDES:
-        sig = signals[side]
-        level = float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.0
-        # a run touching the clip's edge has an unseen end
-        ics = [s for s, e in runs[side] if s > 0 and np.isfinite(sig.h[s - 1])]
-        tos = [e for s, e in runs[side] if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
-        rel = rest_relative_points(sig, runs[side])
-        if rel is not None:
-            h_rel = np.fmin(rel["heel"], rel["toe"])
-            ic_ref = {}
-            for i in ics:
-                # the far heel is often hidden as it lands: no reliable kink
-                kink = landing_kink(rel["heel"], rel["toe"], i, clean.fps) if side == near else None
-                ic_ref[i] = kink if kink is not None else _refine_ic_rest(h_rel, i, sig.threshold - level, clean.fps)
-        else:
-            ic_ref = {i: _refine_ic(sig.h, i, level, sig.threshold, clean.fps) for i in ics}
-        # two runs refined onto the same instant are one contact
-        ics = _spaced(ics, [ic_ref[i] for i in ics], MIN_EVENT_GAP_S / dt)
-        knee = joint_flexion(clean.xy[f"{side}_hip"], clean.xy[f"{side}_knee"], clean.xy[f"{side}_ankle"])
-        to_ref = {}
-        for i in tos:
-            foot_to = _refine_to(sig.h, i, sig.threshold)
-            peak = knee_extension_peak(knee, foot_to, int(round(TO_KNEE_WINDOW_S / dt)))
-            to_ref[i] = peak if peak is not None and abs(peak - foot_to) * dt > TO_KNEE_AGREE_S else foot_to
-        tos = _spaced(tos, [to_ref[i] for i in tos], MIN_EVENT_GAP_S / dt)
-        ic_idx[side] = np.array(ics, int)
-        to_idx[side] = np.array(tos, int)
-        ic_s[side] = np.array([clean.t[0] + ic_ref[i] * dt for i in ics])
-        to_s[side] = np.array([clean.t[0] + to_ref[i] * dt for i in tos])
-        # contacts as sample indices of the refined events (what midstance and
-        # double support are read from), not of the detector's threshold crossings
-        contacts[side] = [(int(np.clip(round(ic_ref[s]), 0, clean.n - 1)), int(np.clip(round(to_ref[e]), 0, clean.n - 1)))
-                          for s, e in runs[side] if s in ics and e in tos]
+        ic_idx[side], to_idx[side], ic_s[side], to_s[side], contacts[side] = _foot_events(
+            clean, side, signals[side], runs[side], dt, heel_kink=side == near)
     # the far foot is often hidden at contact; where its measured IC strays from
     # the estimate given by the hip motion (consistent for the near foot), the
     # hip-based estimate is used instead
-    cad_guess = 120.0 / float(np.median(np.diff(ic_s[near]))) if len(ic_s[near]) > 1 else None
     far_from_hip = 0
-    if cad_guess:
-        step_s = 60.0 / cad_guess
-        est = far_events_from_hip(ic_s[near], to_s[near], hip_lows(clean, step_s), clean.fps)
-        if est is not None:
-            e_ic, e_to = est
-            tol = 1.5 / clean.fps
-            new_ic, n_ic_est = _merge_estimates(e_ic, ic_s[far], clean.t, tol, 0.5 * step_s)
-            new_to, _ = _merge_estimates(e_to, to_s[far], clean.t, tol, 0.5 * step_s)
-            far_from_hip += n_ic_est
-            ic_s[far], to_s[far] = np.array(sorted(new_ic)), np.array(sorted(new_to))
-            ic_idx[far] = np.clip(np.round((ic_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
-            to_idx[far] = np.clip(np.round((to_s[far] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
-            contacts[far] = [(int(a), int(b)) for a in ic_idx[far] for b in to_idx[far][to_idx[far] > a][:1]]
+    from_hip = _far_times_from_hip(clean, ic_s[near], to_s[near], ic_s[far], to_s[far])
+    if from_hip is not None:
+        ic_s[far], to_s[far], far_from_hip = from_hip
+        ic_idx[far], to_idx[far] = _sample_index(clean, ic_s[far], dt), _sample_index(clean, to_s[far], dt)
+        contacts[far] = [(int(a), int(b)) for a in ic_idx[far] for b in to_idx[far][to_idx[far] > a][:1]]
     # a far-foot contact must fall between two near-foot contacts, near mid-stride
-    keep = alternating(ic_s[near], ic_s[far])
-    if not keep.all():
-        dropped = int((~keep).sum())
-        kept = np.clip(np.round((ic_s[far][keep] - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
-        ic_s[far], ic_idx[far] = ic_s[far][keep], ic_idx[far][keep]
-        contacts[far] = [(a, b) for a, b in contacts[far] if np.any(np.abs(kept - a) <= 1)]
-    else:
-        dropped = 0
-    # cadence from the near foot's strides (its contacts are the best measured;
-    # a constant timing bias cancels in IC-to-IC intervals); two steps per stride
-    strides = np.diff(ic_s[near])
-    cad_ev = 120.0 / float(np.median(strides)) if len(strides) >= 1 else None
+    ic_s[far], ic_idx[far], contacts[far], dropped = _drop_out_of_step(clean, ic_s[near], ic_s[far], ic_idx[far],
+                                                                      contacts[far], dt)
+    cad_ev, cad_sp = _cadences(clean, ic_s[near])
+    notes = _event_notes(cad_ev, cad_sp, dropped, far_from_hip, near, far)
+    return GaitEvents(ic_idx=ic_idx, to_idx=to_idx, ic_s=ic_s, to_s=to_s, contacts=contacts, signals=signals,
+                      cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes,
+                      far_from_hip=far_from_hip, hip_asymmetry_pct=hip_step_asymmetry(clean, ic_s),
+                      hip_cadence_spm=spectral_cadence(clean))
+
+
+def _grid_step(clean: CleanSeries) -> float:
+    """Sample interval of ``clean.t`` (s)."""
+    return clean.t[1] - clean.t[0] if clean.n > 1 else 1.0 / clean.fps
+
+
+def _sample_index(clean: CleanSeries, times: np.ndarray, dt: float) -> np.ndarray:
+    """Nearest sample indices (int, clipped to the clip) of ``times`` (s) on ``clean.t`` with step ``dt`` (s)."""
+    return np.clip(np.round((times - clean.t[0]) / dt).astype(int), 0, clean.n - 1)
+
+
+def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tuple[int, int]], dt: float,
+                 heel_kink: bool):
+    """Refined initial contacts and toe-offs of one foot from its contact runs.
+
+    Parameters
+    ----------
+    clean : CleanSeries
+        The cleaned tracks.
+    side : {"left", "right"}
+        The foot.
+    sig : FootSignal
+        Its contact signal (:func:`foot_signal`).
+    runs : list of (int, int)
+        Its contacts as inclusive sample ranges (:func:`_runs`, after :func:`_alternate`).
+    dt : float
+        Sample interval (s).
+    heel_kink : bool
+        Time heel landings by their kink (:func:`landing_kink`); the far heel is
+        often hidden as it lands, so only the near foot's are.
+
+    Returns
+    -------
+    ic_idx, to_idx : ndarray of int
+        The detector's sample index of each event kept (a run touching the
+        clip's edge has an unseen end and gives no event there).
+    ic_s, to_s : ndarray of float
+        Their refined times (s).
+    contacts : list of (int, int)
+        Runs with both ends kept, as sample indices of the refined events
+        (what midstance and double support are read from), not of the
+        detector's threshold crossings.
+    """
+    ics = [s for s, e in runs if s > 0 and np.isfinite(sig.h[s - 1])]
+    tos = [e for s, e in runs if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
+    ic_ref = _refined_ics(sig, runs, ics, clean.fps, heel_kink)
+    # two runs refined onto the same instant are one contact
+    ics = _spaced(ics, [ic_ref[i] for i in ics], MIN_EVENT_GAP_S / dt)
+    knee = joint_flexion(clean.xy[f"{side}_hip"], clean.xy[f"{side}_knee"], clean.xy[f"{side}_ankle"])
+    to_ref = {i: _toe_off(sig.h, knee, i, sig.threshold, dt) for i in tos}
+    tos = _spaced(tos, [to_ref[i] for i in tos], MIN_EVENT_GAP_S / dt)
+    contacts = [(int(np.clip(round(ic_ref[s]), 0, clean.n - 1)), int(np.clip(round(to_ref[e]), 0, clean.n - 1)))
+                for s, e in runs if s in ics and e in tos]
+    return (np.array(ics, int), np.array(tos, int), np.array([clean.t[0] + ic_ref[i] * dt for i in ics]),
+            np.array([clean.t[0] + to_ref[i] * dt for i in tos]), contacts)
+
+
+def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], fps: float,
+                 heel_kink: bool) -> dict[int, float]:
+    """Sub-sample initial contact (fractional sample index) of each contact start in ``ics``.
+
+    The landing kink of a heel landing where ``heel_kink`` allows and there is
+    one (:func:`landing_kink`), else where the landing point comes down to its
+    resting level (:func:`_refine_ic_rest`); without mid-stance samples to
+    find those levels, the tangent onto the stance level (:func:`_refine_ic`).
+    ``fps`` is the sample rate (1/s).
+    """
+    level = float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.0
+    rel = rest_relative_points(sig, runs)
+    if rel is None:
+        return {i: _refine_ic(sig.h, i, level, sig.threshold, fps) for i in ics}
+    h_rel = np.fmin(rel["heel"], rel["toe"])
+    ic_ref = {}
+    for i in ics:
+        kink = landing_kink(rel["heel"], rel["toe"], i, fps) if heel_kink else None
+        ic_ref[i] = kink if kink is not None else _refine_ic_rest(h_rel, i, sig.threshold - level, fps)
+    return ic_ref
+
+
+def _toe_off(h: np.ndarray, knee_flex: np.ndarray, idx: int, thr: float, dt: float) -> float:
+    """Sub-sample toe-off (fractional sample index) of the contact whose last sample is ``idx``.
+
+    Where ``h`` (leg lengths) rises through the hysteresis band
+    (:func:`_refine_to`), unless the knee's peak extension (``knee_flex`` in
+    degrees, :func:`knee_extension_peak`, searched within
+    :data:`TO_KNEE_WINDOW_S`) lies more than :data:`TO_KNEE_AGREE_S` from it:
+    then that peak. ``thr`` is the entry threshold (leg lengths), ``dt`` the
+    sample interval (s).
+    """
+    foot_to = _refine_to(h, idx, thr)
+    peak = knee_extension_peak(knee_flex, foot_to, int(round(TO_KNEE_WINDOW_S / dt)))
+    return peak if peak is not None and abs(peak - foot_to) * dt > TO_KNEE_AGREE_S else foot_to
+
+
+def _far_times_from_hip(clean: CleanSeries, near_ic: np.ndarray, near_to: np.ndarray, far_ic: np.ndarray,
+                        far_to: np.ndarray):
+    """The far foot's IC and TO times (s) checked against the hip motion (:func:`far_events_from_hip`).
+
+    Each estimate from the hip is replaced by the measured event within 1.5
+    frames of it, if there is one (:func:`_merge_estimates`).
+
+    Returns
+    -------
+    tuple of (ndarray, ndarray, int) or None
+        Sorted IC and TO times (s) and how many ICs are the hip's estimates;
+        None with fewer than two near contacts or when the near foot gives no
+        consistent offset to the hip's lows.
+    """
+    cad_guess = _stride_cadence(near_ic)
+    if not cad_guess:
+        return None
+    step_s = 60.0 / cad_guess
+    est = far_events_from_hip(near_ic, near_to, hip_lows(clean, step_s), clean.fps)
+    if est is None:
+        return None
+    e_ic, e_to = est
+    tol = 1.5 / clean.fps
+    new_ic, n_ic_est = _merge_estimates(e_ic, far_ic, clean.t, tol, 0.5 * step_s)
+    new_to, _ = _merge_estimates(e_to, far_to, clean.t, tol, 0.5 * step_s)
+    return np.array(sorted(new_ic)), np.array(sorted(new_to)), n_ic_est
+
+
+def _drop_out_of_step(clean: CleanSeries, near_ic: np.ndarray, far_ic: np.ndarray, far_idx: np.ndarray,
+                      far_contacts: list[tuple[int, int]], dt: float):
+    """The far foot's events without the contacts out of step with the near foot (:func:`alternating`).
+
+    Parameters
+    ----------
+    clean : CleanSeries
+        The cleaned tracks (their time grid).
+    near_ic, far_ic : ndarray
+        Initial contacts (s) of the near and the far foot.
+    far_idx : ndarray of int
+        The far foot's IC sample indices, one per ``far_ic``.
+    far_contacts : list of (int, int)
+        The far foot's contacts (sample indices).
+    dt : float
+        Sample interval (s).
+
+    Returns
+    -------
+    far_ic, far_idx, far_contacts, n_dropped
+        The same without the dropped contacts (a contact is kept when its
+        start lies within a sample of a kept IC), and how many ICs were dropped.
+    """
+    keep = alternating(near_ic, far_ic)
+    if keep.all():
+        return far_ic, far_idx, far_contacts, 0
+    dropped = int((~keep).sum())
+    kept = _sample_index(clean, far_ic[keep], dt)
+    return far_ic[keep], far_idx[keep], [(a, b) for a, b in far_contacts if np.any(np.abs(kept - a) <= 1)], dropped
+
+
+def _stride_cadence(near_ic: np.ndarray) -> float | None:
+    """Steps per minute from the median IC-to-IC stride time (s) of one foot (two steps per stride)."""
+    strides = np.diff(near_ic)
+    return 120.0 / float(np.median(strides)) if len(strides) >= 1 else None
+
+
+def _cadences(clean: CleanSeries, near_ic: np.ndarray) -> tuple[float | None, float | None]:
+    """The cadence (steps/min) from the near foot's strides and from the hip's vertical motion.
+
+    The near foot's contacts are the best measured, and a constant timing bias
+    cancels in IC-to-IC intervals. The hip's spectrum is searched within ±15 %
+    of that cadence (which rules out harmonics), over its whole band without it.
+    """
+    cad_ev = _stride_cadence(near_ic)
     cad_sp = spectral_cadence(clean, cad_ev * 0.85, cad_ev * 1.15) if cad_ev else spectral_cadence(clean)
+    return cad_ev, cad_sp
+
+
+def _event_notes(cad_ev: float | None, cad_sp: float | None, dropped: int, far_from_hip: int, near: str,
+                 far: str) -> list:
+    """Notes on the events: cadences (steps/min) more than 5 % apart, far-foot contacts dropped or timed from the hip."""
     notes = []
     if cad_ev and cad_sp and abs(cad_ev - cad_sp) / cad_ev > 0.05:
         notes.append(Reason("cadence_disagree", ev=cad_ev, sp=cad_sp))
@@ -747,7 +921,4 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
         notes.append(note("far_discarded", n=dropped, far=far, near=near))
     if far_from_hip:
         notes.append(note("far_from_hip", n=far_from_hip, far=far))
-    return GaitEvents(ic_idx=ic_idx, to_idx=to_idx, ic_s=ic_s, to_s=to_s, contacts=contacts, signals=signals,
-                      cadence_events_spm=cad_ev, cadence_spectrum_spm=cad_sp, notes=notes,
-                      far_from_hip=far_from_hip, hip_asymmetry_pct=hip_step_asymmetry(clean, ic_s),
-                      hip_cadence_spm=spectral_cadence(clean))
+    return notes

@@ -297,124 +297,286 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
               hip_asymmetry_pct: float | None = None, side_view: bool = True) -> dict[str, MetricSummary]:
     """Median per side and combined, spread, counts and confidence for each metric.
 
-    ``cadence_note`` is the events' ``Reason("cadence_disagree", ev=..., sp=...)``
-    when the contacts and the hip motion disagree about the cadence.
-    ``hip_asymmetry_pct`` (from :func:`formcheck.engine.events.hip_step_asymmetry`)
-    cross-checks the step-time asymmetry (:data:`ASYMMETRY_CHECK_PTS`). In a
-    ``side_view`` that asymmetry is at most medium confidence: it rests on the
-    far foot's contacts, the least certain events there. :data:`CONTACT_TIMING`
-    metrics are at most medium confidence (contact and toe-off are a frame or
-    two off from video: on the synthetic runner contact time reads about 45 ms
-    long, on the real treadmill clip about 35 ms longer than read by eye) and
-    low below 60 fps.
+    Parameters
+    ----------
+    strides : list of Stride
+        From :func:`sagittal_strides` or :func:`frontal_strides`.
+    names : list of str
+        Keys of :data:`METRICS` to summarise, in the order of the result.
+    near_side : {"left", "right"}
+        The leg nearer the camera; ``"near"`` metrics of :data:`METRICS` come from it.
+    fps : float
+        Frame rate (1/s); below 60 the timing metrics lose confidence.
+    cadence_spm : float or None
+        The clip's cadence (steps/min, ``GaitEvents.cadence_spm``).
+    cadence_note : Reason, optional
+        The events' ``Reason("cadence_disagree", ev=..., sp=...)`` when the
+        contacts and the hip motion disagree about the cadence.
+    min_steps : int
+        Steps per side wanted for full confidence.
+    hip_asymmetry_pct : float, optional
+        Step-time asymmetry (%) from :func:`formcheck.engine.events.hip_step_asymmetry`,
+        which cross-checks the contacts' one (:data:`ASYMMETRY_CHECK_PTS`).
+    side_view : bool
+        A side view: the step-time asymmetry rests on the far foot's contacts,
+        the least certain events there, and is at most medium confidence.
+
+    Returns
+    -------
+    dict of str to MetricSummary
+        One summary per name.
+
+    Notes
+    -----
+    :data:`CONTACT_TIMING` metrics are at most medium confidence (contact and
+    toe-off are a frame or two off from video: on the synthetic runner contact
+    time reads about 45 ms long, on the real treadmill clip about 35 ms longer
+    than read by eye) and low below 60 fps.
     """
     out = {}
     for name in names:
         unit, source = METRICS[name]
         if name == "cadence_spm":
-            n = len(strides)
-            reasons = []
-            if cadence_spm is None:
-                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason=Reason("no_same_foot"))
-                continue
-            if n < MIN_STEPS_FOR_VALUE:
-                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason=Reason("few_steps_cadence", n=n))
-                continue
-            if not CADENCE_PLAUSIBLE[0] <= cadence_spm <= CADENCE_PLAUSIBLE[1]:
-                out[name] = MetricSummary(name, unit, None, None, None, None, n, 0, 0, "both", "low",
-                                          reason=Reason("implausible_cadence", spm=cadence_spm))
-                continue
-            nl = sum(s.side == "left" for s in strides)
-            nr = sum(s.side == "right" for s in strides)
-            if cadence_note and min(nl, nr) < min_steps:
-                # two estimates disagree and too few steps to tell which is right
-                out[name] = MetricSummary(name, unit, None, None, None, None, n, nl, nr, "both", "low",
-                                          reason=Reason("cadence_disagree_few", nl=nl, nr=nr,
-                                                        **getattr(cadence_note, "params", {})))
-                continue
-            if cadence_note:
-                reasons.append(cadence_note)
-            conf = "high" if n >= 2 * min_steps and not reasons else ("medium" if n >= 4 else "low")
-            out[name] = MetricSummary(name, unit, round(cadence_spm, 1), None, None, None, n, nl, nr,
-                                      "both", conf, reasons)
-            continue
-        if name == "step_time_asymmetry_pct":
-            st = {s: _median([x.values.get("step_time_ms") for x in strides if x.side == s]) for s in SIDES}
-            nl = sum(1 for x in strides if x.side == "left" and np.isfinite(x.values.get("step_time_ms", np.nan)))
-            nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
-            if st["left"] and st["right"] and min(nl, nr) < MIN_STEPS_FOR_VALUE:
-                out[name] = MetricSummary(name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
-                                          reason=Reason("few_step_times", nl=nl, nr=nr))
-            elif st["left"] and st["right"]:
-                val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
-                reasons = []
-                gap = 0.0 if hip_asymmetry_pct is None else abs(val - hip_asymmetry_pct)
-                if gap > ASYMMETRY_CHECK_PTS[1]:
-                    out[name] = MetricSummary(
-                        name, unit, None, None, None, None, nl + nr, nl, nr, "both", "low",
-                        reason=Reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
-                    continue
-                if gap > ASYMMETRY_CHECK_PTS[0]:
-                    reasons.append(Reason("hip_asym_gives", hip=hip_asymmetry_pct))
-                if side_view:
-                    reasons.append(Reason("side_view_far"))
-                if fps < 60:
-                    reasons.append(Reason("fps_frame", fps=fps))
-                if min(nl, nr) < min_steps:
-                    reasons.append(Reason("few_one_side", n=min(nl, nr)))
-                conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or gap > ASYMMETRY_CHECK_PTS[0]
-                        else ("medium" if reasons else "high"))
-                out[name] = MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
-                                          nl + nr, nl, nr, "both", conf, reasons)
-            else:
-                out[name] = MetricSummary(name, unit, None, None, None, None, 0, 0, 0, "both", "low",
-                                          reason=Reason("need_both_feet"))
-            continue
-        per = {s: [x.values.get(name) for x in strides if x.side == s] for s in SIDES}
-        per = {s: [v for v in vals if v is not None and np.isfinite(v)] for s, vals in per.items()}
-        left, right = _median(per["left"]), _median(per["right"])
-        use = [near_side] if source == "near" else list(SIDES)
-        pooled = [v for s in use for v in per[s]]
-        if source == "near" and not pooled:  # near foot not measurable: fall back to the far one
-            use = [s for s in SIDES if s != near_side]
-            pooled = [v for s in use for v in per[s]]
-        n = len(pooled)
-        if n == 0:
-            out[name] = MetricSummary(name, unit, None, left, right, None, 0, 0, 0, "both", "low",
-                                      reason=Reason("no_contact_metric"))
-            continue
-        if n < MIN_STEPS_FOR_VALUE:
-            # one or two steps are an anecdote, not a measurement: no value is invented
-            out[name] = MetricSummary(name, unit, None, None, None, None, n, len(per["left"]), len(per["right"]),
-                                      "both", "low",
-                                      reason=Reason("few_steps", n=n))
-            continue
-        if len(per["left"]) < MIN_STEPS_FOR_VALUE:
-            left = None
-        if len(per["right"]) < MIN_STEPS_FOR_VALUE:
-            right = None
-        reasons = []
-        nl, nr = len(per["left"]), len(per["right"])
-        if min(nl, nr) < min_steps and source == "both" or n < min_steps:
-            reasons.append(Reason("few_per_side", nl=nl, nr=nr))
-        if name in CONTACT_TIMING:
-            # never "high": the events are a frame or two off even at 60 fps (README, "How accurate")
-            reasons.append(Reason("contact_timing_bias"))
-            if fps < 60:
-                reasons.append(Reason("fps_timing", fps=fps))
-        if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
-            reasons.append(Reason("hip_least_accurate"))
-        if source == "near" and use != [near_side]:
-            reasons.append(Reason("far_leg"))
-        conf = "low" if n < 3 or len(reasons) >= 2 else ("medium" if reasons else "high")
-        out[name] = MetricSummary(
-            name, unit, round(float(np.median(pooled)), 2),
-            None if left is None else round(left, 2), None if right is None else round(right, 2),
-            round(float(np.std(pooled, ddof=1)), 2) if n > 1 else None, n, nl, nr,
-            use[0] if len(use) == 1 else "both", conf, reasons)
+            out[name] = _summarise_cadence(strides, name, unit, cadence_spm, cadence_note, min_steps)
+        elif name == "step_time_asymmetry_pct":
+            out[name] = _summarise_step_asymmetry(strides, name, unit, fps=fps, min_steps=min_steps,
+                                                  hip_asymmetry_pct=hip_asymmetry_pct, side_view=side_view)
+        else:
+            out[name] = _summarise_per_stride(strides, name, unit, source, near_side=near_side, fps=fps,
+                                              min_steps=min_steps)
     return out
+
+
+def _no_value(name: str, unit: str, n: int, n_left: int, n_right: int, reason: Reason,
+              left: float | None = None, right: float | None = None) -> MetricSummary:
+    """A summary without a headline value (low confidence), saying why; ``left``/``right`` may still be given."""
+    return MetricSummary(name, unit, None, left, right, None, n, n_left, n_right, "both", "low", reason=reason)
+
+
+def _summarise_cadence(strides: list[Stride], name: str, unit: str, cadence_spm: float | None,
+                       cadence_note: str | None, min_steps: int) -> MetricSummary:
+    """Summary of the cadence (steps/min), which comes from the events, not from the strides.
+
+    Parameters
+    ----------
+    strides : list of Stride
+        Their number and sides set the counts and the confidence.
+    name, unit : str
+        ``"cadence_spm"`` and its unit.
+    cadence_spm : float or None
+        The events' cadence (steps/min).
+    cadence_note : Reason or None
+        Why the contacts and the hip motion disagree about the cadence.
+    min_steps : int
+        Steps per side wanted for full confidence.
+
+    Returns
+    -------
+    MetricSummary
+        Null without a cadence, from fewer than :data:`MIN_STEPS_FOR_VALUE`
+        strides, outside :data:`CADENCE_PLAUSIBLE`, or when the two estimates
+        disagree and either side has fewer than ``min_steps`` strides.
+    """
+    n = len(strides)
+    reasons = []
+    if cadence_spm is None:
+        return _no_value(name, unit, n, 0, 0, Reason("no_same_foot"))
+    if n < MIN_STEPS_FOR_VALUE:
+        return _no_value(name, unit, n, 0, 0, Reason("few_steps_cadence", n=n))
+    if not CADENCE_PLAUSIBLE[0] <= cadence_spm <= CADENCE_PLAUSIBLE[1]:
+        return _no_value(name, unit, n, 0, 0, Reason("implausible_cadence", spm=cadence_spm))
+    nl = sum(s.side == "left" for s in strides)
+    nr = sum(s.side == "right" for s in strides)
+    if cadence_note and min(nl, nr) < min_steps:
+        # two estimates disagree and too few steps to tell which is right
+        return _no_value(name, unit, n, nl, nr, Reason("cadence_disagree_few", nl=nl, nr=nr,
+                                                      **getattr(cadence_note, "params", {})))
+    if cadence_note:
+        reasons.append(cadence_note)
+    conf = "high" if n >= 2 * min_steps and not reasons else ("medium" if n >= 4 else "low")
+    return MetricSummary(name, unit, round(cadence_spm, 1), None, None, None, n, nl, nr, "both", conf, reasons)
+
+
+def _step_time_counts(strides: list[Stride]) -> tuple[int, int]:
+    """Number of left and of right strides with a step time (other foot → this foot)."""
+    nl = sum(1 for x in strides if x.side == "left" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+    nr = sum(1 for x in strides if x.side == "right" and np.isfinite(x.values.get("step_time_ms", np.nan)))
+    return nl, nr
+
+
+def _summarise_step_asymmetry(strides: list[Stride], name: str, unit: str, *, fps: float, min_steps: int,
+                              hip_asymmetry_pct: float | None, side_view: bool) -> MetricSummary:
+    """Summary of the step-time asymmetry: ``100 |L - R| / mean`` of the median step times (%).
+
+    Parameters
+    ----------
+    strides : list of Stride
+        Their ``step_time_ms`` values (ms, the step ending at that contact).
+    name, unit : str
+        ``"step_time_asymmetry_pct"`` and its unit.
+    fps : float
+        Frame rate (1/s).
+    min_steps : int
+        Step times per side wanted for full confidence.
+    hip_asymmetry_pct : float or None
+        The same asymmetry from the hip's lowest points (%).
+    side_view : bool
+        Whether the clip is a side view.
+
+    Returns
+    -------
+    MetricSummary
+        With the median step time of each side as ``left``/``right`` (ms);
+        null without both feet, with fewer than :data:`MIN_STEPS_FOR_VALUE`
+        step times on a side, or more than ``ASYMMETRY_CHECK_PTS[1]`` points
+        off the hip's asymmetry.
+    """
+    st = {s: _median([x.values.get("step_time_ms") for x in strides if x.side == s]) for s in SIDES}
+    nl, nr = _step_time_counts(strides)
+    if st["left"] and st["right"] and min(nl, nr) < MIN_STEPS_FOR_VALUE:
+        return _no_value(name, unit, nl + nr, nl, nr, Reason("few_step_times", nl=nl, nr=nr))
+    if not (st["left"] and st["right"]):
+        return _no_value(name, unit, 0, 0, 0, Reason("need_both_feet"))
+    val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
+    gap = 0.0 if hip_asymmetry_pct is None else abs(val - hip_asymmetry_pct)
+    if gap > ASYMMETRY_CHECK_PTS[1]:
+        return _no_value(name, unit, nl + nr, nl, nr, Reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
+    reasons = _step_asymmetry_doubts(gap, hip_asymmetry_pct, side_view, fps, min(nl, nr), min_steps)
+    conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or gap > ASYMMETRY_CHECK_PTS[0]
+            else ("medium" if reasons else "high"))
+    return MetricSummary(name, unit, round(val, 1), round(st["left"], 1), round(st["right"], 1), None,
+                         nl + nr, nl, nr, "both", conf, reasons)
+
+
+def _step_asymmetry_doubts(gap: float, hip_asymmetry_pct: float | None, side_view: bool, fps: float,
+                           n_fewer: int, min_steps: int) -> list:
+    """Reasons for less confidence in a step-time asymmetry.
+
+    Parameters
+    ----------
+    gap : float
+        Percentage points between the asymmetry from the contacts and from the hip.
+    hip_asymmetry_pct : float or None
+        The hip's asymmetry (%), quoted in the reason.
+    side_view : bool
+        A side view (the far foot's contacts are the least certain events).
+    fps : float
+        Frame rate (1/s); below 60 one frame is a large share of a step.
+    n_fewer : int
+        Step times of the side that has fewer.
+    min_steps : int
+        Step times per side wanted for full confidence.
+    """
+    reasons = []
+    if gap > ASYMMETRY_CHECK_PTS[0]:
+        reasons.append(Reason("hip_asym_gives", hip=hip_asymmetry_pct))
+    if side_view:
+        reasons.append(Reason("side_view_far"))
+    if fps < 60:
+        reasons.append(Reason("fps_frame", fps=fps))
+    if n_fewer < min_steps:
+        reasons.append(Reason("few_one_side", n=n_fewer))
+    return reasons
+
+
+def _finite_per_side(strides: list[Stride], name: str) -> dict[str, list]:
+    """The finite values of metric ``name`` per side (``"left"``, ``"right"``), in stride order."""
+    per = {s: [x.values.get(name) for x in strides if x.side == s] for s in SIDES}
+    return {s: [v for v in vals if v is not None and np.isfinite(v)] for s, vals in per.items()}
+
+
+def _pooled_sides(per: dict[str, list], source: str, near_side: str) -> tuple[list[str], list]:
+    """Which sides feed the headline value, and their values pooled.
+
+    ``source`` ``"near"`` (:data:`METRICS`): the near leg, or the far one when
+    the near leg has no value; ``"both"``: both legs.
+    """
+    use = [near_side] if source == "near" else list(SIDES)
+    pooled = [v for s in use for v in per[s]]
+    if source == "near" and not pooled:  # near foot not measurable: fall back to the far one
+        use = [s for s in SIDES if s != near_side]
+        pooled = [v for s in use for v in per[s]]
+    return use, pooled
+
+
+def _summarise_per_stride(strides: list[Stride], name: str, unit: str, source: str, *, near_side: str,
+                          fps: float, min_steps: int) -> MetricSummary:
+    """Summary of a metric measured at each stride: median and SD of the pooled values, medians per side.
+
+    Parameters
+    ----------
+    strides : list of Stride
+        The strides; their ``values[name]`` (in ``unit``; NaN or missing where not measured).
+    name, unit, source : str
+        The metric, its unit and which legs feed it (:data:`METRICS`).
+    near_side : {"left", "right"}
+        The leg nearer the camera.
+    fps : float
+        Frame rate (1/s).
+    min_steps : int
+        Values per side wanted for full confidence.
+
+    Returns
+    -------
+    MetricSummary
+        Null from fewer than :data:`MIN_STEPS_FOR_VALUE` values; a side's
+        median only from at least that many of its own.
+    """
+    per = _finite_per_side(strides, name)
+    left, right = _median(per["left"]), _median(per["right"])
+    use, pooled = _pooled_sides(per, source, near_side)
+    n = len(pooled)
+    if n == 0:
+        return _no_value(name, unit, 0, 0, 0, Reason("no_contact_metric"), left, right)
+    if n < MIN_STEPS_FOR_VALUE:
+        # one or two steps are an anecdote, not a measurement: no value is invented
+        return _no_value(name, unit, n, len(per["left"]), len(per["right"]), Reason("few_steps", n=n))
+    if len(per["left"]) < MIN_STEPS_FOR_VALUE:
+        left = None
+    if len(per["right"]) < MIN_STEPS_FOR_VALUE:
+        right = None
+    nl, nr = len(per["left"]), len(per["right"])
+    reasons = _per_stride_doubts(name, source, use, near_side, nl, nr, n, fps, min_steps)
+    conf = "low" if n < 3 or len(reasons) >= 2 else ("medium" if reasons else "high")
+    return MetricSummary(
+        name, unit, round(float(np.median(pooled)), 2),
+        None if left is None else round(left, 2), None if right is None else round(right, 2),
+        round(float(np.std(pooled, ddof=1)), 2) if n > 1 else None, n, nl, nr,
+        use[0] if len(use) == 1 else "both", conf, reasons)
+
+
+def _per_stride_doubts(name: str, source: str, use: list[str], near_side: str, nl: int, nr: int, n: int,
+                       fps: float, min_steps: int) -> list:
+    """Reasons for less confidence in a per-stride metric.
+
+    Parameters
+    ----------
+    name, source : str
+        The metric and which legs feed it (:data:`METRICS`).
+    use : list of str
+        The sides the value was pooled from (:func:`_pooled_sides`).
+    near_side : {"left", "right"}
+        The leg nearer the camera.
+    nl, nr, n : int
+        Values on the left, on the right, and pooled.
+    fps : float
+        Frame rate (1/s).
+    min_steps : int
+        Values per side wanted for full confidence.
+    """
+    reasons = []
+    if min(nl, nr) < min_steps and source == "both" or n < min_steps:
+        reasons.append(Reason("few_per_side", nl=nl, nr=nr))
+    if name in CONTACT_TIMING:
+        # never "high": the events are a frame or two off even at 60 fps (README, "How accurate")
+        reasons.append(Reason("contact_timing_bias"))
+        if fps < 60:
+            reasons.append(Reason("fps_timing", fps=fps))
+    if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
+        reasons.append(Reason("hip_least_accurate"))
+    if source == "near" and use != [near_side]:
+        reasons.append(Reason("far_leg"))
+    return reasons
 
 
 TIMING = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor_pct", "step_time_asymmetry_pct")
