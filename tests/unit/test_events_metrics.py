@@ -18,6 +18,7 @@ import pytest
 from formcheck.engine.clean import clean
 from formcheck.engine.events import alternating, detect_events
 from formcheck.pipeline import run_engine
+from formcheck.i18n import render
 from tests.oracle import oracle_info, oracle_series
 
 
@@ -334,12 +335,12 @@ def test_few_steps_with_disagreeing_cadences_give_no_cadence():
     """3 left / 3 right steps, contacts and hip motion disagree: no cadence, a reason; 8/8 steps: the value, noted."""
     from formcheck.engine.metrics import summarise
 
-    from formcheck.i18n import Reason
+    from formcheck.contract import reason
 
-    note = Reason("cadence_disagree", ev=180.0, sp=170.0)
+    note = reason("cadence_disagree", ev=180.0, sp=170.0)
     few = summarise(_strides([1 / 3] * 5), ["cadence_spm"], near_side="left", fps=60.0,
                     cadence_spm=170.0, cadence_note=note)["cadence_spm"]
-    assert few.value is None and "3 left / 3 right" in few.reason
+    assert few.value is None and "3 left / 3 right" in render(few.reason, "en")
     many = summarise(_strides([1 / 3] * 15), ["cadence_spm"], near_side="left", fps=60.0,
                      cadence_spm=170.0, cadence_note=note)["cadence_spm"]
     assert many.value == 170.0 and note in many.confidence_reasons
@@ -357,7 +358,7 @@ def test_step_time_asymmetry_needs_three_steps_per_side():
     assert three.value == pytest.approx(28.6, abs=0.05) and (three.n_left, three.n_right) == (3, 3)
     two = summarise(_strides([0.3, 0.4, 0.3]), ["step_time_asymmetry_pct"], near_side="left", fps=60.0,
                     cadence_spm=171.4)["step_time_asymmetry_pct"]
-    assert two.value is None and "1 left / 2 right" in two.reason
+    assert two.value is None and "1 left / 2 right" in render(two.reason, "en")
 
 
 def test_irregular_steps_null_angles_only_when_few():
@@ -389,11 +390,11 @@ def test_step_time_asymmetry_is_checked_against_the_hip_motion():
     low = asym(20.6)
     assert low.value == pytest.approx(28.6, abs=0.05) and low.confidence == "low"
     gone = asym(4.6)
-    assert gone.value is None and "29 %" in gone.reason and "5 %" in gone.reason
+    assert gone.value is None and "29 %" in render(gone.reason, "en") and "5 %" in render(gone.reason, "en")
     # in a side view the far foot's timing adds a reason: 4 steps per side and that make it low
     side = asym(26.6, side_view=True)
     assert side.value == alone.value and side.confidence == "low"
-    assert any("far foot" in r for r in side.confidence_reasons)
+    assert any("far foot" in render(r, "en") for r in side.confidence_reasons)
 
 
 def test_hip_asymmetry_ignores_a_late_far_foot(oracle_truth_right):

@@ -52,9 +52,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.contract import note
+from formcheck.contract import reason as _reason
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.geometry import joint_flexion
-from formcheck.i18n import Reason
 
 SIDES = ("left", "right")
 
@@ -916,7 +916,7 @@ def _event_notes(cad_ev: float | None, cad_sp: float | None, dropped: int, far_f
     """Notes on the events: cadences (steps/min) more than 5 % apart, far-foot contacts dropped or timed from the hip."""
     notes = []
     if cad_ev and cad_sp and abs(cad_ev - cad_sp) / cad_ev > 0.05:
-        notes.append(Reason("cadence_disagree", ev=cad_ev, sp=cad_sp))
+        notes.append(_reason("cadence_disagree", ev=cad_ev, sp=cad_sp))
     if dropped:
         notes.append(note("far_discarded", n=dropped, far=far, near=near))
     if far_from_hip:

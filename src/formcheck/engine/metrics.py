@@ -31,11 +31,12 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from formcheck.contract import Message
+from formcheck.contract import reason as _reason
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.events import SIDES, GaitEvents
 from formcheck.engine.registry import SPECS, names_for
 from formcheck.engine.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
-from formcheck.i18n import Reason
 
 #: name → (unit, which legs feed the headline value), in contract order, from
 #: :mod:`formcheck.engine.registry`. Per-leg angles and timing come from the near
@@ -152,7 +153,7 @@ class MetricSummary:
     source: str  # "left", "right", "both"
     confidence: str  # "high" | "medium" | "low"
     confidence_reasons: list = field(default_factory=list)
-    reason: str | None = None  # why value is null
+    reason: Message | None = None  # why value is null (a message code)
 
 
 HIP_PEAK_WINDOW_S = 0.05
@@ -309,8 +310,8 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
         Frame rate (1/s); below 60 the timing metrics lose confidence.
     cadence_spm : float or None
         The clip's cadence (steps/min, ``GaitEvents.cadence_spm``).
-    cadence_note : Reason, optional
-        The events' ``Reason("cadence_disagree", ev=..., sp=...)`` when the
+    cadence_note : Message, optional
+        The events' ``_reason("cadence_disagree", ev=..., sp=...)`` when the
         contacts and the hip motion disagree about the cadence.
     min_steps : int
         Steps per side wanted for full confidence.
@@ -347,7 +348,7 @@ def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: f
     return out
 
 
-def _no_value(name: str, unit: str, n: int, n_left: int, n_right: int, reason: Reason,
+def _no_value(name: str, unit: str, n: int, n_left: int, n_right: int, reason: Message,
               left: float | None = None, right: float | None = None) -> MetricSummary:
     """A summary without a headline value (low confidence), saying why; ``left``/``right`` may still be given."""
     return MetricSummary(name, unit, None, left, right, None, n, n_left, n_right, "both", "low", reason=reason)
@@ -365,7 +366,7 @@ def _summarise_cadence(strides: list[Stride], name: str, unit: str, cadence_spm:
         ``"cadence_spm"`` and its unit.
     cadence_spm : float or None
         The events' cadence (steps/min).
-    cadence_note : Reason or None
+    cadence_note : Message or None
         Why the contacts and the hip motion disagree about the cadence.
     min_steps : int
         Steps per side wanted for full confidence.
@@ -380,16 +381,16 @@ def _summarise_cadence(strides: list[Stride], name: str, unit: str, cadence_spm:
     n = len(strides)
     reasons = []
     if cadence_spm is None:
-        return _no_value(name, unit, n, 0, 0, Reason("no_same_foot"))
+        return _no_value(name, unit, n, 0, 0, _reason("no_same_foot"))
     if n < MIN_STEPS_FOR_VALUE:
-        return _no_value(name, unit, n, 0, 0, Reason("few_steps_cadence", n=n))
+        return _no_value(name, unit, n, 0, 0, _reason("few_steps_cadence", n=n))
     if not CADENCE_PLAUSIBLE[0] <= cadence_spm <= CADENCE_PLAUSIBLE[1]:
-        return _no_value(name, unit, n, 0, 0, Reason("implausible_cadence", spm=cadence_spm))
+        return _no_value(name, unit, n, 0, 0, _reason("implausible_cadence", spm=cadence_spm))
     nl = sum(s.side == "left" for s in strides)
     nr = sum(s.side == "right" for s in strides)
     if cadence_note and min(nl, nr) < min_steps:
         # two estimates disagree and too few steps to tell which is right
-        return _no_value(name, unit, n, nl, nr, Reason("cadence_disagree_few", nl=nl, nr=nr,
+        return _no_value(name, unit, n, nl, nr, _reason("cadence_disagree_few", nl=nl, nr=nr,
                                                       **getattr(cadence_note, "params", {})))
     if cadence_note:
         reasons.append(cadence_note)
@@ -434,13 +435,13 @@ def _summarise_step_asymmetry(strides: list[Stride], name: str, unit: str, *, fp
     st = {s: _median([x.values.get("step_time_ms") for x in strides if x.side == s]) for s in SIDES}
     nl, nr = _step_time_counts(strides)
     if st["left"] and st["right"] and min(nl, nr) < MIN_STEPS_FOR_VALUE:
-        return _no_value(name, unit, nl + nr, nl, nr, Reason("few_step_times", nl=nl, nr=nr))
+        return _no_value(name, unit, nl + nr, nl, nr, _reason("few_step_times", nl=nl, nr=nr))
     if not (st["left"] and st["right"]):
-        return _no_value(name, unit, 0, 0, 0, Reason("need_both_feet"))
+        return _no_value(name, unit, 0, 0, 0, _reason("need_both_feet"))
     val = 100.0 * abs(st["left"] - st["right"]) / (0.5 * (st["left"] + st["right"]))
     gap = 0.0 if hip_asymmetry_pct is None else abs(val - hip_asymmetry_pct)
     if gap > ASYMMETRY_CHECK_PTS[1]:
-        return _no_value(name, unit, nl + nr, nl, nr, Reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
+        return _no_value(name, unit, nl + nr, nl, nr, _reason("asym_disagree", val=val, hip=hip_asymmetry_pct))
     reasons = _step_asymmetry_doubts(gap, hip_asymmetry_pct, side_view, fps, min(nl, nr), min_steps)
     conf = ("low" if len(reasons) >= 2 or min(nl, nr) < 3 or gap > ASYMMETRY_CHECK_PTS[0]
             else ("medium" if reasons else "high"))
@@ -469,13 +470,13 @@ def _step_asymmetry_doubts(gap: float, hip_asymmetry_pct: float | None, side_vie
     """
     reasons = []
     if gap > ASYMMETRY_CHECK_PTS[0]:
-        reasons.append(Reason("hip_asym_gives", hip=hip_asymmetry_pct))
+        reasons.append(_reason("hip_asym_gives", hip=hip_asymmetry_pct))
     if side_view:
-        reasons.append(Reason("side_view_far"))
+        reasons.append(_reason("side_view_far"))
     if fps < 60:
-        reasons.append(Reason("fps_frame", fps=fps))
+        reasons.append(_reason("fps_frame", fps=fps))
     if n_fewer < min_steps:
-        reasons.append(Reason("few_one_side", n=n_fewer))
+        reasons.append(_reason("few_one_side", n=n_fewer))
     return reasons
 
 
@@ -527,10 +528,10 @@ def _summarise_per_stride(strides: list[Stride], name: str, unit: str, source: s
     use, pooled = _pooled_sides(per, source, near_side)
     n = len(pooled)
     if n == 0:
-        return _no_value(name, unit, 0, 0, 0, Reason("no_contact_metric"), left, right)
+        return _no_value(name, unit, 0, 0, 0, _reason("no_contact_metric"), left, right)
     if n < MIN_STEPS_FOR_VALUE:
         # one or two steps are an anecdote, not a measurement: no value is invented
-        return _no_value(name, unit, n, len(per["left"]), len(per["right"]), Reason("few_steps", n=n))
+        return _no_value(name, unit, n, len(per["left"]), len(per["right"]), _reason("few_steps", n=n))
     if len(per["left"]) < MIN_STEPS_FOR_VALUE:
         left = None
     if len(per["right"]) < MIN_STEPS_FOR_VALUE:
@@ -566,16 +567,16 @@ def _per_stride_doubts(name: str, source: str, use: list[str], near_side: str, n
     """
     reasons = []
     if min(nl, nr) < min_steps and source == "both" or n < min_steps:
-        reasons.append(Reason("few_per_side", nl=nl, nr=nr))
+        reasons.append(_reason("few_per_side", nl=nl, nr=nr))
     if name in CONTACT_TIMING:
         # never "high": the events are a frame or two off even at 60 fps (README, "How accurate")
-        reasons.append(Reason("contact_timing_bias"))
+        reasons.append(_reason("contact_timing_bias"))
         if fps < 60:
-            reasons.append(Reason("fps_timing", fps=fps))
+            reasons.append(_reason("fps_timing", fps=fps))
     if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
-        reasons.append(Reason("hip_least_accurate"))
+        reasons.append(_reason("hip_least_accurate"))
     if source == "near" and use != [near_side]:
-        reasons.append(Reason("far_leg"))
+        reasons.append(_reason("far_leg"))
     return reasons
 
 
@@ -627,7 +628,7 @@ def irregular_step_share(strides: list[Stride], near_side: str | None = None,
     return float(np.mean(np.abs(st / (step_ms or np.median(st)) - 1.0) > tol))
 
 
-def nulled(m: MetricSummary, reason: Reason) -> MetricSummary:
+def nulled(m: MetricSummary, reason: Message) -> MetricSummary:
     """``m`` without a value (headline, sides, spread), at low confidence, saying why."""
     return replace(m, value=None, left=None, right=None, sd=None, confidence="low", reason=reason)
 
@@ -642,7 +643,7 @@ def distrust_irregular(summ: dict[str, MetricSummary], share: float,
     a handful of steps timed at doubtful instants is not a measurement.
     """
     out = {}
-    why = Reason("irregular", pct=100 * share)
+    why = _reason("irregular", pct=100 * share)
     for name, m in summ.items():
         if m.value is None:
             out[name] = m
@@ -685,7 +686,7 @@ def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[
         return summ
     out = dict(summ)
     if m.source == far_side:
-        out[name] = nulled(m, Reason("far_foot_strike", side=far_side))
+        out[name] = nulled(m, _reason("far_foot_strike", side=far_side))
     else:
         out[name] = replace(m, **{far_side: None})
     return out
@@ -726,11 +727,11 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     for name in BACKWARD_UNMEASURABLE:
         m = summ.get(name)
         if m is not None and m.value is not None:
-            out[name] = nulled(m, Reason("backward_contact"))
+            out[name] = nulled(m, _reason("backward_contact"))
     for name in BACKWARD_DOUBTFUL:
         m = summ.get(name)
         if m is not None and m.value is not None:
-            out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [Reason("backward_timing")])
+            out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [_reason("backward_timing")])
     return out
 
 
