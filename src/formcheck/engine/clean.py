@@ -443,47 +443,147 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
 
 
 def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> CleanSeries:
+    """:func:`clean` itself, without silencing numpy's warnings: grid, leg identity, names, tracks."""
     t_grid, fps, resampled = uniform_grid(series.t)
     image = series.image.astype(float)
     if resampled:
         image = _resample(series.t, image, t_grid)
     pos, vis, z = _legs(image, min_visibility)
-    hip = np.nanmean(pos[:, :, 0], axis=0)
-    ankle = np.nanmean(pos[:, :, 2], axis=0)
-    scale = float(np.nanmedian(np.linalg.norm(ankle - hip, axis=1))) if np.isfinite(ankle).any() else 100.0
+    scale = _leg_scale(pos)
     plane, frontal_facing, spread = detect_plane(series)
     n_swaps = n_collapsed = 0
     if plane == "sagittal":
-        # brief flickers first (they would mislead the Viterbi's velocity), then long swaps
-        pos, n_short = fix_short_swaps(pos, scale, fps)
-        swap, n_swaps = fix_leg_identity(pos, scale)
-        pos[:, swap] = pos[::-1][:, swap]
-        vis[:, swap] = vis[::-1][:, swap]
-        z[:, swap] = z[::-1][:, swap]
-        n_swaps += n_short
-        pos, n_collapsed = drop_collapsed(pos, scale)
-        # the near track has the smaller depth (z) on the leg joints most of the time
-        dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])
-        near_track = 0 if dz < 0 else 1
-        facing, _ = estimate_facing(image)
-        near_side = facing
-        far_side = "left" if near_side == "right" else "right"
-        names = {near_track: near_side, 1 - near_track: far_side}
+        pos, vis, z, n_swaps, n_collapsed = _relink_legs(pos, vis, z, scale, fps)
+        names, facing, near_side = _side_view_names(image, z)
     else:
         # seen from behind or in front the labels are reliable; keep them
         names = {0: "left", 1: "right"}
         facing = frontal_facing
         near_side = "left" if np.nanmean(vis[0]) >= np.nanmean(vis[1]) else "right"
-    max_gap = max(1, int(round(max_gap_s * fps)))
     cutoff = cutoff_for(fps)
+    xy, raw, measured, visd = _named_tracks(image, pos, vis, names, min_visibility=min_visibility, fps=fps,
+                                            max_gap=max(1, int(round(max_gap_s * fps))), cutoff=cutoff)
+    notes = []
+    if resampled:
+        notes.append(note("variable_fps", fps=fps))
+    return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
+                       cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
+                       swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,
+                       frontal_facing=frontal_facing, spread=spread)
+
+
+def _leg_scale(pos: np.ndarray) -> float:
+    """Typical leg length (pixels): median hip → ankle distance of the two labels' mean; 100 without ankles.
+
+    ``pos`` has shape (2, n, len(LEG_JOINTS), 2) (:func:`_legs`).
+    """
+    hip = np.nanmean(pos[:, :, 0], axis=0)
+    ankle = np.nanmean(pos[:, :, 2], axis=0)
+    return float(np.nanmedian(np.linalg.norm(ankle - hip, axis=1))) if np.isfinite(ankle).any() else 100.0
+
+
+def _swapped(arr: np.ndarray, swap: np.ndarray) -> np.ndarray:
+    """Per-label array (label first, frame second) with the two labels exchanged where ``swap`` is True."""
+    out = arr.copy()
+    out[:, swap] = arr[::-1][:, swap]
+    return out
+
+
+def _relink_legs(pos: np.ndarray, vis: np.ndarray, z: np.ndarray, scale: float, fps: float):
+    """Side view: the two leg tracks re-linked by continuity, and collapsed frames resolved.
+
+    Brief flickers are undone first (:func:`fix_short_swaps`; they would
+    mislead the Viterbi's velocity), then long swaps (:func:`fix_leg_identity`),
+    then frames where both labels sit on one leg (:func:`drop_collapsed`).
+
+    Parameters
+    ----------
+    pos, vis, z : ndarray
+        Per-label positions (pixels), visibility and MediaPipe depth (:func:`_legs`).
+    scale : float
+        Typical leg length (pixels).
+    fps : float
+        Sample rate (1/s).
+
+    Returns
+    -------
+    pos, vis, z : ndarray
+        The same, re-linked (the inputs are not changed).
+    n_swaps : int
+        Frames whose labels were exchanged (brief flickers and long swaps).
+    n_collapsed : int
+        Frames where both labels sat on one leg.
+    """
+    pos, n_short = fix_short_swaps(pos, scale, fps)
+    swap, n_swaps = fix_leg_identity(pos, scale)
+    pos, vis, z = _swapped(pos, swap), _swapped(vis, swap), _swapped(z, swap)
+    pos, n_collapsed = drop_collapsed(pos, scale)
+    return pos, vis, z, n_swaps + n_short, n_collapsed
+
+
+def _side_view_names(image: np.ndarray, z: np.ndarray) -> tuple[dict[int, str], str, str]:
+    """Side view: ``(names, facing, near_side)``, with ``names`` the anatomical side of each track (0, 1).
+
+    The near track has the smaller MediaPipe depth ``z`` on the leg joints
+    below the hip most of the time; a runner facing image-right (``facing``,
+    :func:`formcheck.io.pose.estimate_facing`) shows the camera the right
+    side, so the near track is the right leg.
+    """
+    # the near track has the smaller depth (z) on the leg joints most of the time
+    dz = np.nanmedian(z[0, :, 1:] - z[1, :, 1:])
+    near_track = 0 if dz < 0 else 1
+    facing, _ = estimate_facing(image)
+    near_side = facing
+    far_side = "left" if near_side == "right" else "right"
+    return {near_track: near_side, 1 - near_track: far_side}, facing, near_side
+
+
+def _visible_point(image: np.ndarray, name: str, min_visibility: float) -> np.ndarray:
+    """Pixel positions (n, 2) of MediaPipe landmark ``name``, NaN where less visible than ``min_visibility``."""
+    p = image[:, LM[name], :2].copy()
+    p[image[:, LM[name], 3] < min_visibility] = np.nan
+    return p
+
+
+def _track(arr: np.ndarray, max_gap: int, fps: float, cutoff: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One point's track: ``(filled, filtered, measured)``.
+
+    ``arr`` (n, 2) pixel positions with NaN where missing: gaps of at most
+    ``max_gap`` samples are filled (:func:`fill_gaps`), the result is
+    low-passed at ``cutoff`` Hz (:func:`lowpass`, sample rate ``fps``);
+    ``measured`` is True where ``arr`` was seen.
+    """
+    m = np.isfinite(arr).all(axis=1)
+    filled = np.stack([fill_gaps(arr[:, k], max_gap) for k in (0, 1)], axis=1)
+    return filled, np.stack([lowpass(filled[:, k], fps, cutoff) for k in (0, 1)], axis=1), m
+
+
+def _named_tracks(image: np.ndarray, pos: np.ndarray, vis: np.ndarray, names: dict[int, str], *,
+                  min_visibility: float, fps: float, max_gap: int, cutoff: float):
+    """Gap-filled and filtered tracks under their anatomical names.
+
+    Parameters
+    ----------
+    image : ndarray, shape (n, 33, 5)
+        MediaPipe landmarks on the uniform grid (pixels).
+    pos, vis : ndarray
+        Leg joints per track (pixels) and their visibility, re-linked (:func:`_legs`).
+    names : dict of int to str
+        Anatomical side (``"left"``/``"right"``) of each track.
+    min_visibility : float
+        Shoulders less visible than this count as missing.
+    fps, max_gap, cutoff : float, int, float
+        Sample rate (1/s), longest gap filled (samples), low-pass cut-off (Hz).
+
+    Returns
+    -------
+    xy, raw, measured, visibility : dict of str to ndarray
+        As :class:`CleanSeries` (``visibility`` for the leg joints only).
+    """
     xy, raw, measured, visd = {}, {}, {}, {}
 
     def put(key, arr, v=None):
-        m = np.isfinite(arr).all(axis=1)
-        filled = np.stack([fill_gaps(arr[:, k], max_gap) for k in (0, 1)], axis=1)
-        raw[key] = filled
-        xy[key] = np.stack([lowpass(filled[:, k], fps, cutoff) for k in (0, 1)], axis=1)
-        measured[key] = m
+        raw[key], xy[key], measured[key] = _track(arr, max_gap, fps, cutoff)
         if v is not None:
             visd[key] = v
 
@@ -492,16 +592,8 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
         for j, joint in enumerate(LEG_JOINTS):
             put(f"{side}_{joint}", pos[k, :, j], vis[k, :, j])
     for side in ("left", "right"):
-        sh = image[:, LM[f"{side}_shoulder"], :2].copy()
-        sh[image[:, LM[f"{side}_shoulder"], 3] < min_visibility] = np.nan
-        put(f"{side}_shoulder", sh)
+        put(f"{side}_shoulder", _visible_point(image, f"{side}_shoulder", min_visibility))
     put("mid_hip", np.nanmean(np.stack([pos[0, :, 0], pos[1, :, 0]]), axis=0))
     put("mid_shoulder", np.nanmean(np.stack([raw["left_shoulder"], raw["right_shoulder"]]), axis=0))
     put("nose", image[:, LM["nose"], :2])
-    notes = []
-    if resampled:
-        notes.append(note("variable_fps", fps=fps))
-    return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
-                       cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
-                       swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,
-                       frontal_facing=frontal_facing, spread=spread)
+    return xy, raw, measured, visd
