@@ -102,6 +102,12 @@ def main() -> None:
         if not {"A", "B"} <= set(by_pass):
             print(f"{clip}: only pass {', '.join(sorted(by_pass))} so far, no truth file")
             continue
+        keys = [set((p.get("events") or {})) | ({"event_feet"} if "event_feet" in p else set()) for p in by_pass.values()]
+        if any(k - {"near", "far"} for k in keys):
+            # a rear view or a clip where near/far could not be told: the passes name the feet differently
+            print(f"{clip}: the passes name the feet differently ({', '.join(sorted(set().union(*keys)))}); "
+                  "no truth file until they are read side by side")
+            continue
         truth = merge(clip, by_pass["A"], by_pass["B"])
         (REAL / f"{clip}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
                                                  encoding="utf-8")
