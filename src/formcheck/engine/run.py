@@ -24,19 +24,12 @@ from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN
                                       SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward,
                                       distrust_irregular, drop_far_foot_strike, frontal_strides, irregular_step_share,
                                       nulled, sagittal_strides, summarise)
-from formcheck.engine.norms import flag, foot_strike_by_side
+from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
 from formcheck.engine.quality import assess
 from formcheck.engine.registry import SPECS, threshold
 from formcheck.engine.view import View, detect_view
 from formcheck.io.pose import PoseSeries
 from formcheck.io.video import VideoInfo
-
-
-def as_message(r) -> Message | None:
-    """A reason (``formcheck.contract.Message`` or an object with ``code``/``params``) as a Message."""
-    if r is None or isinstance(r, Message):
-        return r
-    return Message("reason", r.code, dict(r.params))
 
 
 @dataclass
@@ -76,7 +69,7 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
             strides=[x.to_dict() for x in measured.strides], metrics=metrics,
             foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
             cues=[], advice=[], analysis=_facts(cl, ev, view))
-        result.cues = select_cues(metrics, _view_dict(view))
+        result.cues = select_cues(metrics, view.to_dict())
         result.advice = _advice(result.cues, view)
         return result, cl, angle_curves(cl)
 
@@ -125,10 +118,6 @@ def _view(cl: CleanSeries, ev: GaitEvents, measured: _Measured) -> View:
     duty_vals = [v for v in duty_vals if v is not None and np.isfinite(v)]
     duty = float(np.median(duty_vals)) if duty_vals else None
     return detect_view(cl, ev, duty, ev.cadence_spm)
-
-
-def _view_dict(view: View) -> dict:
-    return view.to_dict()
 
 
 def _foot_strike(cl: CleanSeries, measured: _Measured):
@@ -189,8 +178,6 @@ def _not_measured(name: str, code: str) -> MetricResult:
 
 
 def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None) -> MetricResult:
-    from formcheck.engine.norms import leg_length_cm
-
     norm = SPECS[name].norm
     value_cm = None
     if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
@@ -198,16 +185,16 @@ def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height
     return MetricResult(
         value=m.value, unit=m.unit, left=m.left, right=m.right, sd=m.sd, n=m.n, confidence=m.confidence, flag=light,
         source=m.source, n_left=m.n_left, n_right=m.n_right,
-        confidence_reasons=[as_message(r) for r in m.confidence_reasons],
+        confidence_reasons=list(m.confidence_reasons),
         starting_value=bool(norm and norm.starting_value and light is not None),
         normal=None if norm is None else Normal(norm.typical, norm.low, norm.high, norm.source),
-        reason=as_message(m.reason), value_cm=value_cm)
+        reason=m.reason, value_cm=value_cm)
 
 
 def _quality(series: PoseSeries, info: VideoInfo, cl: CleanSeries, ev: GaitEvents, measured: _Measured,
              view: View) -> Quality:
     n_steps = {s: sum(1 for x in measured.strides if x.side == s) for s in SIDES}
-    ok, found = assess(series, view=_view_dict(view), fps=cl.fps, steps=n_steps,
+    ok, found = assess(series, view=view.to_dict(), fps=cl.fps, steps=n_steps,
                        ground_slope_deg=float(np.median(list(measured.slopes.values()))),
                        cadence_spm=ev.cadence_spm, cadence_note=measured.cadence_note, spread=cl.spread,
                        capture_fps=info.capture_fps, irregular_share=measured.irregular_share)
@@ -230,13 +217,4 @@ def _facts(cl: CleanSeries, ev: GaitEvents, view: View) -> AnalysisFacts:
         cadence_events_spm=None if ev.cadence_events_spm is None else round(ev.cadence_events_spm, 2),
         cadence_spectrum_spm=None if ev.cadence_spectrum_spm is None else round(ev.cadence_spectrum_spm, 2),
         leg_label_swaps_fixed=cl.swaps_fixed, view_evidence=view.evidence,
-        notes=[as_note(n) for n in cl.notes + ev.notes])
-
-
-def as_note(n) -> Message:
-    """A note of the cleaning or the events as a Message (reasons among them keep their kind)."""
-    if isinstance(n, Message):
-        return n
-    if hasattr(n, "code"):
-        return Message("reason", n.code, dict(n.params))
-    raise TypeError(f"a note must be a Message, not {n!r}")
+        notes=cl.notes + ev.notes)

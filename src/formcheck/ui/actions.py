@@ -56,7 +56,7 @@ def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, dr
     try:
         a = pipeline.analyze(path, capture_fps=capture_fps or None, lang=L, runner_height_cm=height_cm or None,
                              on_frames=frames_done, model_variant=model_variant)
-        entry = Entry(label=label, path=str(path), analysis=a, lang=L, capture_fps=capture_fps, height_cm=height_cm,
+        entry = Entry(label=label, path=str(path), analysis=a, capture_fps=capture_fps, height_cm=height_cm,
                       model_variant=model_variant)
         if draw_video:
             bar.progress(0.8, text=tr("rendering", L))

@@ -39,7 +39,6 @@ class Entry:
     label: str
     path: str
     analysis: object
-    lang: str
     capture_fps: float | None = None
     height_cm: float | None = None
     model_variant: str | None = None
