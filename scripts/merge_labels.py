@@ -14,6 +14,18 @@ Reads ``tests/data/real/passes/{A,B}/<clip>.labels.json`` and writes
 - the cadence is truth when the two counts agree within :data:`CADENCE_AGREE_PCT`
   (their mean), else null with both recorded.
 
+Where the passes name the feet differently (a rear view: left/right; a clip where
+a labeller could not tell near from far: foot_a/foot_b; or near/far standing for
+other feet, stated in a pass's ``event_feet``), ``passes/reconcile.json`` says,
+per clip, which pass names are the same foot and which frames show it (``feet``:
+``{truth name: {pass: pass name}}``). The events are then merged under the truth
+names (``near``/``far`` stay in every truth file, empty in a rear view), the
+mapping goes into the truth file as ``foot_names``, and a pass that called a
+foot by another anatomical or near/far name is recorded in ``disagreements``.
+The same file may hold facts measured from the clip itself (``frame_timing``,
+extra ``cadence`` fields), copied into the truth file. A clip whose passes name
+the feet differently and that has no entry there gets no truth file.
+
     .venv/bin/python scripts/merge_labels.py
 """
 
@@ -29,6 +41,10 @@ AGREE_FRAMES = 1.5
 CADENCE_AGREE_PCT = 1.0
 """Cadence counts within this (% of their mean) agree."""
 FACTS = ("setting", "plane", "facing", "direction", "gait", "near_side")
+FEET = ("near", "far")
+"""Foot names every truth file has (benchmarks/real_suite.py reads ``events.near``)."""
+NAMED = ("near", "far", "left", "right")
+"""Foot names that say which foot it is (``foot_a``/``foot_b`` say only that there are two)."""
 
 
 def _clip_name(path: Path) -> str:
@@ -39,7 +55,7 @@ def _clip_name(path: Path) -> str:
 def passes() -> dict[str, dict[str, dict]]:
     """``{clip: {"A": labels, "B": labels}}`` for every clip with a labels file in a pass folder."""
     out: dict[str, dict[str, dict]] = {}
-    for folder in sorted((REAL / "passes").iterdir()):
+    for folder in sorted(p for p in (REAL / "passes").iterdir() if p.is_dir()):
         for path in sorted(folder.glob("*.labels.json")):
             out.setdefault(_clip_name(path), {})[folder.name] = json.loads(path.read_text(encoding="utf-8"))
     return out
@@ -63,8 +79,41 @@ def merge_events(a: list[float], b: list[float], where: str) -> tuple[list[float
     return truth, diffs, single
 
 
-def merge(clip: str, a: dict, b: dict) -> dict:
-    """The truth of one clip from passes ``a`` and ``b`` (see the module docstring)."""
+def reconciled() -> dict[str, dict]:
+    """``passes/reconcile.json`` by clip: foot-name mappings and measured facts (see the module docstring)."""
+    path = REAL / "passes" / "reconcile.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def rename_feet(labels: dict, feet: dict[str, dict[str, str]], letter: str) -> dict:
+    """A copy of pass ``letter``'s ``labels`` with its events under the truth's foot names ``feet``."""
+    out = dict(labels)
+    ev = labels.get("events") or {}
+    missing = sorted(names[letter] for names in feet.values() if names[letter] not in ev)
+    if missing:
+        raise KeyError(f"{labels.get('clip')}: pass {letter} has no events named {', '.join(missing)} "
+                       "(passes/reconcile.json)")
+    out["events"] = {name: ev[names[letter]] for name, names in feet.items()}
+    out.pop("event_feet", None)
+    return out
+
+
+def naming_disagreements(feet: dict[str, dict[str, str]], by_pass: dict[str, dict]) -> list[dict]:
+    """Feet a pass called by another side than the truth does (names like foot_a make no claim)."""
+    out = []
+    for name, names in feet.items():
+        said = {}
+        for letter, n in names.items():
+            claim = (by_pass[letter].get("event_feet") or {}).get(n, n)
+            said[letter] = claim if claim in NAMED else None
+        if any(c not in (None, name) for c in said.values()):
+            out.append({"where": f"name of the foot the truth calls {name}", **said})
+    return out
+
+
+def merge(clip: str, a: dict, b: dict, feet: tuple[str, ...] = FEET) -> dict:
+    """The truth of one clip from passes ``a`` and ``b`` (see the module docstring), over the foot names ``feet``."""
     truth = {"clip": clip, "fps": a.get("fps"), "n_frames": a.get("n_frames"),
              "labelled_by": "formcheck project, two independent passes by eye from zoomed frame crops "
                             "(tests/data/real/README.md)",
@@ -77,7 +126,7 @@ def merge(clip: str, a: dict, b: dict) -> dict:
             truth["disagreements"].append({"where": k, "A": a.get(k), "B": b.get(k)})
     truth["feet_in_frame"] = {"A": a.get("feet_in_frame"), "B": b.get("feet_in_frame")}
     truth["events"] = {}
-    for foot in ("near", "far"):
+    for foot in FEET + tuple(f for f in feet if f not in FEET):
         truth["events"][foot] = {}
         for kind in ("ic", "to"):
             t, d, s = merge_events(((a.get("events") or {}).get(foot) or {}).get(kind),
@@ -103,12 +152,23 @@ def main() -> None:
             print(f"{clip}: only pass {', '.join(sorted(by_pass))} so far, no truth file")
             continue
         keys = [set((p.get("events") or {})) | ({"event_feet"} if "event_feet" in p else set()) for p in by_pass.values()]
-        if any(k - {"near", "far"} for k in keys):
+        extra = reconciled().get(clip)
+        if any(k - set(FEET) for k in keys) and not (extra and "feet" in extra):
             # a rear view or a clip where near/far could not be told: the passes name the feet differently
             print(f"{clip}: the passes name the feet differently ({', '.join(sorted(set().union(*keys)))}); "
-                  "no truth file until they are read side by side")
+                  "no truth file until they are read side by side (passes/reconcile.json)")
             continue
-        truth = merge(clip, by_pass["A"], by_pass["B"])
+        if extra and "feet" in extra:
+            feet = extra["feet"]
+            truth = merge(clip, *(rename_feet(by_pass[x], feet, x) for x in ("A", "B")), feet=tuple(feet))
+            truth["disagreements"] += naming_disagreements(feet, by_pass)
+            truth["foot_names"] = {"truth name: pass name": feet, "how": extra.get("feet_how")}
+        else:
+            truth = merge(clip, by_pass["A"], by_pass["B"])
+        if extra and "frame_timing" in extra:
+            truth["frame_timing"] = extra["frame_timing"]
+        if extra and "cadence" in extra:
+            truth["cadence"] = {**(truth["cadence"] or {"spm": None}), **extra["cadence"]}
         (REAL / f"{clip}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
                                                  encoding="utf-8")
         n = sum(len(v) for f in truth["events"].values() for v in f.values())
