@@ -169,3 +169,40 @@ def test_the_registry_is_the_one_place_the_metric_list_norms_floors_and_cards_co
 ])
 def test_flags_follow_the_bands_of_metrics_md(name, value, ctx, light):
     assert flag(name, value, **ctx) == light
+
+
+@pytest.mark.parametrize("value, direction, gait, kept", [
+    (168.0, "forward", "run", True),
+    (125.0, "forward", "run", False),   # a "run" below 130 steps/min: one foot's contacts only, or slow motion
+    (237.3, "forward", "run", False),   # the rear overlay clip's contacts gave this
+    (97.6, "forward", "walk", True),    # the real walker
+    (125.0, "forward", "walk", True),
+    (160.0, "forward", "walk", False),  # nobody walks at 160
+])
+def test_cadence_outside_what_the_gait_allows_is_null_with_a_reason_and_a_warning(value, direction, gait, kept):
+    from formcheck.engine.metrics import MetricSummary
+    from formcheck.engine.run import _distrust_implausible
+
+    m = MetricSummary("cadence_spm", "steps/min", value, None, None, None, 12, 6, 6, "both", "high")
+    out = _distrust_implausible({"cadence_spm": m}, direction, gait)["cadence_spm"]
+    assert (out.value == value) if kept else (out.value is None and out.reason.code == "implausible_value")
+    if not kept:
+        text = render(out.reason, "en")
+        assert "film side-on" in text and f"{value:.0f}" in text
+        assert "Beinzuordnung" in render(out.reason, "de")
+
+
+def test_withheld_values_give_a_warning_that_says_how_to_film(oracle_truth_right):
+    from formcheck.engine.quality import assess
+    from tests.oracle import oracle_series
+
+    series = oracle_series(oracle_truth_right)
+    common = dict(view={"plane": "sagittal", "gait": "run", "direction": "forward", "setting": "treadmill"},
+                  fps=60.0, steps={"left": 8, "right": 8}, ground_slope_deg=0.0, cadence_spm=170.0,
+                  cadence_note=None, spread=0.05, capture_fps=None)
+    ok, warnings = assess(series, **common, implausible=["cadence_spm", "shank_angle_ic_deg"])
+    w = next(x for x in warnings if x.code == "implausible_values")
+    assert ok  # advice, not blocking: the other values stand
+    assert render(w.message, "en").startswith("2 values were withheld")
+    assert "Hüfthöhe" in render(w.message, "de")
+    assert not any(x.code == "implausible_values" for x in assess(series, **common)[1])

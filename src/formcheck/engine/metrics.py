@@ -172,6 +172,30 @@ def _peak_extension_time(hip: np.ndarray, knee: np.ndarray, t: np.ndarray, to: f
     return float(cand[int(np.nanargmin(thigh))]) if np.isfinite(thigh).any() else to
 
 
+STRIKE_WINDOW_S = 0.03
+"""The foot-strike angle is the foot's steepest landing angle within this much (s) before initial contact.
+
+The foot meets the ground at its landing angle and rotates flat at once (a
+heel strike drops the forefoot at several hundred degrees per second), while
+in the last frames of swing it barely turns; initial contact from video is good
+to about a frame (:mod:`formcheck.engine.events`), so the angle read at the
+detected instant alone came out several degrees flat whenever contact was timed
+half a frame late. Like hip extension at toe-off (:data:`HIP_PEAK_WINDOW_S`),
+the extreme near the event is read instead: the most toes-up angle for a
+landing on the heel, the most toes-down for one on the toes.
+"""
+
+
+def _strike_angle(heel: np.ndarray, toe: np.ndarray, t: np.ndarray, ic: float, fwd: float, slope: float) -> float:
+    """The foot's landing angle (degrees, + toes up, before subtracting the flat foot) at ``ic`` (s); :data:`STRIKE_WINDOW_S`."""
+    at_ic = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope))
+    cand = t[(t >= ic - STRIKE_WINDOW_S) & (t < ic)]
+    angles = np.array([at_ic] + [float(foot_angle(_at(heel, t, c), _at(toe, t, c), fwd, slope)) for c in cand])
+    if not np.isfinite(at_ic):
+        return at_ic
+    return float(np.nanmax(angles) if at_ic >= 0 else np.nanmin(angles))
+
+
 def _at(arr: np.ndarray, t: np.ndarray, t_s: float) -> np.ndarray:
     """Linear interpolation of (n, …) ``arr`` at time ``t_s``."""
     i = np.searchsorted(t, t_s)
@@ -207,7 +231,7 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
             v["trunk_lean_deg"] = float(_at(lean_all, t, 0.5 * (ic + to)))  # at midstance
             v["shank_angle_ic_deg"] = float(segment_angle(_at(knee, t, ic), _at(ankle, t, ic), fwd))
             v["heel_ahead_of_hip_ic_pct_leg"] = float(fwd * (_at(heel, t, ic)[0] - _at(xy["mid_hip"], t, ic)[0]) / leg * 100.0)
-            v["foot_strike_angle_ic_deg"] = float(foot_angle(_at(heel, t, ic), _at(toe, t, ic), fwd, slope)) - flat
+            v["foot_strike_angle_ic_deg"] = _strike_angle(heel, toe, t, ic, fwd, slope) - flat
             v["contact_time_ms"] = (to - ic) * 1000.0
             nxt_other = other_ic[side][other_ic[side] > to]
             flight_ok = len(nxt_other) and (nxt is None or nxt_other[0] < nxt)

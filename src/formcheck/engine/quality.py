@@ -3,7 +3,8 @@
 Codes: ``too_few_steps``, ``feet_out_of_frame``, ``head_out_of_frame``,
 ``not_side_on``, ``tilted_camera``, ``several_people``, ``runner_leaves_frame``,
 ``walking``, ``low_fps_timing``, ``slow_motion_suspected``, ``little_pose``,
-``no_strides``, ``frontal_view``, ``cadence_disagrees``, ``irregular_steps``.
+``no_strides``, ``frontal_view``, ``cadence_disagrees``, ``irregular_steps``,
+``implausible_values``.
 
 ``ok`` is false when a warning makes the numbers untrustworthy (too few steps,
 no strides, feet cut off, little pose, runner leaving the frame, suspected
@@ -37,7 +38,7 @@ def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
 
 def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_slope_deg: float | None,
            cadence_spm: float | None, cadence_note: str | None, spread: float | None, capture_fps: float | None,
-           irregular_share: float | None = None) -> tuple[bool, list[QualityWarning]]:
+           irregular_share: float | None = None, implausible: list[str] | None = None) -> tuple[bool, list[QualityWarning]]:
     """All quality warnings for one analysis: ``(ok, warnings)``, each a code with the parameters of its sentence."""
     w: list[QualityWarning] = []
 
@@ -84,5 +85,7 @@ def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_sl
         add("slow_motion_suspected", cad=cadence_spm)
     if cadence_note:
         add("cadence_disagrees")
+    if implausible:
+        add("implausible_values", n=len(implausible))
     ok = not any(x.code in BLOCKING for x in w)
     return ok, w

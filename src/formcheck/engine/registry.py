@@ -103,6 +103,9 @@ class MetricSpec:
         The same for backward gait, where contact starts at the toes (the shank
         leans back at contact, the thigh is still ahead at toe-off); None: as
         forward.
+    plausible_walk : (float, float) or None
+        The same for walking where it differs from running (cadence); None: as
+        ``plausible``.
     norm : Norm or None
         Normal range; None where metrics.md gives none.
     flag : FlagRule or None
@@ -130,9 +133,12 @@ class MetricSpec:
     noise_floor_rel: float | None = None
     card: int = 99
     plausible_backward: tuple[float, float] | None = None
+    plausible_walk: tuple[float, float] | None = None
 
-    def plausible_for(self, direction: str) -> tuple[float, float]:
-        """The plausible range for a gait direction (``"forward"`` or ``"backward"``)."""
+    def plausible_for(self, direction: str, gait: str = "run") -> tuple[float, float]:
+        """The plausible range for a gait direction (``"forward"``/``"backward"``) and gait (``"run"``/``"walk"``)."""
+        if gait == "walk" and self.plausible_walk:
+            return self.plausible_walk
         return self.plausible_backward if direction == "backward" and self.plausible_backward else self.plausible
 
     @property
@@ -144,10 +150,14 @@ class MetricSpec:
 _SPECS = (
     MetricSpec("cadence_spm", "steps/min", "both", "both",
                "steps per minute from the initial contacts of both feet, cross-checked with the hip's vertical motion",
-               (60.0, 300.0),
+               # running: recreational runners 150-190 at 2.5-4 m/s (Leacox 2025; Heiderscheit 2011); below ~135 a
+               # "run" is a stride-rate error (one foot's contacts only) or unmarked slow motion; walking 60-150
+               # (adults about 100-130; slow patients and rehab walking lower)
+               (130.0, 220.0),
                Norm("~169 at 2.7 m/s, ~172 at 3.2, ~178 at 3.8 (rises with speed)", 160, 185, False,
                     "Leacox 2025; Heiderscheit 2011"),
-               FlagRule(flag_below=166, flag_only_if="overstride"), noise_floor_rel=0.02, card=0),
+               FlagRule(flag_below=166, flag_only_if="overstride"), noise_floor_rel=0.02, card=0,
+               plausible_walk=(50.0, 150.0)),
     MetricSpec("knee_flexion_ic_deg", "deg", "sagittal", "near", "180° − angle(hip, knee, ankle) at initial contact",
                (-10.0, 50.0), Norm("17.8 ± 4.0°", 13.8, 21.8, True, "Heiderscheit 2011"),
                FlagRule(flag_below=10), noise_floor=3.8, card=1, plausible_backward=(-10.0, 70.0)),

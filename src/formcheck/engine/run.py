@@ -58,7 +58,7 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         view = _view(cl, ev, measured)
         if not measured.frontal and view.direction == "backward":
             measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
-        measured.summ = _distrust_implausible(measured.summ, view.direction)
+        measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
         strike, uncertain, strike_reasons = _foot_strike(cl, measured)
         metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm)
         result = EngineResult(
@@ -102,11 +102,11 @@ def _distrust_far_step_times(summ, strides, cl: CleanSeries, ev: GaitEvents):
     return summ
 
 
-def _distrust_implausible(summ: dict[str, MetricSummary], direction: str) -> dict[str, MetricSummary]:
+def _distrust_implausible(summ: dict[str, MetricSummary], direction: str, gait: str = "run") -> dict[str, MetricSummary]:
     """A headline value outside what a human body does (the registry's plausible range) is a detection defect: null."""
     out = dict(summ)
     for name, m in summ.items():
-        lo, hi = SPECS[name].plausible_for(direction)
+        lo, hi = SPECS[name].plausible_for(direction, gait)
         if m.value is not None and not lo <= m.value <= hi:
             out[name] = nulled(m, reason("implausible_value", value=m.value, unit=m.unit, lo=lo, hi=hi))
     return out
@@ -140,6 +140,10 @@ def _foot_strike(cl: CleanSeries, measured: _Measured):
         by_side = strict
     strike = {s: c for s, (c, _) in by_side.items()}
     uncertain = {s: u for s, (_, u) in by_side.items()}
+    angle = measured.summ.get("foot_strike_angle_ic_deg")
+    for s in SIDES:  # no class and no reason yet: the angle's own reason (too few steps, ...)
+        if strike[s] is None and reasons[s] is None and angle is not None and angle.value is None:
+            reasons[s] = angle.reason
     if not measured.frontal:
         strike[cl.far_side], uncertain[cl.far_side] = None, False
         reasons[cl.far_side] = reason("far_foot_strike", side=cl.far_side)
@@ -197,7 +201,9 @@ def _quality(series: PoseSeries, info: VideoInfo, cl: CleanSeries, ev: GaitEvent
     ok, found = assess(series, view=view.to_dict(), fps=cl.fps, steps=n_steps,
                        ground_slope_deg=float(np.median(list(measured.slopes.values()))),
                        cadence_spm=ev.cadence_spm, cadence_note=measured.cadence_note, spread=cl.spread,
-                       capture_fps=info.capture_fps, irregular_share=measured.irregular_share)
+                       capture_fps=info.capture_fps, irregular_share=measured.irregular_share,
+                       implausible=sorted(n for n, m in measured.summ.items()
+                                          if getattr(m.reason, "code", None) == "implausible_value"))
     return Quality(ok, found)
 
 
