@@ -14,8 +14,14 @@ For each foot:
 2. The foot is on the ground where ``h`` stays below a threshold set from the
    clip's own stance level and noise (hysteresis: entering needs ``h`` below
    ``thr``, leaving needs it above ``thr + 0.02``), for at least 80 ms (:data:`MIN_CONTACT_S`).
-3. IC and TO are refined to sub-sample times. IC of the near foot landing
-   heel first: the landing kink, where the heel's descent slows to a fifth
+   A foot whose heel and toes both move over the ground faster than half the
+   body's speed for 0.15 s or more is swinging, however low it is
+   (:func:`speed_gate`: a walker's swing foot skims the ground).
+3. IC and TO are refined to sub-sample times. IC of a heel landing: where
+   the heel's unfiltered horizontal velocity relative to the ground first
+   reaches zero (:func:`ground_speed_match`; checked against two-pass hand
+   labels of real clips, ``tests/data/real``). Where that cannot be timed, for
+   the near foot the landing kink, where the heel's descent slows to a fifth
    of its fastest speed over the last 0.2 s (:func:`landing_kink`). Otherwise
    (toe-first landings, the often hidden far foot, no clear kink): where the
    landing point (heel or toes) comes down to a quarter of the stance band
