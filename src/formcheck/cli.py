@@ -226,19 +226,40 @@ def _inside(filename, folder: Path) -> bool:
 
 # --------------------------------------------------------------------------- analyze
 def cmd_analyze(args) -> int:
-    from formcheck import config, pipeline
-
     json_out = Path(args.json) if args.json and args.json != "-" else None
     if json_out:
         check_output_file(json_out, "--json")
     if args.out:
         check_output_folder(Path(args.out))
+    # The pose helper processes start first and are told the clip before this
+    # process imports the engine: meanwhile they import MediaPipe, make their
+    # landmarkers and decide the facing on the other core (measured by
+    # benchmarks/speed.py; README "Speed and memory").
+    from formcheck.io.pose import PoseHelpers, PoseSettings, default_workers, plan_chunks
+
+    workers = args.workers if args.workers else default_workers()
+    with PoseHelpers(max(0, workers - 1)) as helpers:
+        if len(helpers):
+            from formcheck.io.provision import verified_model_path
+            from formcheck.io.video import probe
+
+            info = probe(args.video, capture_fps=args.capture_fps)
+            model = verified_model_path(Path(args.model) if args.model else None, variant=args.model_variant,
+                                        log=_err)
+            n = len(plan_chunks(info.duration_hint_s, workers)) - 1
+            helpers.configure(info, model, PoseSettings(), n, decide_facing=True)
+        return _analyze(args, json_out, helpers)
+
+
+def _analyze(args, json_out: Path | None, helpers) -> int:
+    from formcheck import config, pipeline
+
     with _data_folder(hint=" (or run with --no-cache)"):
         if not args.no_cache:
             _probe_folder(config.home() / "cache" / "pose", _data_folder_name(config.home()), subject=config.home())
         a = pipeline.analyze(args.video, capture_fps=args.capture_fps, lang=args.lang or "de", model=args.model,
                              use_cache=not args.no_cache, log=_err, show_progress=True, workers=args.workers,
-                             model_variant=args.model_variant)
+                             model_variant=args.model_variant, helpers=helpers)
     result = a.result
     if args.out:
         with _writing(Path(args.out)):

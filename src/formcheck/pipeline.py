@@ -114,8 +114,13 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
             use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
             runner_height_cm: float | None = None, workers: int | None = None,
-            model_variant: str | None = None, on_frames: Callable[[int, int], None] | None = None) -> Analysis:
-    """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`)."""
+            model_variant: str | None = None, on_frames: Callable[[int, int], None] | None = None,
+            helpers=None) -> Analysis:
+    """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`).
+
+    ``helpers``: pose helper processes spawned beforehand
+    (:class:`formcheck.io.pose.PoseHelpers`), closed by the caller.
+    """
     say = log or (lambda msg: None)
     info = probe(video, capture_fps=capture_fps)
     model_path = verified_model_path(Path(model) if model else None, variant=model_variant, log=say)
@@ -132,7 +137,8 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
             on_frames(n_done, expected)
 
     with quiet_native_stderr():
-        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say, workers=workers)
+        series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say, workers=workers,
+                              helpers=helpers)
     if bar:
         bar.close()
     engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm)

@@ -121,3 +121,53 @@ def test_limit_broken_in_a_helper_chunk_arrives_with_its_code(tmp_path, model_pa
         extract_pose(info, model_path, use_cache=False, workers=2)
     assert exc.value.code == "frame_size"
     assert "clip.ts changes its picture size to 4352×240 pixels at 6.0 s" in str(exc.value)
+
+
+@pytest.fixture(scope="module")
+def right_facing_clip(synth_dir):
+    """8 s, runner facing right: the frames are shown to the model mirrored."""
+    from formcheck.synth import Gait, Scene, generate
+
+    path = synth_dir / "chunks_right.mp4"
+    generate(path, Gait(), Scene(facing="right", fps=30, width=640, height=360, duration_s=8.0, seed=6))
+    return path
+
+
+def test_helpers_told_the_clip_early_decide_the_facing_and_give_the_same_series(right_facing_clip, model_path):
+    """The CLI spawns the helper and tells it the clip before importing the engine; the helper then
+    decides the facing. The result is the series the late-spawned helper gives, landmark for landmark."""
+    from formcheck.io.pose import PoseHelpers, PoseSettings, plan_chunks
+
+    info = probe(right_facing_clip)
+    assert mirror_for(info, model_path, PoseSettings())  # the case where the decision matters
+    late = extract_pose(info, model_path, use_cache=False, workers=2)
+    with PoseHelpers(1) as helpers:
+        helpers.configure(info, model_path, PoseSettings(), len(plan_chunks(info.duration_hint_s, 2)) - 1,
+                          decide_facing=True)
+        early = extract_pose(info, model_path, use_cache=False, workers=2, helpers=helpers)
+    assert (late.chunks, early.chunks) == (2, 2)
+    assert [m.code for m in early.notes] == [m.code for m in late.notes] and "mirrored" in [m.code for m in early.notes]
+    np.testing.assert_array_equal(early.t, late.t)
+    np.testing.assert_allclose(early.image, late.image, atol=1e-3)
+
+
+def test_helpers_configured_for_another_clip_are_refused(right_facing_clip, eight_second_clip, model_path):
+    from formcheck.io.pose import PoseHelpers, PoseSettings
+
+    with PoseHelpers(1) as helpers:
+        helpers.configure(probe(right_facing_clip), model_path, PoseSettings(), 1)
+        with pytest.raises(ValueError, match="another clip"):
+            extract_pose(probe(eight_second_clip), model_path, use_cache=False, workers=2, helpers=helpers)
+
+
+def test_helpers_never_told_a_clip_are_ended_at_once():
+    """A pose-cache hit or a bad file ends the pre-spawned helper without waiting for its imports."""
+    import time
+
+    from formcheck.io.pose import PoseHelpers
+
+    t0 = time.perf_counter()
+    with PoseHelpers(1) as helpers:
+        proc = helpers._helpers[0]["proc"]
+    proc.wait(timeout=5)
+    assert time.perf_counter() - t0 < 2.0 and proc.returncode != 0  # killed, not a finished run

@@ -56,6 +56,23 @@ def test_rotated_clip_comes_out_upright(tmp_path, rotation):
     assert np.abs(frame.image.astype(int) - upright).mean() < 3.0
 
 
+def test_sparse_sample_yields_every_nth_frame_of_the_window_with_its_index_and_time(tmp_path):
+    """``every=k`` (the facing check) gives frames 0, k, 2k, … of the window, each the frame it says it is."""
+    path = tmp_path / "count.mp4"
+    with VideoWriter(path, 30) as w:
+        for k in range(40):
+            img = _pattern()
+            img[-20:, :, :] = 6 * k  # a brightness counter in the bottom rows
+            w.write(img)
+    info = probe(path)
+    every = list(iter_frames(info, end_s=1.0, every=7))
+    assert [f.index for f in every] == [0, 7, 14, 21, 28]
+    np.testing.assert_allclose([f.t_s for f in every], np.array([0, 7, 14, 21, 28]) / 30, atol=2e-3)
+    full = list(iter_frames(info, end_s=1.0))
+    for f in every:
+        assert np.abs(f.image.astype(int) - full[f.index].image).mean() < 0.5
+
+
 @pytest.mark.parametrize("codec,suffix", [("h264", ".mp4"), ("hevc", ".mp4"), ("vp9", ".webm"),
                                           ("mjpeg", ".avi"), ("mpeg4", ".mp4")])
 def test_codecs_decode_every_frame(tmp_path, codec, suffix):

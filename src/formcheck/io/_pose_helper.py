@@ -11,6 +11,11 @@ import sys
 def main() -> None:
     proto_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    # imported now, while the parent imports and probes the clip (before it sends the task)
+    import av  # noqa: F401
+    import cv2  # noqa: F401
+    import mediapipe.tasks.python.vision  # noqa: F401
+
     from formcheck.io.pose import helper_loop
 
     try:

@@ -356,7 +356,8 @@ class _FrameGuard:
         return VideoError(f"{self.name} changes its picture size {where} to one the decoder refuses; formcheck accepts {MIN_SIDE_PX} to {MAX_SIDE_PX} pixels per side — export the clip again at 720p or 1080p", "frame_size")
 
 
-def iter_frames(info: VideoInfo, *, start_s: float = 0.0, end_s: float | None = None) -> Iterator[Frame]:
+def iter_frames(info: VideoInfo, *, start_s: float = 0.0, end_s: float | None = None,
+                every: int = 1) -> Iterator[Frame]:
     """Decode ``info.path`` frame by frame, every frame held to the limits.
 
     Parameters
@@ -366,6 +367,10 @@ def iter_frames(info: VideoInfo, *, start_s: float = 0.0, end_s: float | None = 
     start_s, end_s : float
         Real-time window to yield, in seconds (frames outside it are decoded
         but skipped; ``start_s`` seeks to the nearest earlier keyframe first).
+    every : int
+        Yield only every ``every``-th frame of the window (the others are
+        decoded and checked but never converted to an array: a sparse sample
+        costs little more than the decoding).
 
     Yields
     ------
@@ -383,9 +388,14 @@ def iter_frames(info: VideoInfo, *, start_s: float = 0.0, end_s: float | None = 
         refused frame is ever made.
     """
     import av
+    import cv2
 
     path = Path(info.path)
     k = (info.rotation_deg // 90) % 4
+    # clockwise quarter turns; cv2 rotates ~100x faster than np.rot90 + a copy
+    turn = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}.get(k)
+    every = max(1, int(every))
+    seen = 0  # frames of the window decoded so far
     guard = _FrameGuard(path.name, info)
     container = _open(path)
     n = 0
@@ -406,12 +416,13 @@ def iter_frames(info: VideoInfo, *, start_s: float = 0.0, end_s: float | None = 
                     continue
                 if end_s is not None and t > end_s + 1e-9:
                     break
+                seen += 1
+                if (seen - 1) % every:
+                    continue
                 img = frame.to_ndarray(format="rgb24")
-                if k:
-                    img = np.rot90(img, k=-k)
-                # PyAV pads rows; MediaPipe needs a dense buffer.
-                img = np.ascontiguousarray(img)
-                yield Frame(index=n, t_s=t, image=img)
+                # PyAV pads rows; MediaPipe needs a dense buffer (cv2.rotate returns one).
+                img = cv2.rotate(img, turn) if turn is not None else np.ascontiguousarray(img)
+                yield Frame(index=seen - 1, t_s=t, image=img)
                 n += 1
         except av.error.FFmpegError as exc:
             raise guard.refused(stream.codec_context) or VideoError(f"{path.name} is truncated or corrupt: decoding stopped after {n} frames ({_av_reason(exc)}); copy the original file again", "corrupt") from None
