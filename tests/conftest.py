@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -33,8 +34,18 @@ def streamlit_server(env: dict, *args: str, host: str = "127.0.0.1", prefix: tup
     """
     port = free_port()
     cmd = [*prefix, sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port), *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # its own process group: with a prefix (strace) the server is a grandchild, which
+    # terminating strace alone would leave running after the test
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     url = f"http://{host}:{port}"
+
+    def signal_all(sig):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
     try:
         deadline = time.time() + start_s
         while time.time() < deadline:
@@ -44,16 +55,17 @@ def streamlit_server(env: dict, *args: str, host: str = "127.0.0.1", prefix: tup
             except Exception:
                 time.sleep(0.5)
         else:
-            proc.kill()
+            signal_all(signal.SIGKILL)
             pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
         yield url
     finally:
-        proc.terminate()
+        signal_all(signal.SIGTERM)
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            pass
+        signal_all(signal.SIGKILL)  # whatever of the group is left
+        proc.wait()
 
 
 @pytest.fixture(autouse=True, scope="session")
