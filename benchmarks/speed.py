@@ -91,7 +91,9 @@ def _child(argv: list[str]) -> None:
     # peak memory of this process plus the largest helper process it started
     res["max_rss_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                          + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
-    print("RESULT " + json.dumps(res))
+    print("RESULT " + json.dumps(res), flush=True)
+    if kind != "naive":
+        os._exit(0)  # as the `formcheck` command leaves (formcheck.cli.entry); the naive loop exits as scripts do
 
 
 def run_child(args: list[str], home: str) -> dict:

@@ -1,5 +1,3 @@
-import sys
+from formcheck.cli import entry
 
-from formcheck.cli import main
-
-sys.exit(main())
+entry()

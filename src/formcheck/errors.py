@@ -117,3 +117,17 @@ def write_error(exc: OSError, where=None, outcome: str = "nothing was written", 
     reason = exc.strerror or type(exc).__name__
     return WriteError(f"{what.format(where=where)} ({reason}) and {outcome}; {todo}{hint}", code,
                       str(subject or where))
+
+
+class StoreError(FormcheckError):
+    """The database or its files cannot be used as asked (one sentence: what and what to do).
+
+    Defined here rather than in :mod:`formcheck.store` so that commands that
+    only need to recognise it (``formcheck analyze``) do not import SQLAlchemy.
+    """
+
+    exit_code = 6
+
+    def __init__(self, message: str, code: str = "store"):
+        super().__init__(message)
+        self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.i18n.ERRORS

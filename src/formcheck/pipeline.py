@@ -15,7 +15,6 @@ from typing import Callable
 
 from formcheck import __version__
 from formcheck.contract import SCHEMA_VERSION, AnalysisResult, PoseFacts, VideoFacts, to_json
-from formcheck.engine.run import run
 from formcheck.io.pose import PoseSeries, extract_pose
 from formcheck.io.progress import Progress, quiet_native_stderr
 from formcheck.io.provision import sha256_file, variant_of, verified_model_path
@@ -110,6 +109,30 @@ class Analysis:
         return self._rendered[lang]
 
 
+def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = None):
+    """:func:`formcheck.engine.run.run` (the engine is imported on first use: see :func:`_import_engine_meanwhile`)."""
+    from formcheck.engine.run import run as engine_run
+
+    return engine_run(series, info, runner_height_cm=runner_height_cm)
+
+
+def _import_engine_meanwhile() -> None:
+    """Import what the engine imports on first use (``scipy.signal``: ~0.7 s) in a background thread.
+
+    Started once the pose model is running: its native calls release the GIL,
+    so the import runs beside it, where before the pose pass it would delay the
+    first chunk by that much. Python's import lock makes the engine's own
+    ``import`` wait for this one to finish.
+    """
+    import importlib
+    import threading
+
+    def load():
+        for name in ("formcheck.engine.run", "scipy.signal", "scipy.ndimage"):
+            importlib.import_module(name)
+    threading.Thread(target=load, name="import-engine", daemon=True).start()
+
+
 def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=None,
             use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
@@ -127,7 +150,12 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
     expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or None
     bar = Progress("pose", expected) if show_progress else None
 
+    importing = []
+
     def tick(n_done: int):
+        if not importing:  # the first frame is done: the pose model runs
+            importing.append(True)
+            _import_engine_meanwhile()
         n_done = min(n_done, expected) if expected else n_done  # chunks share a few stitch frames
         if bar:
             bar.update(n_done)

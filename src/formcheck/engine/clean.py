@@ -31,7 +31,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.signal import butter, filtfilt
 
 from formcheck.contract import note
 from formcheck.io.pose import LM, PoseSeries, estimate_facing, spread_ratio
@@ -402,6 +401,9 @@ def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
 
 def lowpass(x: np.ndarray, fps: float, cutoff: float, order: int = 2) -> np.ndarray:
     """Zero-phase Butterworth low-pass of a 1-D array, segment by segment between NaNs."""
+    # imported here: scipy.signal takes ~0.7 s to import, which the CLI overlaps with the pose pass
+    from scipy.signal import butter, filtfilt
+
     out = np.full_like(x, np.nan, dtype=float)
     b, a = butter(order, cutoff / (fps / 2.0))
     good = np.isfinite(x)

@@ -69,6 +69,10 @@ COLUMNS = ("x_px", "y_px", "z", "visibility", "presence")
 N_LANDMARKS = 33
 
 #: Sample the scene for extra people every this many seconds (single-pose pass).
+#: Not sparser: at 1.0 s the scout missed the second person of the real
+#: two-person walking clip (``outdoor_side_walk_two_people.mp4``), whose walker
+#: was then tracked in two chunks. Each sample costs an IMAGE-mode detection
+#: (~25 ms), about 0.8 ms per frame of a 60 fps clip.
 _SCOUT_EVERY_S = 0.5
 _SCOUT_CONFIDENCE = 0.3
 
@@ -439,11 +443,13 @@ STITCH_WINDOW_S = 0.3
 #: Shortest chunk worth a worker of its own (s).
 MIN_CHUNK_S = 3.0
 #: Seconds of video the first chunk (run by the calling process) takes beyond an
-#: equal share (negative: less). The calling process also decides the facing
-#: (:func:`mirror_for`) before it starts, while a helper makes its landmarkers
-#: in the meantime and then first decodes from the key frame before its chunk.
-#: Measured on the 20 s 720p60 benchmark clip: with +0.4 s the calling process
-#: used 15.2 s of CPU and the helper 13.6 s; -0.2 s balances them.
+#: equal share (negative: less). Measured on the 20 s 720p60 benchmark clip with
+#: the helper told the clip early (it decides the facing, then warms up before
+#: its chunk) and the engine's SciPy imported beside this process's chunk: the
+#: helper finished 0.2-0.7 s before the calling process with -0.2 s, and about
+#: with it at -0.5 s. Kept at -0.2 s: the border is where the two chunks are
+#: stitched, and at -0.5 s the bundled sample lost one far-leg contact there
+#: (tests/data/golden), for about 0.2 s of wall time.
 FIRST_CHUNK_EXTRA_S = -0.2
 #: Landmarks compared when choosing the stitch frame: hips, knees, ankles, heels, toes.
 _STITCH_LANDMARKS = np.arange(23, 33)
@@ -753,16 +759,23 @@ def _end(h: dict, kill: bool) -> None:
     threading.Thread(target=reap, name="pose-helper-reaper", daemon=True).start()
 
 
+def submit_chunks(info: VideoInfo, helpers: PoseHelpers, num_poses: int, *, scout: bool, mirrored: bool) -> None:
+    """Give each helper its chunk of the clip (:func:`plan_chunks`; the first chunk is the caller's)."""
+    for k, (a, b) in enumerate(plan_chunks(info.duration_hint_s, 1 + len(helpers))[1:]):
+        helpers.submit(k, (a, b, num_poses, scout, mirrored))
+
+
 def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_poses: int, *, scout: bool,
                  helpers: PoseHelpers | None = None, progress: Callable[[int], None] | None = None,
-                 mirrored: bool = False, scouter=None):
+                 mirrored: bool = False, scouter=None, submitted: bool = False):
     """:func:`run_landmarker` over the whole clip, split into chunks: the first here, the rest in ``helpers``.
 
     Each chunk after the first starts :data:`CHUNK_WARMUP_S` early and
     discards those frames; neighbouring chunks both keep a
     :data:`STITCH_WINDOW_S` window and are joined where they agree best
     (:func:`stitch`). Progress is reported from the calling thread (Streamlit
-    needs that) as the number of frames done in all chunks.
+    needs that) as the number of frames done in all chunks. ``submitted``: the
+    helpers were given their chunks already (:func:`submit_chunks`).
     """
     chunks = plan_chunks(info.duration_hint_s, 1 + len(helpers)) if helpers else [(0.0, None)]
     count = [0]
@@ -775,8 +788,8 @@ def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_
     if len(chunks) == 1:
         return run_landmarker(iter_frames(info), model_path, settings, num_poses, scout=scout, progress=tick,
                               mirrored=mirrored, scouter=scouter)
-    for k, (a, b) in enumerate(chunks[1:]):
-        helpers.submit(k, (a, b, num_poses, scout, mirrored))
+    if not submitted:
+        submit_chunks(info, helpers, num_poses, scout=scout, mirrored=mirrored)
     answered = 0  # helpers whose answer has been collected
     try:
         frames, keep_from, keep_before = _chunk_frames(info, *chunks[0])
@@ -945,16 +958,17 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         raise ValueError("the pose helpers were configured for another clip, model, settings or chunking")
     with helpers if own else contextlib.nullcontext(helpers):
         scouter = make_scout(model_path, settings)  # decides the facing, then looks for extra people
+        early = helpers.decides_facing  # a helper told the clip early has decided the facing meanwhile
         try:
-            # a helper told the clip early has decided the facing meanwhile
-            mirrored = (helpers.facing() if helpers.decides_facing
-                        else mirror_for(info, model_path, settings, landmarker=scouter))
+            mirrored = helpers.facing() if early else mirror_for(info, model_path, settings, landmarker=scouter)
         except BaseException:
             scouter.close()
             raise
+        if early:
+            submit_chunks(info, helpers, 1, scout=True, mirrored=mirrored)
         try:
             t, poses = run_parallel(info, model_path, settings, 1, scout=True, helpers=helpers, progress=progress,
-                                    mirrored=mirrored, scouter=scouter)
+                                    mirrored=mirrored, scouter=scouter, submitted=early)
             used_chunks = n_chunks
         except _SceneTooBusy:
             # One serial pass here: a landmarker restarted mid-clip with several

@@ -58,7 +58,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLA
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 from formcheck import config, contract, tempfiles
-from formcheck.errors import FormcheckError, write_error
+from formcheck.errors import FormcheckError, StoreError, write_error
 from formcheck.io.video import MAX_FILE_BYTES, VIDEO_SUFFIXES
 
 #: Largest ``patient.json``, ``sessions.json`` or ``sessions.csv`` an import reads (bytes, unpacked).
@@ -105,16 +105,6 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _VIDEO_MEMBER = re.compile(r"videos/([0-9a-f]{64})(\.[a-z0-9]{1,7})")
-
-
-class StoreError(FormcheckError):
-    """The database or its files cannot be used as asked (one sentence: what and what to do)."""
-
-    exit_code = 6
-
-    def __init__(self, message: str, code: str = "store"):
-        super().__init__(message)
-        self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.i18n.ERRORS
 
 
 class _VideoGone(Exception):
