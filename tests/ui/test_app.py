@@ -114,6 +114,8 @@ def test_corrupt_upload_gives_a_friendly_message(model_path):
     msg = at.error[0].value
     assert "Das hat nicht geklappt" in msg and "Traceback" not in msg
     assert "kein Video, das formcheck lesen kann" in msg or "beschädigt" in msg
+    # in German, naming the file the user uploaded, not the cache's content-hash name
+    assert "holiday\\.mp4" in msg and not re.search(r"[0-9a-f]{16}-[0-9a-f]{16}", msg)
 
 
 def test_clip_with_nobody_in_it(model_path, tmp_path):
