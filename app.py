@@ -13,8 +13,9 @@ import streamlit as st
 from formcheck.i18n import tr
 from formcheck.store.clinic import clinic_mode
 from formcheck.ui import access, state
-from formcheck.ui.messages import local_note, md_text
+from formcheck.ui.messages import local_note
 from formcheck.ui.pages import analyse, audit, compare, patients
+from formcheck.ui.widgets import reopen_list
 
 ROOT = Path(__file__).parent
 
@@ -27,6 +28,7 @@ def _default_sample() -> Path | None:
 
 
 st.set_page_config(page_title="formcheck", page_icon="🏃", layout="wide")
+state.keep_widgets()  # a language switch relabels the widgets; their values stay
 with st.sidebar:
     st.radio("Sprache / Language", ["de", "en"], key="lang", horizontal=True,
              format_func=lambda k: {"de": "Deutsch", "en": "English"}[k])
@@ -37,9 +39,6 @@ with st.sidebar:
     state.apply_navigation()
     page = st.radio(tr("page", state.lang()), pages, key="page",
                     format_func=lambda k: tr(f"page_{k}", state.lang()))
-    if state.analyses():
-        st.caption(tr("analyses_in_session", state.lang()) + ": "
-                   + ", ".join(md_text(a) for a in state.analyses()))
     st.caption(local_note(state.lang()))
     access.sidebar()
 
@@ -51,3 +50,5 @@ elif page == "audit":
     audit.audit_page()
 else:
     analyse.analyse_page(ROOT, _default_sample())
+with st.sidebar:  # after the page, so that an analysis made in this run is listed at once
+    reopen_list()

@@ -213,6 +213,20 @@ class Cue:
 
 
 @dataclass
+class BodyProportions:
+    """The runner's segments as the camera saw them (``analysis.body``): medians over the clip, ``null`` where too few
+    frames show them. The ratios do not depend on zoom or distance; two clips whose ratios differ beyond the tolerances
+    of :func:`formcheck.outputs.compare.comparability` probably do not show the same runner filmed the same way."""
+
+    thigh_px: float | None
+    shank_px: float | None
+    trunk_px: float | None
+    leg_to_height: float | None  # (thigh + shank) / (thigh + shank + trunk + mid-shoulder→nose)
+    thigh_to_shank: float | None
+    side: Literal["left", "right", "both"] | None  # the leg measured: the near leg in a side view, both from behind
+
+
+@dataclass
 class AnalysisFacts:
     """How the engine read the clip (``analysis``)."""
 
@@ -226,6 +240,7 @@ class AnalysisFacts:
     view_evidence: dict[str, Any]
     notes: list[Message] = field(default_factory=list, metadata={"text": "en"})
     lang: str = field(default="de", metadata={"render": "lang"})
+    body: BodyProportions | None = field(default=None, metadata={"optional": True})  # added in 2026-12; older: absent
 
 
 @dataclass

@@ -114,6 +114,8 @@ def test_corrupt_upload_gives_a_friendly_message(model_path):
     msg = at.error[0].value
     assert "Das hat nicht geklappt" in msg and "Traceback" not in msg
     assert "kein Video, das formcheck lesen kann" in msg or "beschädigt" in msg
+    # in German, naming the file the user uploaded, not the cache's content-hash name
+    assert "holiday\\.mp4" in msg and not re.search(r"[0-9a-f]{16}-[0-9a-f]{16}", msg)
 
 
 def test_clip_with_nobody_in_it(model_path, tmp_path):
@@ -163,3 +165,135 @@ def test_the_page_says_which_pose_model_made_the_result_and_offers_the_others(an
 def test_pose_progress_says_frames_done_and_time_left():
     assert dashboard.pose_progress_text(300, 1200, 6.0, "de") == "Posenmodell: 300 von 1200 Bildern, noch etwa 18 s"
     assert dashboard.pose_progress_text(0, 1200, 0.0, "en") == "Pose model: 0 of 1200 frames, about 0 s left"
+
+
+# ------------------------------------------------------------------ one language per page, safe comparison
+
+from tests.ui.page_text import _walk, english_numbers_on_page, english_on_page  # noqa: E402
+
+SAMPLE = ROOT / "sample_videos" / "synthetic_treadmill_right.mp4"
+AFTER = ROOT / "sample_videos" / "synthetic_treadmill_right_after.mp4"
+
+
+@pytest.fixture(scope="module")
+def facing_left_clip(synth_dir):
+    """A synthetic treadmill runner facing left: the near leg is the left one, unlike the samples' runner."""
+    from formcheck.synth import Gait, Scene, generate
+
+    path = synth_dir / "runner_left_for_compare.mp4"
+    if not path.exists():
+        generate(path, Gait(cadence_spm=176), Scene(facing="left", fps=60, width=960, height=540, duration_s=4.0,
+                                                    seed=11))
+    return path
+
+
+def _upload_and_analyse(at, path, name):
+    at.sidebar.radio(key="page").set_value("analyse").run()
+    at.radio(key="source_kind").set_value("upload").run()
+    at.get("file_uploader")[0].upload(name, path.read_bytes(), "video/mp4")
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception and not at.error
+
+
+def _in_page_order(at) -> list:
+    return [el for el in _walk(at.main) if getattr(el, "type", "") in ("alert", "dataframe", "arrow_data_frame")
+            or type(el).__name__ in ("Warning", "Success", "Dataframe")]
+
+
+def test_the_german_analyse_page_has_no_english_word_and_no_english_number(model_path):
+    """Every visible text of the analyse page (cards, tables, charts, buttons, labels) against the English catalog."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    assert not at.exception and not at.error
+    assert english_on_page(at) == []
+    assert english_numbers_on_page(at) == []
+    text = _texts(at)
+    assert "Blick nach von der Kamera weg" not in text and "Seitenansicht, Blick nach rechts" in text
+    strides = at.dataframe[0].value
+    assert "Seite" in strides.columns and set(strides["Seite"]) == {"links", "rechts"}
+    assert any("," in v for v in strides["Aufsetzen (s)"])  # 0,651 s
+
+
+def test_the_german_compare_page_has_no_english_word_and_no_english_number(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.sidebar.radio(key="page").set_value("compare").run()
+    at.button(key="compare_sample_btn").click().run()
+    assert not at.exception and not at.error
+    assert english_on_page(at) == []
+    assert english_numbers_on_page(at) == []
+
+
+def test_the_compare_page_preselects_nothing_and_the_sample_button_selects_its_own_pair(model_path, facing_left_clip):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.button(key="analyse_btn").click().run()  # the sample
+    _upload_and_analyse(at, facing_left_clip, "laeufer_links.mp4")
+    at.sidebar.radio(key="page").set_value("compare").run()
+    assert not at.exception
+    assert at.selectbox(key="cmp_a_select").value is None and at.selectbox(key="cmp_b_select").value is None
+    assert not at.dataframe, "no comparison before two analyses are chosen"
+    at.selectbox(key="cmp_a_select").set_value(SAMPLE.name)
+    at.selectbox(key="cmp_b_select").set_value("laeufer_links.mp4").run()
+    assert at.dataframe
+    at.button(key="compare_sample_btn").click().run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="cmp_a_select").value == SAMPLE.name
+    assert at.selectbox(key="cmp_b_select").value == AFTER.name
+    options = at.selectbox(key="cmp_a_select").options  # labelled by date and time, in date order
+    assert all(re.match(r"\d\d\.\d\d\.\d{4} \d\d:\d\d · ", o) for o in options) and "#" not in "".join(options)
+    assert options[0].endswith(SAMPLE.name) and options[-1].endswith(AFTER.name)
+    assert any("Vergleichbar" in s.value for s in at.success)
+
+
+def test_unrelated_clips_get_a_not_comparable_notice_before_any_verdict(model_path, facing_left_clip):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    _upload_and_analyse(at, facing_left_clip, "laeufer_links.mp4")
+    at.sidebar.radio(key="page").set_value("compare").run()
+    at.selectbox(key="cmp_a_select").set_value(SAMPLE.name)
+    at.selectbox(key="cmp_b_select").set_value("laeufer_links.mp4").run()
+    assert not at.exception and not at.error
+    order = _in_page_order(at)
+    kinds = [type(el).__name__ for el in order]
+    notice = next(i for i, el in enumerate(order) if type(el).__name__ == "Warning"
+                  and "Nicht direkt vergleichbar" in el.value)
+    assert "Blickrichtung: vorher rechts, nachher links" in order[notice].value
+    assert "Kniebeugung beim Aufsetzen" in order[notice].value  # a near-leg metric, listed as not comparable
+    assert notice < kinds.index("Dataframe"), "the notice comes before the table of verdicts"
+    table = at.dataframe[0].value.set_index("Messwert")
+    assert table.loc["Kniebeugung beim Aufsetzen", "Bewertung"] == "nicht vergleichbar"
+    assert table.loc["Schrittfrequenz", "Bewertung"] != "nicht vergleichbar"  # both legs: still comparable
+    assert "echte Veränderung" not in set(table[table["Bewertung"] == "nicht vergleichbar"]["Bewertung"])
+
+
+def test_switching_the_language_keeps_the_video_source(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.radio(key="source_kind").set_value("upload").run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception and at.radio(key="source_kind").value == "upload"
+    at.sidebar.radio(key="lang").set_value("de").run()
+    assert at.radio(key="source_kind").value == "upload"
+    at.radio(key="source_kind").set_value("sample").run()
+    at.selectbox(key="sample_choice").set_value(AFTER.name).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.radio(key="source_kind").value == "sample" and at.selectbox(key="sample_choice").value == AFTER.name
+
+
+def test_earlier_analyses_in_the_sidebar_reopen(model_path):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.button(key="analyse_btn").click().run()
+    at.selectbox(key="sample_choice").set_value(AFTER.name).run()
+    at.button(key="analyse_btn").click().run()
+    assert at.subheader[0].value.endswith("after\\.mp4")
+    reopen = [b for b in at.sidebar.button if b.key and b.key.startswith("reopen-")]
+    assert len(reopen) == 2
+    first = next(b for b in reopen if not b.label.endswith("after\\.mp4"))
+    first.click().run()
+    assert not at.exception
+    assert at.subheader[0].value == "synthetic\\_treadmill\\_right\\.mp4"

@@ -56,8 +56,11 @@ def at(home, model_path):
 
 def _save(at, *, patient=None, new_name="", day, tags=""):
     if patient is not None:
-        at.selectbox(key="save_patient").set_value(patient)
-    at.text_input(key="save_new_name").set_value(new_name)
+        at.selectbox(key="save_patient").set_value(patient).run()
+        assert not [w for w in at.text_input if w.key == "save_new_name"], "no new pseudonym for an existing patient"
+    else:
+        at.selectbox(key="save_patient").set_value(0).run()
+        at.text_input(key="save_new_name").set_value(new_name)
     at.date_input(key="save_date").set_value(day)
     at.text_input(key="save_tags").set_value(tags)
     next(b for b in at.button if b.label == "Speichern").click().run()

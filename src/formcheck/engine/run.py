@@ -16,6 +16,7 @@ import numpy as np
 
 from formcheck.contract import (AnalysisFacts, EngineResult, Events, Message, MetricResult, Normal, Quality,
                                 ViewResult, reason)
+from formcheck.engine.body import body_proportions
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.clean import clean as clean_series
 from formcheck.engine.cues import select_cues
@@ -223,4 +224,4 @@ def _facts(cl: CleanSeries, ev: GaitEvents, view: View) -> AnalysisFacts:
         cadence_events_spm=None if ev.cadence_events_spm is None else round(ev.cadence_events_spm, 2),
         cadence_spectrum_spm=None if ev.cadence_spectrum_spm is None else round(ev.cadence_spectrum_spm, 2),
         leg_label_swaps_fixed=cl.swaps_fixed, view_evidence=view.evidence,
-        notes=cl.notes + ev.notes)
+        notes=cl.notes + ev.notes, body=body_proportions(cl))

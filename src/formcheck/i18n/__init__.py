@@ -118,7 +118,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 __all__ = [
-    "LANGS", "DEFAULT_LANG", "say", "number", "text", "tr", "reason_text", "norm_typical", "Reason",
+    "LANGS", "DEFAULT_LANG", "say", "number", "text", "tr", "reason_text", "norm_typical", "view_text", "Reason",
     "CUES", "RETRAINING_ADVICE", "BACKWARD_NOTE", "WARNINGS", "METRIC_LABELS", "UNITS", "STRIKE_NAMES",
     "FLAG_WORDS", "UI", "ERRORS", "NORM_TYPICAL_DE", "REASONS",
 ]
@@ -398,6 +398,20 @@ def tr(key: str, lang: str, **fmt):
     if isinstance(val, Mapping):
         return dict(val)
     return say(f"ui.{key}", lang, **fmt) if fmt else val
+
+
+def view_text(view: Mapping, lang: str) -> str:
+    """The view of a result in words: "Seitenansicht, Blick nach rechts, vorwärts, Laufband, Laufen".
+
+    ``facing`` is said as a phrase of its own (``ui.facing_phrase.<facing>``): "Rücken zur Kamera", never
+    "Blick nach von der Kamera weg".
+    """
+    lang = _lang(lang)
+    facing = view.get("facing")
+    phrases = tr("facing_phrase", lang)
+    return say("ui.view_summary", lang, plane=tr(view["plane"], lang),
+               facing=phrases.get(facing) or (tr(facing, lang) if facing in UI else str(facing)),
+               direction=tr(view["direction"], lang), setting=tr(view["setting"], lang), gait=tr(view["gait"], lang))
 
 
 def norm_typical(name: str, english: str | None, lang: str) -> str | None:

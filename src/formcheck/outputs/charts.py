@@ -13,8 +13,28 @@ import plotly.graph_objects as go
 from formcheck.engine.metrics import cycle_normalised
 from formcheck.i18n import number, signed, tr
 
+
+def separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` (decimal sign, then thousands sign) for ``lang``: German ",.", English ".,"."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from formcheck.i18n import _catalog, _lang
+
+    locale = _catalog(_lang(lang)).locale
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
+def _localised(fig: go.Figure, lang: str) -> go.Figure:
+    """Ticks and hover numbers in the notation of ``lang`` (Plotly writes 17.7 otherwise)."""
+    fig.update_layout(separators=separators(lang))
+    return fig
+
 SIDE_COLORS = {"left": "rgb(66,135,245)", "right": "rgb(245,140,40)"}
 SIDE_FILL = {"left": "rgba(66,135,245,0.18)", "right": "rgba(245,140,40,0.18)"}
+
+#: Hover of a curve: the angle and the time, numbers written with the layout's ``separators``.
+_ANGLE_HOVER = "%{y:.1f}° · %{x:.2f} s<extra>%{fullData.name}</extra>"
+_TIME_HOVER = "%{x:.2f} s<extra>%{fullData.name}</extra>"
 
 #: curve key prefix -> UI label key
 SAGITTAL_CURVES = ("knee_flexion", "hip_extension", "shank_angle")
@@ -28,15 +48,16 @@ def angles_over_time(analysis, lang: str = "de") -> go.Figure:
     if analysis.clean.plane == "frontal":
         for side in ("left", "right"):
             fig.add_trace(go.Scatter(x=t, y=curves[f"knee_fppa_{side}"], name=f"{tr('knee_fppa', lang)} {tr(side, lang)}",
-                                     line=dict(color=SIDE_COLORS[side])))
-        fig.add_trace(go.Scatter(x=t, y=curves["pelvis_tilt"], name=tr("pelvis_tilt", lang), line=dict(color="gray")))
+                                     line=dict(color=SIDE_COLORS[side]), hovertemplate=_ANGLE_HOVER))
+        fig.add_trace(go.Scatter(x=t, y=curves["pelvis_tilt"], name=tr("pelvis_tilt", lang), line=dict(color="gray"),
+                                 hovertemplate=_ANGLE_HOVER))
     else:
         for key, dash in (("knee_flexion", "solid"), ("hip_extension", "dot")):
             for side in ("left", "right"):
                 fig.add_trace(go.Scatter(x=t, y=curves[f"{key}_{side}"], name=f"{tr(key, lang)} {tr(side, lang)}",
-                                         line=dict(color=SIDE_COLORS[side], dash=dash)))
+                                         line=dict(color=SIDE_COLORS[side], dash=dash), hovertemplate=_ANGLE_HOVER))
         fig.add_trace(go.Scatter(x=t, y=curves["trunk_lean"], name=tr("trunk_lean", lang),
-                                 line=dict(color="gray")))
+                                 line=dict(color="gray"), hovertemplate=_ANGLE_HOVER))
     ev = analysis.result["events"]
     for side in ("left", "right"):
         for kind, symbol in (("ic_s", "triangle-down"), ("to_s", "triangle-up")):
@@ -46,10 +67,10 @@ def angles_over_time(analysis, lang: str = "de") -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=xs, y=[-12 if kind == "ic_s" else -18] * len(xs), mode="markers",
                 marker=dict(symbol=symbol, size=10, color=SIDE_COLORS[side]),
-                name=f"{tr('ic' if kind == 'ic_s' else 'to', lang)} {tr(side, lang)}"))
+                name=f"{tr('ic' if kind == 'ic_s' else 'to', lang)} {tr(side, lang)}", hovertemplate=_TIME_HOVER))
     fig.update_layout(xaxis_title=tr("time_s", lang), yaxis_title=tr("angle_deg", lang), height=420,
                       legend=dict(orientation="h", y=-0.2), margin=dict(l=40, r=10, t=30, b=10))
-    return fig
+    return _localised(fig, lang)
 
 
 def cycle_curves(analyses: list, key: str = "knee_flexion", lang: str = "de", labels: list[str] | None = None) -> go.Figure:
@@ -74,10 +95,11 @@ def cycle_curves(analyses: list, key: str = "knee_flexion", lang: str = "de", la
             fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[m + sd, (m - sd)[::-1]], fill="toself",
                                      fillcolor=SIDE_FILL[side], line=dict(width=0), hoverinfo="skip",
                                      showlegend=False))
-            fig.add_trace(go.Scatter(x=x, y=m, name=name, line=dict(color=SIDE_COLORS[side], dash=dash)))
+            fig.add_trace(go.Scatter(x=x, y=m, name=name, line=dict(color=SIDE_COLORS[side], dash=dash),
+                                     hovertemplate="%{y:.1f}° · %{x:.0f} %<extra>%{fullData.name}</extra>"))
     fig.update_layout(title=tr(key, lang), xaxis_title=tr("gait_cycle_pct", lang), yaxis_title=tr("angle_deg", lang),
                       height=360, margin=dict(l=40, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
-    return fig
+    return _localised(fig, lang)
 
 
 def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
@@ -132,4 +154,4 @@ def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
                       annotation_text=tr("noise_band", lang), annotation_position="bottom right")
     fig.update_layout(height=300, margin=dict(l=40, r=10, t=40, b=10), showlegend=False,
                       title=f"{METRIC_LABELS[name][lang]} ({unit})", xaxis=dict(type="category"))
-    return fig
+    return _localised(fig, lang)

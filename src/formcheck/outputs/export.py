@@ -84,3 +84,40 @@ def strides_csv(result: dict) -> str:
     for r in rows:
         w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
     return buf.getvalue()
+
+
+#: Decimals of the per-stride table's numbers on screen, by unit (times in s to the ms, angles to a tenth).
+_TABLE_DECIMALS = {"s": 3, "ms": 0, "steps/min": 0}
+
+
+def strides_table(result: dict, lang: str) -> list[dict[str, str]]:
+    """The per-stride table for the screen: column names and sides in ``lang``, numbers in its notation.
+
+    Same rows and columns as :func:`strides_csv` (whose header keeps the stable English keys).
+    """
+    from formcheck.engine.registry import SPECS as METRICS
+    from formcheck.i18n import METRIC_LABELS, UNITS, number, tr
+
+    rows = result.get("strides", [])
+    cols = ["side", "ic_s", "to_s", "next_ic_s"]
+    extra = [k for k in METRICS if any(k in r for r in rows)] + ["step_time_ms"]
+    cols += [k for k in extra if any(k in r for r in rows)]
+
+    def head(c: str) -> str:
+        if c in METRICS:
+            unit = METRICS[c].unit
+            return f"{METRIC_LABELS[c][lang]} ({UNITS.get(unit, {}).get(lang, unit)})"
+        return tr(f"col_{c}", lang)
+
+    def unit_of(c: str) -> str:
+        return METRICS[c].unit if c in METRICS else ("ms" if c.endswith("_ms") else "s")
+
+    def cell(c: str, v) -> str:
+        if v is None:
+            return ""
+        if c == "side":
+            return tr(v, lang)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return number(v, lang, _TABLE_DECIMALS.get(unit_of(c), 1))
+        return str(v)
+    return [{head(c): cell(c, r.get(c)) for c in cols} for r in rows]

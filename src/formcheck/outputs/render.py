@@ -99,19 +99,31 @@ def draw_pose(img: np.ndarray, clean, i: int, scale: float = 1.0, *, near: str |
     return img
 
 
-def _events_near(result: dict, t_s: float, tol: float) -> list[str]:
+_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "−": "-",
+                        "–": "-", "°": " deg"})
+
+
+def burnt(text: str) -> str:
+    """``text`` in the characters OpenCV's Hershey font can draw (umlauts spelled out, no typographic dashes)."""
+    return text.translate(_ASCII)
+
+
+def _events_near(result: dict, t_s: float, tol: float, lang: str = "de") -> list[str]:
+    """The events at ``t_s`` as the video shows them ("Aufsetzen rechts", "TO left"), in ``lang``."""
+    from formcheck.i18n import tr
+
     out = []
     for side in ("left", "right"):
         ev = result["events"][side]
-        tag = "L" if side == "left" else "R"
         if any(abs(x - t_s) <= tol for x in ev["ic_s"]):
-            out.append(f"IC {tag}")
+            out.append(burnt(tr("video_ic", lang, side=tr(side, lang))))
         if any(abs(x - t_s) <= tol for x in ev["to_s"]):
-            out.append(f"TO {tag}")
+            out.append(burnt(tr("video_to", lang, side=tr(side, lang))))
     return out
 
 
-def write_annotated_video(analysis, out: str | Path, *, progress: Callable[[float], None] | None = None) -> Path:
+def write_annotated_video(analysis, out: str | Path, *, progress: Callable[[float], None] | None = None,
+                          lang: str = "de") -> Path:
     """The clip with skeleton, knee angles and contact/toe-off markers, as browser-playable H.264.
 
     Parameters
@@ -122,7 +134,11 @@ def write_annotated_video(analysis, out: str | Path, *, progress: Callable[[floa
         Output ``.mp4``; written to a temporary name and renamed when complete.
     progress : callable, optional
         Receives the fraction done (0–1).
+    lang : str
+        Language of the event labels and the time stamp burnt into the frames.
     """
+    from formcheck.i18n import number
+
     clean, result, info = analysis.clean, analysis.result, analysis.info
     n_total = max(1, result["video"]["n_frames"])
     fps = result["video"]["fps"]
@@ -138,11 +154,11 @@ def write_annotated_video(analysis, out: str | Path, *, progress: Callable[[floa
                 img = img.copy()
             i = _grid_index(clean, fr.t_s)
             draw_pose(img, clean, i, scale, curves=analysis.curves)
-            marks = _events_near(result, fr.t_s, hold)
+            marks = _events_near(result, fr.t_s, hold, lang)
             if marks:
                 cv2.rectangle(img, (0, 0), (img.shape[1], 34), (20, 20, 20), -1)
                 _text(img, "  ".join(marks), (10, 24), 0.7, COLORS["arc"])
-            _text(img, f"{fr.t_s:5.2f} s", (10, img.shape[0] - 12), 0.5)
+            _text(img, f"{number(fr.t_s, lang, 2):>5} s", (10, img.shape[0] - 12), 0.5)
             writer.write(img)
             if progress and fr.index % 10 == 0:
                 progress(min(1.0, (fr.index + 1) / n_total))
@@ -291,7 +307,7 @@ def side_by_side(a, b, out: str | Path, *, height: int = 360, lead_s: float = 0.
                 break
             imgs = [prepare(x, c) for x, c in zip((a, b), current)]
             for img, lab in zip(imgs, labels):
-                _text(img, lab, (10, 26), 0.8, COLORS["arc"])
+                _text(img, burnt(lab), (10, 26), 0.8, COLORS["arc"])
             writer.write(np.concatenate(imgs, axis=1))
     return Path(out)
 

@@ -7,6 +7,7 @@ cache) only to draw key frames, the side-by-side video and the curves.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -57,15 +58,17 @@ def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, dr
         a = pipeline.analyze(path, capture_fps=capture_fps or None, lang=L, runner_height_cm=height_cm or None,
                              on_frames=frames_done, model_variant=model_variant)
         entry = Entry(label=label, path=str(path), analysis=a, capture_fps=capture_fps, height_cm=height_cm,
-                      model_variant=model_variant)
+                      model_variant=model_variant, when=dt.datetime.now().replace(microsecond=0),
+                      title=Path(label).name)
         if draw_video:
             bar.progress(0.8, text=tr("rendering", L))
-            entry.video = str(annotated_video(a, lambda f: bar.progress(0.8 + 0.18 * f, text=tr("rendering", L))))
+            entry.video = str(annotated_video(a, lambda f: bar.progress(0.8 + 0.18 * f, text=tr("rendering", L)), L))
+            entry.video_lang = L
         if a.clean.plane == "sagittal":
             entry.key_frames = {s: render.key_frames(a, s) for s in ("left", "right")}
     except FormcheckError as exc:
         bar.empty()
-        st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
+        st.error(f"**{tr('error_title', L)}** – {error_message(exc, L, name=Path(label).name, path=path)}")
         return None
     except Exception as exc:  # never a traceback in the page; the console keeps it for the developer
         bar.empty()
@@ -79,15 +82,42 @@ def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, dr
     return entry
 
 
-def annotated_video(a, progress=None) -> Path:
+def annotated_video(a, progress=None, lang: str = "de") -> Path:
+    """The annotated clip with its labels in ``lang`` (cached per clip, result and language)."""
     from formcheck.io.pose import video_digest
 
     key = hashlib.sha256(json.dumps([a.result["pose"]["model_sha256"], a.result["formcheck_version"],
-                                     a.result["events"]]).encode()).hexdigest()[:16]
+                                     a.result["events"], lang]).encode()).hexdigest()[:16]
     out = cache_dir("annotated") / f"{video_digest(Path(a.info.path))[:16]}-{key}.mp4"
     if not out.exists():
-        render.write_annotated_video(a, out, progress=progress)
+        render.write_annotated_video(a, out, progress=progress, lang=lang)
     return out
+
+
+def video_in(entry: Entry, lang: str) -> str | None:
+    """The entry's annotated video with labels in ``lang``: drawn again (once, then cached) after a language switch."""
+    if entry.video and entry.video_lang != lang:
+        try:
+            with st.spinner(tr("rendering", lang)):
+                entry.video = str(annotated_video(entry.analysis, lang=lang))
+            entry.video_lang = lang
+        except Exception:
+            log.error("annotated video failed: %s", traceback.format_exc())
+    return entry.video
+
+
+def draw_video(entry: Entry) -> None:
+    """Draw the annotated video of an entry analysed without one (for a comparison)."""
+    L = lang()
+    bar = st.progress(0.0, text=tr("rendering", L))
+    try:
+        entry.video = str(annotated_video(entry.analysis, lambda f: bar.progress(min(f, 1.0), text=tr("rendering", L)),
+                                          L))
+        entry.video_lang = L
+    except Exception as exc:
+        log.error("annotated video failed: %s", traceback.format_exc())
+        st.error(f"**{tr('error_title', L)}** – {tr('error_unexpected', L, kind=type(exc).__name__)}")
+    bar.empty()
 
 
 def load_session(store: Store, session_id: int) -> Entry | None:
@@ -108,6 +138,11 @@ def load_session(store: Store, session_id: int) -> Entry | None:
                           make_current=False)
     if entry is not None:
         entry.stored = rec.result
+        saved = rec.created_at.time() if rec.created_at else dt.time()
+        entry.when = dt.datetime.combine(rec.recorded_on, saved).replace(microsecond=0)  # the session's day
+        entry.timed = False
+        entry.title = f"{patient.pseudonym} · {rec.video_name or path.name}"
+        entry.saved[patient.id] = rec.id
     return entry
 
 

@@ -15,10 +15,23 @@ def local_note(lang_: str) -> str:
     return tr("local_note_clinic" if clinic_mode() else "local_note", lang_)
 
 
-def error_message(exc: FormcheckError, lang_: str) -> str:
-    """The error in plain words in ``lang_`` (by its code), with the specific reason as detail (markdown-safe)."""
+def error_message(exc: FormcheckError, lang_: str, *, name: str | None = None, path=None) -> str:
+    """The error in plain words in ``lang_`` (by its code), with the specific reason as detail (markdown-safe).
+
+    ``name`` is the file as the user knows it (an upload's own name) and ``path`` where formcheck keeps it (a
+    cache file named by its content): the detail never shows the cache name. With ``name``, a page in another
+    language than English shows "Datei: <name>" instead of the English reason.
+    """
     plain = ERRORS.get(getattr(exc, "code", ""), {}).get(lang_)
-    detail = md_text(exc)  # the reason can quote user text (a pseudonym, a file name): shown as typed
+    detail = str(exc)
+    if name and path is not None:
+        from pathlib import Path
+
+        for form in (str(path), Path(path).name):
+            detail = detail.replace(form, name)
+    if name and plain and lang_ != "en":
+        return f"{plain}  \n*{md_text(tr('error_file', lang_, name=name))}*"
+    detail = md_text(detail)  # the reason can quote user text (a pseudonym, a file name): shown as typed
     return f"{plain}  \n*{detail}*" if plain else detail
 
 

@@ -16,6 +16,7 @@ Imports run one way: ``pages`` → ``widgets``/``actions``/``access`` → ``stat
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
@@ -43,9 +44,13 @@ class Entry:
     height_cm: float | None = None
     model_variant: str | None = None
     video: str | None = None
+    video_lang: str | None = None  # the language of the labels burnt into ``video``
     key_frames: dict = field(default_factory=dict)
     stored: dict | None = None  # a saved session's result as it was saved (numbers shown from it)
     saved: dict = field(default_factory=dict)  # patient id -> session id this analysis was saved as
+    when: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))  # analysed / recorded
+    timed: bool = True  # ``when`` has a meaningful time (a stored session has its day; the time only orders a day)
+    title: str = ""  # what the user knows it by: the clip's name, or "pseudonym · clip" of a stored session
 
     @property
     def result(self) -> dict:
@@ -72,3 +77,16 @@ def apply_navigation() -> None:
     goto = st.session_state.pop("goto", None)
     if goto in PAGES:
         st.session_state["page"] = goto
+
+
+#: Widgets whose label is in the page language: a language switch gives them a new identity, and Streamlit would
+#: forget their value (no video source selected after switching). :func:`keep_widgets` carries the values over.
+KEPT_WIDGETS = ("page", "source_kind", "sample_choice", "model_variant", "capture_fps", "height_cm",
+                "cmp_a_select", "cmp_b_select")
+
+
+def keep_widgets(keys=KEPT_WIDGETS) -> None:
+    """Call at the top of every run: values set through the Session State API survive a widget's new identity."""
+    for k in keys:
+        if k in st.session_state:
+            st.session_state[k] = st.session_state[k]

@@ -129,9 +129,36 @@ def _fmt_date(d: dt.date, lang_: str) -> str:
     return d.strftime("%d.%m.%Y") if lang_ == "de" else d.isoformat()
 
 
+def fmt_when(when: dt.datetime, lang_: str) -> str:
+    """Date and time as the page's language writes them ("02.12.2026 14:05" / "2026-12-02 14:05")."""
+    return f"{_fmt_date(when.date(), lang_)} {when.strftime('%H:%M')}"
+
+
+def entry_name(entry: Entry, lang_: str) -> str:
+    """How an analysis is named in lists: when it was made (a stored session: its day) and what it shows."""
+    when = fmt_when(entry.when, lang_) if entry.timed else _fmt_date(entry.when.date(), lang_)
+    return f"{when} · {entry.title or Path(entry.label).name}"
+
+
 def session_label(pseudonym: str, rec: Recording, lang_: str) -> str:
     """The name a stored session carries in the dashboard's list of analyses (unique by id)."""
     return f"{pseudonym} · {_fmt_date(rec.recorded_on, lang_)} · #{rec.id}"
+
+
+def reopen_list() -> None:
+    """Sidebar: this browser session's analyses, newest first; one click shows it on the analyse page again."""
+    from formcheck.ui.state import analyses
+
+    have = analyses()
+    if not have:
+        return
+    L = lang()
+    st.caption(f"**{tr('earlier_analyses', L)}**")
+    for i, (label, entry) in enumerate(sorted(have.items(), key=lambda kv: kv[1].when, reverse=True)):
+        if st.button(md_text(entry_name(entry, L)), key=f"reopen-{i}-{label}", type="tertiary", width="stretch"):
+            st.session_state["current"] = label
+            st.session_state["goto"] = "analyse"
+            st.rerun()
 
 
 def _tags(text: str) -> list[str]:
@@ -158,10 +185,13 @@ def save_panel(entry: Entry) -> None:
         patients = store.patient_overview()
         options = [0] + [p["id"] for p in patients]
         names = {p["id"]: p["pseudonym"] for p in patients}
+        if st.session_state.get("save_patient") not in options:
+            st.session_state.pop("save_patient", None)
+        # outside the form, so that choosing an existing patient hides the new pseudonym's field at once
+        pid = st.selectbox(tr("patient", L), options, key="save_patient",
+                           format_func=lambda i: names.get(i, tr("save_new_patient", L)))
         with st.form(f"save-{entry.label}", clear_on_submit=False, border=False):
-            pid = st.selectbox(tr("patient", L), options, key="save_patient",
-                               format_func=lambda i: names.get(i, tr("save_new_patient", L)))
-            new_name = st.text_input(tr("save_new_name", L), key="save_new_name")
+            new_name = st.text_input(tr("save_new_name", L), key="save_new_name") if not pid else ""
             day = st.date_input(tr("session_date", L), value=dt.date.today(), key="save_date",
                                 format="DD.MM.YYYY" if L == "de" else "YYYY-MM-DD")
             tags = st.text_input(tr("tags", L), key="save_tags")

@@ -11,10 +11,11 @@ import streamlit as st
 from formcheck import pipeline
 from formcheck.engine.metrics import METRICS
 from formcheck.contract import measurable
-from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, reason_text, tr
+from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, reason_text, tr, view_text
 from formcheck.outputs import charts, render
+from formcheck.outputs.export import strides_table
 from formcheck.outputs.report import far_leg, format_value, pdf_report
-from formcheck.ui.actions import run_analysis, store_upload
+from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang
 from formcheck.ui.messages import local_note, md_text
 from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line, samples,
@@ -29,8 +30,7 @@ def results(entry: Entry) -> None:
     r = a.result_in(L)
     v = r["view"]
     st.subheader(md_text(Path(entry.label).name))
-    st.markdown(tr("view_line", L, plane=tr(v["plane"], L), facing=tr(v["facing"], L), direction=tr(v["direction"], L),
-                   setting=tr(v["setting"], L), gait=tr(v["gait"], L)))
+    st.markdown(view_text(v, L))
     st.caption(model_line(entry.result, L))
 
     st.markdown(f"#### {tr('cues', L)}")
@@ -70,9 +70,14 @@ def results(entry: Entry) -> None:
                                for s, c in strike.items())
                    + "".join(f" – {x}" for x in not_read))
 
-    if entry.video:
-        st.markdown(f"#### {tr('video', L)}")
+    st.markdown(f"#### {tr('video', L)}")
+    if video_in(entry, L):
         st.video(entry.video)
+    else:  # analysed for a comparison, without the annotated video: say so, and offer it
+        st.caption(tr("video_not_drawn", L))
+        if st.button(tr("draw_video", L), key=f"draw-video-{entry.label}"):
+            draw_video(entry)
+            st.rerun()
 
     if any(entry.key_frames.values()):
         st.markdown(f"#### {tr('key_frames', L)}")
@@ -94,7 +99,7 @@ def results(entry: Entry) -> None:
 
     st.markdown(f"#### {tr('strides', L)}")
     if r["strides"]:
-        st.dataframe(r["strides"], width="stretch", hide_index=True)
+        st.dataframe(strides_table(r, L), width="stretch", hide_index=True)
 
     st.markdown(f"#### {tr('downloads', L)}")
     stem = Path(entry.label).stem
@@ -125,7 +130,9 @@ def analyse_page(root: Path, default_sample: Path | None) -> None:
     if src == "sample" and clips:
         names = [p.name for p in clips]
         idx = names.index(default_sample.name) if default_sample and default_sample.name in names else 0
-        choice = st.selectbox(tr("source_sample", L), names, index=idx, key="sample_choice")
+        # a choice made before (kept over a language switch by state.keep_widgets) wins over the default
+        kw = {} if st.session_state.get("sample_choice") in names else {"index": idx}
+        choice = st.selectbox(tr("source_sample", L), names, key="sample_choice", **kw)
         path = root / "sample_videos" / choice
     elif src == "upload":
         up = st.file_uploader(tr("upload_label", L, mb=MAX_UPLOAD_MB), type=list(UPLOAD_TYPES), key="uploader")
@@ -138,8 +145,11 @@ def analyse_page(root: Path, default_sample: Path | None) -> None:
                 st.session_state["upload_name"] = up.name
     with st.expander(tr("options", L)):
         model_choice(L)
-        cap = st.number_input(tr("capture_fps", L), min_value=0, max_value=1000, value=0, step=30, key="capture_fps")
-        height = st.number_input(tr("height_cm", L), min_value=0, max_value=250, value=0, step=1, key="height_cm")
+        # no default where the value is kept over a language switch (state.keep_widgets): the kept value holds
+        cap = st.number_input(tr("capture_fps", L), min_value=0, max_value=1000, step=30, key="capture_fps",
+                              **({} if "capture_fps" in st.session_state else {"value": 0}))
+        height = st.number_input(tr("height_cm", L), min_value=0, max_value=250, step=1, key="height_cm",
+                                 **({} if "height_cm" in st.session_state else {"value": 0}))
     label_btn = tr("analyse_sample", L) if src == "sample" else tr("analyse", L)
     if st.button(label_btn, type="primary", disabled=path is None, key="analyse_btn"):
         label = st.session_state.get("upload_name") if src == "upload" and path is not None else path.name

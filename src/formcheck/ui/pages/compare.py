@@ -1,7 +1,14 @@
-"""Page: two analyses side by side, with the before/after differences and the noise-floor verdict."""
+"""Page: two analyses side by side: can they be compared, then the differences and the noise-floor verdict.
+
+Nothing is preselected: the page opens on the pair a button chose (the bundled before/after pair, or two
+sessions from the patient file) or waits for the user to choose two. The older analysis is always "before".
+Whether the two recordings can be compared (view, gait, direction, setting, facing, body proportions) is said
+before the table; a metric they make not comparable gets no verdict.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import traceback
@@ -11,16 +18,58 @@ import streamlit as st
 
 from formcheck.config import cache_dir
 from formcheck.engine.metrics import METRICS
-from formcheck.i18n import METRIC_LABELS, number, signed, tr
+from formcheck.i18n import METRIC_LABELS, number, say, signed, tr
 from formcheck.outputs import charts, render
-from formcheck.outputs.compare import compare_results
+from formcheck.outputs.compare import Comparability, comparability, compare_results
 from formcheck.outputs.report import format_value
 from formcheck.ui.actions import run_analysis
-from formcheck.ui.state import analyses, lang
+from formcheck.ui.state import Entry, analyses, lang
 from formcheck.ui.messages import local_note
-from formcheck.ui.widgets import samples
+from formcheck.ui.widgets import entry_name, samples
 
 log = logging.getLogger("formcheck.ui")
+
+#: how each aspect's two values are said (None: a number, the body ratios)
+_VALUE_WORDS = {"plane", "gait", "direction", "setting", "facing"}
+
+
+def _checked_result(entry: Entry) -> dict:
+    """The result the comparison reads: the saved numbers, with the body proportions from the clip when an
+    older saved result lacks them (the stored video is analysed again for the curves anyway)."""
+    r = entry.result
+    if (r.get("analysis") or {}).get("body") is None and entry.stored is not None:
+        live = (entry.analysis.result.get("analysis") or {}).get("body")
+        if live is not None:
+            r = {**r, "analysis": {**(r.get("analysis") or {}), "body": live}}
+    return r
+
+
+def _say_value(aspect: str, value, L: str) -> str:
+    return tr(value, L) if aspect in _VALUE_WORDS else number(value, L, 2)
+
+
+def comparability_notice(c: Comparability, L: str) -> None:
+    """What differs and which metrics get no verdict; or that the two can be compared. Shown before the table."""
+    if c.mismatches:
+        lines = [tr("cmp_not_comparable", L)]
+        for m in c.mismatches:
+            lines.append("- " + say(f"ui.cmp_aspect_diff.{m.aspect}", L, before=_say_value(m.aspect, m.before, L),
+                                    after=_say_value(m.aspect, m.after, L), tol=number(m.tolerance or 0, L, 2)))
+        if set(c.not_comparable) >= {n for n in METRICS}:
+            lines.append(tr("cmp_none_comparable", L))
+        else:
+            lines.append(tr("cmp_metrics_not_comparable", L,
+                            metrics=", ".join(METRIC_LABELS[n][L] for n in c.not_comparable)))
+        st.warning("\n".join(lines), icon=":material/warning:")
+    else:
+        st.success(tr("cmp_comparable", L), icon=":material/check:")
+    if c.unchecked:
+        st.caption(tr("cmp_unchecked", L, what=", ".join(tr("cmp_aspect", L)[a] for a in c.unchecked)))
+
+
+def _sample_pair(root: Path) -> tuple[Path, Path] | None:
+    after = next((p for p in samples(root) if p.stem.endswith("_after")), None)
+    return None if after is None else (after.with_name(after.name.replace("_after", "")), after)
 
 
 def compare_page(root: Path) -> None:
@@ -28,37 +77,54 @@ def compare_page(root: Path) -> None:
     st.title(tr("compare_title", L))
     st.caption(local_note(L))
     have = analyses()
-    clips = samples(root)
     if len(have) < 2:
         st.info(tr("compare_need_two", L))
-    pair = [p for p in clips if p.stem.endswith("_after")]
+    pair = _sample_pair(root)
     if pair and st.button(tr("compare_sample", L), key="compare_sample_btn"):
-        after = pair[0]
-        before = after.with_name(after.name.replace("_after", ""))
-        for p in (before, after):
-            if p.name not in have:
-                run_analysis(p.name, p, draw_video=False)
-        if before.name in analyses() and after.name in analyses():
-            st.session_state["cmp_a"], st.session_state["cmp_b"] = before.name, after.name
+        entries = [have.get(p.name) or run_analysis(p.name, p, draw_video=False, make_current=False) for p in pair]
+        if None not in entries:
+            before, after = entries
+            if after.when <= before.when:  # analysed in the other order (or in the same second): "after" is later
+                after.when = before.when + dt.timedelta(seconds=1)
+            # select exactly this pair: the widgets' own state, not just a default they would ignore
+            st.session_state["cmp_a_select"], st.session_state["cmp_b_select"] = before.label, after.label
             st.rerun()  # redraw without the "needs two analyses" hint
     have = analyses()
     if len(have) < 2:
         return
-    labels = list(have)
+    labels = sorted(have, key=lambda k: have[k].when)  # date order: the older first
+    for k, default in (("cmp_a_select", "cmp_a"), ("cmp_b_select", "cmp_b")):  # a pair chosen by another page
+        if (chosen := st.session_state.pop(default, None)) in labels:
+            st.session_state[k] = chosen
+        if st.session_state.get(k) not in labels:
+            st.session_state.pop(k, None)
+    name = {k: entry_name(have[k], L) for k in labels}  # options are plain text, not markdown
     c1, c2 = st.columns(2)
-    a_label = c1.selectbox(tr("before", L), labels, index=labels.index(st.session_state.get("cmp_a", labels[0]))
-                           if st.session_state.get("cmp_a") in labels else 0, key="cmp_a_select")
-    b_default = st.session_state.get("cmp_b") if st.session_state.get("cmp_b") in labels else labels[-1]
-    b_label = c2.selectbox(tr("after", L), labels, index=labels.index(b_default), key="cmp_b_select")
+    a_label = c1.selectbox(tr("before", L), labels, index=None, key="cmp_a_select", format_func=name.get,
+                           placeholder=tr("cmp_pick", L))
+    b_label = c2.selectbox(tr("after", L), labels, index=None, key="cmp_b_select", format_func=name.get,
+                           placeholder=tr("cmp_pick", L))
+    if a_label is None or b_label is None:
+        st.info(tr("cmp_choose", L))
+        return
+    if a_label == b_label:
+        st.warning(tr("same_session", L))
+        return
     ea, eb = have[a_label], have[b_label]
+    if ea.when > eb.when:
+        ea, eb = eb, ea
+        st.caption(tr("cmp_swapped", L))
     a, b = ea.analysis, eb.analysis
+    ra, rb = ea.result, eb.result
+
+    checked = comparability(_checked_result(ea), _checked_result(eb))
+    comparability_notice(checked, L)  # before any verdict
 
     st.markdown(f"#### {tr('differences', L)}")
-    rows = []
     if ea.stored is not None or eb.stored is not None:
-        st.caption(tr("stored_note", L, va=ea.result.get("formcheck_version", "?"),
-                      vb=eb.result.get("formcheck_version", "?")))
-    for ch in compare_results(ea.result, eb.result):
+        st.caption(tr("stored_note", L, va=ra.get("formcheck_version", "?"), vb=rb.get("formcheck_version", "?")))
+    rows = []
+    for ch in compare_results(ra, rb, checked):
         unit = METRICS[ch.name][0]
         rows.append({tr("metric", L): METRIC_LABELS[ch.name][L],
                      tr("before", L): format_value({"value": ch.before}, unit, L),
@@ -73,7 +139,7 @@ def compare_page(root: Path) -> None:
         from formcheck.io.pose import video_digest
 
         da, db = video_digest(Path(ea.path))[:16], video_digest(Path(eb.path))[:16]
-        key = hashlib.sha256(f"{a.result['events']}|{b.result['events']}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"{a.result['events']}|{b.result['events']}|{L}".encode()).hexdigest()[:16]
         out = cache_dir("compare") / f"{da}-{db}-{key}.mp4"
         if not out.exists():
             with st.spinner(tr("rendering", L)):

@@ -44,7 +44,8 @@ def patients_page() -> None:
     if not found:
         st.info(tr("no_match", L, q=q))
         return
-    st.dataframe([{tr("patient", L): p["pseudonym"], tr("col_birth_year", L): p["birth_year"],
+    st.dataframe([{tr("patient", L): p["pseudonym"],
+                   tr("col_birth_year", L): str(p["birth_year"]) if p["birth_year"] else "",  # never "None"
                    tr("n_sessions", L): p["n_sessions"],
                    tr("last_session", L): _fmt_date(p["last_session"], L) if p["last_session"] else ""}
                   for p in found], width="stretch", hide_index=True)

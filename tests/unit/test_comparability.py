@@ -1,0 +1,107 @@
+"""Which two recordings can be compared: view, facing, setting, gait and body proportions (no pose model)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from formcheck.engine.registry import SPECS
+from formcheck.outputs.compare import (BODY_TOLERANCE, SETTING_SENSITIVE, comparability, compare_results)
+from tests.golden import full_result, load
+
+ALL = tuple(SPECS)
+NEAR_LEG = tuple(n for n, s in SPECS.items() if s.legs == "near")
+
+
+def _result(**changes) -> dict:
+    """The bundled sample's result (a side view of a treadmill runner facing right) with ``changes``."""
+    r = full_result(**changes)
+    r["analysis"]["body"] = {"thigh_px": 75.2, "shank_px": 75.8, "trunk_px": 92.0, "leg_to_height": 0.542,
+                             "thigh_to_shank": 0.992, "side": "right", **r["analysis"].get("body", {})}
+    return r
+
+
+def test_the_same_clip_twice_is_comparable():
+    a = _result()
+    c = comparability(a, copy.deepcopy(a))
+    assert c.comparable and c.mismatches == [] and c.not_comparable == () and c.unchecked == ()
+
+
+def test_the_bundled_before_after_pair_is_comparable():
+    """Both sample clips show the same synthetic runner filmed the same way (goldens: their whole analysis)."""
+    before = load("synthetic_treadmill_right.mp4.analysis.de")
+    after = load("synthetic_treadmill_right_after.mp4.analysis.de")
+    assert before["analysis"]["body"]["thigh_to_shank"] is not None  # the contract carries the proportions
+    c = comparability(before, after)
+    assert c.comparable, c.mismatches
+    verdicts = {ch.name: ch.verdict for ch in compare_results(before, after)}
+    assert verdicts["cadence_spm"] == "real_change"
+
+
+def test_facing_the_other_way_makes_the_near_leg_metrics_not_comparable():
+    """Side view, runner facing left: the near leg is the left one, so per-leg values come from the other leg."""
+    before, after = _result(), _result(**{"view.facing": "left", "analysis.near_side": "left"})
+    c = comparability(before, after)
+    assert [(m.aspect, m.before, m.after) for m in c.mismatches] == [("facing", "right", "left")]
+    assert set(c.not_comparable) == set(NEAR_LEG)
+    assert {"knee_flexion_ic_deg", "shank_angle_ic_deg", "contact_time_ms"} <= set(c.not_comparable)
+    assert "cadence_spm" not in c.not_comparable and "trunk_lean_deg" not in c.not_comparable  # both legs / no leg
+    verdicts = {ch.name: ch.verdict for ch in compare_results(before, after, c)}
+    assert verdicts["knee_flexion_ic_deg"] == "not_comparable"
+    assert verdicts["trunk_lean_deg"] == "within_noise"
+
+
+def test_treadmill_against_overground_makes_the_speed_dependent_metrics_not_comparable():
+    c = comparability(_result(), _result(**{"view.setting": "overground"}))
+    assert [(m.aspect, m.before, m.after) for m in c.mismatches] == [("setting", "treadmill", "overground")]
+    assert set(c.not_comparable) == set(SETTING_SENSITIVE)
+    assert {"cadence_spm", "contact_time_ms", "foot_strike_angle_ic_deg"} <= set(c.not_comparable)
+    assert "trunk_lean_deg" not in c.not_comparable and "pelvic_drop_deg" not in c.not_comparable
+
+
+@pytest.mark.parametrize("aspect, other", [("gait", "walk"), ("plane", "frontal"), ("direction", "backward")])
+def test_another_gait_view_or_direction_makes_every_metric_not_comparable(aspect, other):
+    c = comparability(_result(), _result(**{f"view.{aspect}": other}))
+    assert [m.aspect for m in c.mismatches] == [aspect]
+    assert c.not_comparable == ALL
+
+
+def test_another_build_makes_every_metric_not_comparable():
+    taller_thigh = _result()
+    taller_thigh["analysis"]["body"]["thigh_to_shank"] = 0.992 + BODY_TOLERANCE["thigh_to_shank"] + 0.01
+    c = comparability(_result(), taller_thigh)
+    [m] = c.mismatches
+    assert m.aspect == "thigh_to_shank" and m.tolerance == BODY_TOLERANCE["thigh_to_shank"]
+    assert c.not_comparable == ALL
+    assert all(ch.verdict in ("not_comparable", "not_measured") for ch in compare_results(_result(), taller_thigh))
+
+    long_legs = _result()
+    long_legs["analysis"]["body"]["leg_to_height"] = 0.542 + BODY_TOLERANCE["leg_to_height"] + 0.005
+    assert [m.aspect for m in comparability(_result(), long_legs).mismatches] == ["leg_to_height"]
+
+
+def test_proportions_within_tolerance_are_the_same_body():
+    close = _result()
+    close["analysis"]["body"]["thigh_to_shank"] = 0.992 + 0.6 * BODY_TOLERANCE["thigh_to_shank"]
+    close["analysis"]["body"]["leg_to_height"] = 0.542 - 0.6 * BODY_TOLERANCE["leg_to_height"]
+    assert comparability(_result(), close).comparable
+
+
+def test_unrelated_clips_list_every_difference():
+    """The page's old default pair: the synthetic treadmill runner and a real runner facing the other way overground."""
+    other = _result(**{"view.facing": "left", "view.setting": "overground", "analysis.near_side": "left"})
+    other["analysis"]["body"]["thigh_to_shank"] = 0.85
+    c = comparability(_result(), other)
+    assert [m.aspect for m in c.mismatches] == ["setting", "facing", "thigh_to_shank"]
+    assert c.not_comparable == ALL
+
+
+def test_a_result_without_proportions_is_checked_for_the_rest_and_says_so():
+    old = _result()
+    del old["analysis"]["body"]  # saved before analysis.body existed
+    c = comparability(_result(), old)
+    assert c.comparable and c.unchecked == ("thigh_to_shank", "leg_to_height")
+    c = comparability({"metrics": {}}, {"metrics": {}})
+    assert c.comparable and set(c.unchecked) == {"plane", "gait", "direction", "setting", "facing",
+                                                 "thigh_to_shank", "leg_to_height"}
