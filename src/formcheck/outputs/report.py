@@ -711,3 +711,16 @@ def patient_reports(patient, recordings: list, lang: str = "de", *, therapist: s
                                                                           header=ReportHeader(**base))
         out["reports/progress.pdf"] = progress_report(sessions, lang, header=ReportHeader(**base))
     return out
+
+
+def export_reports(lang: str = "de", settings: dict | None = None):
+    """The ``reports`` argument of :meth:`formcheck.store.Store.export_patient`: :func:`patient_reports` in ``lang``.
+
+    ``settings`` are the report settings (:func:`formcheck.store.settings.report_settings`).
+    """
+    settings = settings or {}
+
+    def make(patient, recordings):
+        return patient_reports(patient, recordings, lang, therapist=settings.get("therapist", ""),
+                               practice=settings.get("practice", ""), address=settings.get("address", "du"))
+    return make

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -46,6 +47,15 @@ class Entry:
     key_frames: dict = field(default_factory=dict)
     stored: dict | None = None  # a saved session's result as it was saved (numbers shown from it)
     saved: dict = field(default_factory=dict)  # patient id -> session id this analysis was saved as
+    clip_name: str = ""  # the clip's real file name (uploads and stored videos are kept under hash names)
+    patient: str = ""  # a stored session's patient pseudonym
+    recorded_on: object = None  # a stored session's date (datetime.date)
+    reports: dict = field(default_factory=dict)  # (language, header) -> PDF bytes made for this entry
+
+    @property
+    def name(self) -> str:
+        """The clip's name for people: the real file name, never the cache's hash name."""
+        return self.clip_name or Path(self.label).name
 
     @property
     def result(self) -> dict:
