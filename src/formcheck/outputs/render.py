@@ -63,7 +63,7 @@ def _text(img, s: str, org, size: float = 0.55, color=(255, 255, 255), *, degree
 
 
 def _arc(img, center, a_deg: float, b_deg: float, radius: int, color, label: str | None = None, size: float = 0.55,
-         degree: bool = False):
+         degree: bool = False, label_at=None):
     """Arc from direction ``a_deg`` to ``b_deg`` (image angles, 0 = +x, clockwise positive) and a label."""
     if center is None or not (np.isfinite(a_deg) and np.isfinite(b_deg)):
         return
@@ -76,7 +76,9 @@ def _arc(img, center, a_deg: float, b_deg: float, radius: int, color, label: str
         (w, h), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, size, 1)
         gap = radius + 8 + int(0.5 * max(w, h) * (size > 1.0))
         pos = (int(center[0] + gap * np.cos(mid)), int(center[1] + gap * np.sin(mid)))
-        if size > 1.0:  # large print labels: centred on the arc's direction
+        if label_at is not None:  # a place chosen by the caller (beside a segment the label would cover)
+            pos = label_at
+        if size > 1.0 or label_at is not None:  # large print labels: centred on the arc's direction
             _text(img, label, (pos[0] - w // 2, pos[1] + h // 2), size, color, degree=degree)
         else:
             _text(img, label, (pos[0] - 10, pos[1] + 5), size, color, degree=degree)
@@ -208,7 +210,12 @@ def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scal
         if event == "ic":
             sa = curves[f"shank_angle_{side}"][i]
             cv2.line(img, knee, (knee[0], knee[1] + int(1.4 * r)), (220, 220, 220), 1, cv2.LINE_AA)
-            _arc(img, knee, 90.0, _dir(knee, ankle), int(0.7 * r), COLORS[side], f"{sa:.0f}", big, deg)
+            at = None
+            if deg:  # print: on the other side of the vertical from the knee label, which follows the shank
+                side_x = -1 if ankle[0] >= knee[0] else 1
+                (tw, _), _ = cv2.getTextSize(f"{sa:.0f}", cv2.FONT_HERSHEY_SIMPLEX, big, 1)
+                at = (knee[0] + side_x * (tw // 2 + int(0.9 * r)), knee[1] + int(0.8 * r))
+            _arc(img, knee, 90.0, _dir(knee, ankle), int(0.7 * r), COLORS[side], f"{sa:.0f}", big, deg, at)
             if heel and toe:
                 sign = 1 if toe[0] >= heel[0] else -1
                 cv2.line(img, heel, (heel[0] + sign * 2 * r, heel[1]), (220, 220, 220), 1, cv2.LINE_AA)
@@ -216,7 +223,12 @@ def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scal
     if mid_hip and sh:
         tl = curves["trunk_lean"][i]
         cv2.line(img, mid_hip, (mid_hip[0], mid_hip[1] - 2 * r), (220, 220, 220), 1, cv2.LINE_AA)
-        _arc(img, mid_hip, -90.0, _dir(mid_hip, sh), int(1.6 * r), COLORS["trunk"], f"{tl:.0f}", big, deg)
+        at = None
+        if deg:  # print: beside the trunk, on the side it leans away from, not on the trunk line
+            side_x = -1 if sh[0] >= mid_hip[0] else 1
+            (tw, _), _ = cv2.getTextSize(f"{tl:.0f}", cv2.FONT_HERSHEY_SIMPLEX, big, 1)
+            at = (mid_hip[0] + side_x * (tw // 2 + int(0.5 * r)), mid_hip[1] - int(1.2 * r))
+        _arc(img, mid_hip, -90.0, _dir(mid_hip, sh), int(1.6 * r), COLORS["trunk"], f"{tl:.0f}", big, deg, at)
 
 
 #: The angles each key frame labels (curve key prefix; "trunk_lean" has no side), in drawing order.

@@ -568,7 +568,7 @@ def comparison_report(before: ReportSession, after: ReportSession, lang: str = "
         _paragraph(pdf, tr("report_no_shared", lang))
     else:
         pdf.set_font(FONT, "", 8.5)
-        with pdf.table(col_widths=(46, 23, 23, 20, 25, 45), width=WIDTH,
+        with pdf.table(col_widths=(44, 22, 22, 21, 28, 45), width=WIDTH,
                        text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
                        headings_style=FontFace(emphasis="BOLD", fill_color=(232, 236, 242)), line_height=4.4,
                        borders_layout="HORIZONTAL_LINES", padding=(0.8, 1.0), repeat_headings=1) as table:
@@ -580,8 +580,9 @@ def comparison_report(before: ReportSession, after: ReportSession, lang: str = "
                 row.cell(METRIC_LABELS[ch.name][lang])
                 row.cell(format_value({"value": ch.before}, ch.unit, lang))
                 row.cell(format_value({"value": ch.after}, ch.unit, lang))
-                row.cell("" if ch.diff is None else signed(ch.diff, lang))
-                row.cell("" if ch.noise_floor is None else f"± {number(ch.noise_floor, lang)}")
+                deg = "°" if ch.unit == "deg" else ""
+                row.cell("" if ch.diff is None else signed(ch.diff, lang) + deg)
+                row.cell("" if ch.noise_floor is None else f"± {number(ch.noise_floor, lang)}{deg}")
                 row.cell(tr(ch.verdict, lang), style=FontFace(color=VERDICT_RGB.get(ch.verdict),
                                                               emphasis="BOLD" if ch.verdict == "real_change" else ""))
     labels = [tr("before", lang), tr("after", lang)]
