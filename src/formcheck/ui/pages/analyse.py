@@ -118,6 +118,8 @@ def session_pdf(entry: Entry, r: dict, L: str, header) -> bytes:
     """The session report of ``entry`` (made once per language and header, then kept with the entry)."""
     key = (L, header)
     if key not in entry.reports:
+        if len(entry.reports) >= 4:  # a few languages and headers; older ones are made again when asked for
+            entry.reports.clear()
         entry.reports[key] = pdf_report(r, L, entry.key_frames, header=header, analysis=entry.analysis)
     return entry.reports[key]
 

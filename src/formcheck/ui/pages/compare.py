@@ -111,6 +111,8 @@ def _comparison_pdf(ea: Entry, eb: Entry) -> None:
     ha, hb = report_header(ea, settings), report_header(eb, settings)
     key = ("compare", L, ha, hb)
     if key not in eb.reports:
+        if len(eb.reports) >= 4:
+            eb.reports.clear()
         for e in (ea, eb):
             if not e.key_frames and e.analysis.clean.plane == "sagittal":
                 e.key_frames = {s: render.key_frames(e.analysis, s, **render.PRINT_KEY_FRAMES)
