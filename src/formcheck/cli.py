@@ -453,7 +453,11 @@ def _patients_export(st, args) -> None:
     check_output_file(out, example="patient.zip", devices=False)
     with _writing(out):
         try:
-            out = st.export_patient(args.id, out)
+            from formcheck.outputs.report import export_reports
+            from formcheck.store.settings import report_settings
+
+            reports = export_reports(getattr(args, "lang", None) or "de", report_settings(st))
+            out = st.export_patient(args.id, out, reports=reports)
         except StoreError as exc:  # its OSError (disk full…) gets the same sentence and exit code as any output
             if exc.code == "export_unwritable" and isinstance(exc.__context__, OSError):
                 raise exc.__context__ from None
@@ -635,9 +639,11 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--notes")
     pd = psub.add_parser("delete", help="erase a patient: rows, stored videos and every derived cache file")
     pd.add_argument("id", type=int)
-    pe = psub.add_parser("export", help="one zip with the patient, sessions (JSON, CSV) and videos")
+    pe = psub.add_parser("export", help="one zip with the patient, sessions (JSON, CSV), videos and PDF reports")
     pe.add_argument("id", type=int)
     pe.add_argument("out", help="zip file to write")
+    pe.add_argument("--lang", choices=("de", "en"), default=None,
+                    help="language of the PDF reports in the zip (and of the messages; default German reports)")
     pi = psub.add_parser("import", help="recreate a patient from an export zip")
     pi.add_argument("archive")
     pt.set_defaults(func=cmd_patients)

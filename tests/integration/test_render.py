@@ -74,3 +74,26 @@ def test_side_by_side_starts_both_clips_at_their_first_contact(analysis, model_p
         assert s.codec_context.name == "h264"
         n = sum(1 for _ in c.decode(video=0))
     assert n == int(2.0 * min(analysis.result["video"]["fps"], after.result["video"]["fps"]))
+
+
+def test_print_key_frames_angles_and_report_charts(analysis):
+    """The report's pieces from a real analysis: print-size key frames, their angles, matplotlib curves."""
+    import io
+
+    from PIL import Image
+
+    from formcheck.outputs import figures
+
+    side = analysis.clean.near_side
+    big = render.key_frames(analysis, side, **render.PRINT_KEY_FRAMES)
+    small = render.key_frames(analysis, side)
+    assert set(big) == set(small) == {"ic", "midstance", "to"}
+    assert {f.shape[0] for f in big.values()} == {render.PRINT_KEY_FRAMES["max_height"]}
+    angles = render.key_frame_angles(analysis, side)
+    times = render.key_frame_times(analysis.result, side)
+    i = int(round((times["ic"] - analysis.clean.t[0]) * analysis.clean.fps))
+    assert dict(angles["ic"])["knee_flexion"] == pytest.approx(analysis.curves[f"knee_flexion_{side}"][i])
+    assert [k for k, _ in angles["to"]] == ["knee_flexion", "hip_extension", "trunk_lean"]
+    for png in (figures.angles_over_time_png(analysis, "de"), figures.cycle_curves_png([analysis], "knee_flexion", "de")):
+        img = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+        assert img.shape[1] > 600 and (img < 200).mean() > 0.01  # drawn, not blank

@@ -38,10 +38,10 @@ def _all_files(root: Path) -> list[Path]:
 
 def test_migrations_create_the_schema_from_an_empty_database(store):
     tables = set(inspect(store.engine).get_table_names())
-    assert {"patient", "session", "video_guard", "account", "audit", "alembic_version"} <= tables
+    assert {"patient", "session", "video_guard", "account", "audit", "setting", "alembic_version"} <= tables
     with store.engine.connect() as c:
         assert c.execute(text("select id from video_guard")).scalars().all() == [1]
-        assert c.execute(text("select version_num from alembic_version")).scalar() == "0003"
+        assert c.execute(text("select version_num from alembic_version")).scalar() == "0004"
     Store(store.url, home=store.home).close()  # opening again is a no-op migration
 
 

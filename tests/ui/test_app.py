@@ -297,3 +297,34 @@ def test_earlier_analyses_in_the_sidebar_reopen(model_path):
     first.click().run()
     assert not at.exception
     assert at.subheader[0].value == "synthetic\\_treadmill\\_right\\.mp4"
+
+
+def test_report_settings_typed_once_reach_the_pdf_download(analysed):
+    """Therapist, practice and "Sie" entered on the analyse page are remembered and printed in the report."""
+    import io
+
+    pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber is in the test extra")
+    from formcheck.store import Store
+    from formcheck.store.settings import report_settings
+
+    at = analysed
+    at.text_input(key="rs-therapist-analyse").set_value("Dr. Jörg Weiß")
+    at.text_input(key="rs-practice-analyse").set_value("Physio am Markt")
+    at.radio(key="rs-address-analyse").set_value("sie")
+    next(b for b in at.button if b.label == "Angaben speichern").click().run()
+    assert not at.exception and not at.error
+    store = Store()
+    try:
+        assert report_settings(store) == {"therapist": "Dr. Jörg Weiß", "practice": "Physio am Markt",
+                                          "address": "sie"}
+    finally:
+        store.close()
+    entry = at.session_state["analyses"]["synthetic_treadmill_right.mp4"]
+    [(key, pdf)] = [(k, v) for k, v in entry.reports.items() if k[1].therapist == "Dr. Jörg Weiß"]
+    assert key[0] == "de" and key[1].address == "sie"
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in doc.pages))
+        assert len(doc.pages) >= 2 and doc.pages[1].images  # the key frames and curves
+    assert "Dr. Jörg Weiß" in text and "Physio am Markt" in text and "synthetic_treadmill_right.mp4" in text
+    assert "Ihre Hinweise" in text and "Deine Hinweise" not in text
+    assert "Aufsetzen" in text and "Kniebeugung" in text and "Verläufe" in text

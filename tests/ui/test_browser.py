@@ -126,3 +126,65 @@ def test_upload_analyse_and_see_the_results(server, overstriding_clip):
         assert "echte Veränderung" in page.inner_text("body")
         browser.close()
     assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_pdf_report_download_from_the_analyse_page(server, overstriding_clip, tmp_path):
+    """A therapist enters their details once, analyses an upload, saves it for M.K. and downloads the report.
+
+    The PDF is read back (pdfplumber: text with positions) and page 1 rendered with pdftoppm: the patient
+    field, the therapist and the clip's real name are there (the upload is kept under a hash name), every
+    character lies inside the page, and ≤ − – print as themselves.
+    """
+    import re
+    import shutil
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber is in the test extra")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is missing (Debian package poppler-utils: apt-get install -y poppler-utils)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(server, wait_until="networkidle")
+        # the details for the reports, entered once on the patients page
+        page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
+        page.get_by_text("Angaben für die PDF-Berichte").click()
+        page.get_by_label("Therapeut/in").fill("Dr. Jörg Weiß")
+        page.get_by_label("Praxis").fill("Physiotherapie am Markt")
+        page.get_by_text("Sie (formell)").click()
+        page.get_by_role("button", name="Angaben speichern").click()
+        page.get_by_text("Angaben für die Berichte gespeichert.").wait_for(timeout=60_000)
+        # an upload (kept under a hash name), analysed and saved for M.K.
+        page.locator('[data-testid="stSidebar"]').get_by_text("Analyse", exact=True).click()
+        page.get_by_text("Eigenes Video hochladen").click()
+        page.locator("input[type=file]").set_input_files(str(overstriding_clip))
+        page.locator('[data-testid="stFileChipName"]').first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Analysieren").click()
+        page.get_by_text("Schritte/min").first.wait_for(timeout=300_000)
+        page.get_by_text("In Patientenakte speichern").click()
+        _choose(page, page.locator('[data-testid="stForm"] [role="combobox"]'), "M.K.")
+        page.get_by_role("button", name="Speichern", exact=True).click()
+        # shown below the downloads, after the rerun that drew the report with the patient in it
+        page.get_by_text("Gespeichert für M.K.:", exact=False).first.wait_for(timeout=60_000)
+        with page.expect_download(timeout=120_000) as dl:
+            page.get_by_role("button", name="Bericht (PDF)").click()
+        pdf = tmp_path / "report.pdf"
+        dl.value.save_as(str(pdf))
+        assert dl.value.suggested_filename == "browser_overstride_report.pdf"
+        browser.close()
+    with pdfplumber.open(str(pdf)) as doc:
+        text = re.sub(r"\s+", " ", " ".join(pg.extract_text() or "" for pg in doc.pages))
+        for pg in doc.pages:
+            assert all(0 <= c["x0"] and c["x1"] <= pg.width and 0 <= c["top"] and c["bottom"] <= pg.height
+                       for c in pg.chars), "text outside the page"
+    assert "Patient M.K." in text and "Dr. Jörg Weiß" in text and "Physiotherapie am Markt" in text
+    assert "browser_overstride.mp4" in text and not re.search(r"[0-9a-f]{16}-[0-9a-f]{16}", text)
+    assert "Ihre Hinweise" in text and "≤" in text and "−" in text and "–" in text
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(tmp_path / "p1")], check=True)
+    img = np.asarray(Image.open(tmp_path / "p1.png").convert("L"))
+    assert (img[int(img.shape[0] * 0.4):int(img.shape[0] * 0.85)] < 128).mean() > 0.01  # the table is drawn

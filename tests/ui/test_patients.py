@@ -180,8 +180,12 @@ def test_export_is_one_zip_that_imports_back(at, home, tmp_path):
     (dl,) = [d for d in at.get("download_button") if d.proto.label == "Export herunterladen"]
     data = at.session_state[f"export-{_store(home).patients()[0].id}"]
     names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    reports = {n for n in names if n.startswith("reports/")}
     assert {"patient.json", "sessions.json", "sessions.csv", f"videos/{_sha(SAMPLE)}.mp4",
-            f"videos/{_sha(AFTER)}.mp4"} == names
+            f"videos/{_sha(AFTER)}.mp4"} == names - reports
+    # the reports: one per session, the last two compared, the progress (in the page's language)
+    assert "reports/progress.pdf" in reports and sum(n.startswith("reports/session_") for n in reports) == 3
+    assert sum(n.startswith("reports/comparison_") for n in reports) == 1
     assert not list(home.rglob("*.zip")), "the export is not left in the data folder"
     other = Store(f"sqlite:///{tmp_path / 'other.db'}", home=tmp_path / "other")
     (tmp_path / "x.zip").write_bytes(data)

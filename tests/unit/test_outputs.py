@@ -12,7 +12,7 @@ from formcheck.outputs.charts import progress_chart
 from formcheck.outputs.compare import compare_results, metric_history, noise_floor
 from formcheck.engine.metrics import cycle_normalised
 from formcheck.pipeline import run_engine, strides_csv
-from formcheck.outputs.report import latin1, pdf_report
+from formcheck.outputs.report import pdf_report
 from tests.oracle import oracle_info, oracle_series
 
 
@@ -80,8 +80,20 @@ def test_cycle_normalisation_of_a_known_curve():
     np.testing.assert_allclose(rows, np.tile(expected, (3, 1)), atol=0.02)
 
 
-def test_latin1_keeps_umlauts_and_degrees():
-    assert latin1("Kniebeugung ≥ 10° – Fuß, Rückfuß ±") == "Kniebeugung >= 10° - Fuß, Rückfuß ±"
+def test_the_report_font_is_embedded_from_a_package_and_has_every_glyph_of_the_catalogs():
+    """No ASCII stand-ins any more: the catalogs' ≤ − – ± ° … print as themselves (DejaVu Sans from matplotlib)."""
+    from fontTools.ttLib import TTFont
+
+    from formcheck.i18n import _catalog
+    from formcheck.outputs.report import font_paths
+
+    paths = font_paths()
+    assert {"", "B", "I"} <= set(paths) and all("site-packages" in str(p) or "mpl-data" in str(p) for p in paths.values())
+    used = {ch for lang in ("de", "en") for t in _catalog(lang).messages.values()
+            for ch in "".join(t if isinstance(t, tuple) else (t,))}
+    for path in paths.values():
+        cmap = TTFont(path).getBestCmap()
+        assert not sorted(ch for ch in used if ord(ch) not in cmap), path.name
 
 
 @pytest.fixture(scope="module")

@@ -46,14 +46,24 @@ def _pt(clean, key: str, i: int, scale: float, off=(0.0, 0.0)):
     return int(round((p[i, 0] - off[0]) * scale)), int(round((p[i, 1] - off[1]) * scale))
 
 
-def _text(img, s: str, org, size: float = 0.55, color=(255, 255, 255)):
-    """Text with a dark outline, readable on any background."""
+def _text(img, s: str, org, size: float = 0.55, color=(255, 255, 255), *, degree: bool = False):
+    """Text with a dark outline, readable on any background; ``degree`` adds a drawn ° (Hershey fonts have none).
+
+    Stroke widths grow with ``size``, so large print labels stay bold.
+    """
     x, y = org
-    cv2.putText(img, s, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), 4, cv2.LINE_AA)
-    cv2.putText(img, s, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, color, 1, cv2.LINE_AA)
+    thin = max(1, int(round(size * 1.6)))
+    thick = thin + max(3, int(round(size * 3)))
+    (w, h), _ = cv2.getTextSize(s, cv2.FONT_HERSHEY_SIMPLEX, size, thin)
+    ring = (x + w + max(3, int(h * 0.3)), y - h + max(2, int(h * 0.25))), max(2, int(round(h * 0.2)))
+    for c, t in (((0, 0, 0), thick), (color, thin)):
+        cv2.putText(img, s, (x, y), cv2.FONT_HERSHEY_SIMPLEX, size, c, t, cv2.LINE_AA)
+        if degree:
+            cv2.circle(img, ring[0], ring[1], c, thin + 2 if t == thick else thin, cv2.LINE_AA)
 
 
-def _arc(img, center, a_deg: float, b_deg: float, radius: int, color, label: str | None = None, size: float = 0.55):
+def _arc(img, center, a_deg: float, b_deg: float, radius: int, color, label: str | None = None, size: float = 0.55,
+         degree: bool = False, label_at=None):
     """Arc from direction ``a_deg`` to ``b_deg`` (image angles, 0 = +x, clockwise positive) and a label."""
     if center is None or not (np.isfinite(a_deg) and np.isfinite(b_deg)):
         return
@@ -63,8 +73,15 @@ def _arc(img, center, a_deg: float, b_deg: float, radius: int, color, label: str
     cv2.ellipse(img, center, (radius, radius), 0.0, start, end, color, 3, cv2.LINE_AA)
     if label:
         mid = np.radians(0.5 * (start + end))
-        pos = (int(center[0] + (radius + 8) * np.cos(mid)), int(center[1] + (radius + 8) * np.sin(mid)))
-        _text(img, label, (pos[0] - 10, pos[1] + 5), size, color)
+        (w, h), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, size, 1)
+        gap = radius + 8 + int(0.5 * max(w, h) * (size > 1.0))
+        pos = (int(center[0] + gap * np.cos(mid)), int(center[1] + gap * np.sin(mid)))
+        if label_at is not None:  # a place chosen by the caller (beside a segment the label would cover)
+            pos = label_at
+        if size > 1.0 or label_at is not None:  # large print labels: centred on the arc's direction
+            _text(img, label, (pos[0] - w // 2, pos[1] + h // 2), size, color, degree=degree)
+        else:
+            _text(img, label, (pos[0] - 10, pos[1] + 5), size, color, degree=degree)
 
 
 def _dir(p, q) -> float:
@@ -187,7 +204,8 @@ def key_frame_times(result: dict, side: str) -> dict[str, float] | None:
     return {"ic": s["ic_s"], "midstance": 0.5 * (s["ic_s"] + s["to_s"]), "to": s["to_s"]}
 
 
-def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scale: float, off) -> None:
+def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scale: float, off,
+                  label_scale: float = 1.0) -> None:
     clean, curves = analysis.clean, analysis.curves
     draw_pose(img, clean, i, scale, near=side, curves=None, label_angles=False, off=off)
     P = lambda key: _pt(clean, key, i, scale, off)  # noqa: E731
@@ -195,19 +213,25 @@ def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scal
     heel, toe = P(f"{side}_heel"), P(f"{side}_toe")
     sh, mid_hip = P("mid_shoulder"), P("mid_hip")
     r = max(16, int(0.2 * clean.leg_length_px() * scale))
-    big = 0.75
+    big = 0.75 * label_scale
+    deg = label_scale > 1.0  # print labels carry their °
     if hip and knee and ankle:
         kf = curves[f"knee_flexion_{side}"][i]
         # knee flexion: from the thigh's continuation to the shank
-        _arc(img, knee, _dir(hip, knee), _dir(knee, ankle), r, COLORS["arc"], f"{kf:.0f}", big)
+        _arc(img, knee, _dir(hip, knee), _dir(knee, ankle), r, COLORS["arc"], f"{kf:.0f}", big, deg)
         if event == "to":
             he = curves[f"hip_extension_{side}"][i]
             cv2.line(img, hip, (hip[0], hip[1] + int(1.6 * r)), (220, 220, 220), 1, cv2.LINE_AA)
-            _arc(img, hip, 90.0, _dir(hip, knee), int(1.3 * r), COLORS[side], f"{he:.0f}", big)
+            _arc(img, hip, 90.0, _dir(hip, knee), int(1.3 * r), COLORS[side], f"{he:.0f}", big, deg)
         if event == "ic":
             sa = curves[f"shank_angle_{side}"][i]
             cv2.line(img, knee, (knee[0], knee[1] + int(1.4 * r)), (220, 220, 220), 1, cv2.LINE_AA)
-            _arc(img, knee, 90.0, _dir(knee, ankle), int(0.7 * r), COLORS[side], f"{sa:.0f}", big)
+            at = None
+            if deg:  # print: on the other side of the vertical from the knee label, which follows the shank
+                side_x = -1 if ankle[0] >= knee[0] else 1
+                (tw, _), _ = cv2.getTextSize(f"{sa:.0f}", cv2.FONT_HERSHEY_SIMPLEX, big, 1)
+                at = (knee[0] + side_x * (tw // 2 + int(0.9 * r)), knee[1] + int(0.8 * r))
+            _arc(img, knee, 90.0, _dir(knee, ankle), int(0.7 * r), COLORS[side], f"{sa:.0f}", big, deg, at)
             if heel and toe:
                 sign = 1 if toe[0] >= heel[0] else -1
                 cv2.line(img, heel, (heel[0] + sign * 2 * r, heel[1]), (220, 220, 220), 1, cv2.LINE_AA)
@@ -215,7 +239,38 @@ def _annotate_key(img: np.ndarray, analysis, i: int, side: str, event: str, scal
     if mid_hip and sh:
         tl = curves["trunk_lean"][i]
         cv2.line(img, mid_hip, (mid_hip[0], mid_hip[1] - 2 * r), (220, 220, 220), 1, cv2.LINE_AA)
-        _arc(img, mid_hip, -90.0, _dir(mid_hip, sh), int(1.6 * r), COLORS["trunk"], f"{tl:.0f}", big)
+        at = None
+        if deg:  # print: beside the trunk, on the side it leans away from, not on the trunk line
+            side_x = -1 if sh[0] >= mid_hip[0] else 1
+            (tw, _), _ = cv2.getTextSize(f"{tl:.0f}", cv2.FONT_HERSHEY_SIMPLEX, big, 1)
+            at = (mid_hip[0] + side_x * (tw // 2 + int(0.5 * r)), mid_hip[1] - int(1.2 * r))
+        _arc(img, mid_hip, -90.0, _dir(mid_hip, sh), int(1.6 * r), COLORS["trunk"], f"{tl:.0f}", big, deg, at)
+
+
+#: The angles each key frame labels (curve key prefix; "trunk_lean" has no side), in drawing order.
+KEY_FRAME_ANGLES = {"ic": ("knee_flexion", "shank_angle", "trunk_lean"), "midstance": ("knee_flexion", "trunk_lean"),
+                    "to": ("knee_flexion", "hip_extension", "trunk_lean")}
+
+
+def key_frame_angles(analysis, side: str) -> dict[str, list[tuple[str, float]]]:
+    """The angles drawn on the key frames of ``side``: event -> [(curve key prefix, degrees)], for captions.
+
+    Read from the same curves at the same events as :func:`key_frames` (the
+    grid sample nearest to the event time).
+    """
+    times = key_frame_times(analysis.result, side)
+    if times is None or analysis.clean.plane != "sagittal":
+        return {}
+    out = {}
+    for ev, t in times.items():
+        i = _grid_index(analysis.clean, t)
+        vals = []
+        for key in KEY_FRAME_ANGLES[ev]:
+            c = analysis.curves.get(key if key == "trunk_lean" else f"{key}_{side}")
+            if c is not None and np.isfinite(c[i]):
+                vals.append((key, float(c[i])))
+        out[ev] = vals
+    return out
 
 
 def _crop(img: np.ndarray, center, half_h: int, half_w: int) -> np.ndarray:
@@ -230,11 +285,19 @@ def _crop(img: np.ndarray, center, half_h: int, half_w: int) -> np.ndarray:
     return out
 
 
-def key_frames(analysis, side: str, *, max_height: int = 480, pad: float = 0.3) -> dict[str, np.ndarray]:
+#: Key frames for the dashboard and the PDF report: large enough to print 7–8 cm high with angle labels
+#: that read at arm's length (≈ 3 mm high, with a °).
+PRINT_KEY_FRAMES = {"max_height": 720, "label_scale": 1.7}
+
+
+def key_frames(analysis, side: str, *, max_height: int = 480, pad: float = 0.3,
+               label_scale: float = 1.0) -> dict[str, np.ndarray]:
     """Annotated, cropped key frames (IC, midstance, TO) of one side; empty if no complete stride.
 
     The crop is centred on the runner (the hip), ``pad`` leg lengths around the
-    body, and scaled to at most ``max_height`` pixels high.
+    body, and scaled to at most ``max_height`` pixels high. ``label_scale``
+    enlarges the angle labels (above 1 they also get a ° sign), e.g.
+    :data:`PRINT_KEY_FRAMES` for print.
     """
     times = key_frame_times(analysis.result, side)
     if times is None or analysis.clean.plane != "sagittal":
@@ -264,7 +327,7 @@ def key_frames(analysis, side: str, *, max_height: int = 480, pad: float = 0.3) 
         img = cv2.resize(crop, (max(2, int(round(crop.shape[1] * f))), max_height),
                          interpolation=cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA)
         off = (int(round(c[0])) - half_w, int(round(c[1])) - half_h)
-        _annotate_key(img, analysis, i, side, ev, f, off)
+        _annotate_key(img, analysis, i, side, ev, f, off, label_scale)
         grabbed[ev] = np.ascontiguousarray(img)
     return grabbed
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from formcheck.contract import measurable
 from formcheck.engine.registry import CARD_ORDER
-from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, number, tr
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, number, tr, view_text
 from formcheck.outputs.report import format_value
 
 
@@ -33,8 +33,7 @@ def summary_text(result: dict, lang: str = "de") -> str:
     lines = [tr("cli_video_line", L, name=Path(v["path"]).name, width=v["width"], height=v["height"],
                 fps=number(v["fps"], L), n=v["n_frames"], duration=number(v["duration_s"], L),
                 found=p["frames_with_pose"], pct=number(p["frames_with_pose_pct"], L, 0)),
-             tr("view_line", L, plane=tr(view["plane"], L), facing=tr(view["facing"], L),
-                direction=tr(view["direction"], L), setting=tr(view["setting"], L), gait=tr(view["gait"], L))]
+             view_text(view, L)]
     warnings = result["quality"]["warnings"]
     lines += ["", f"{tr('cli_warnings', L)}:"] + ([f"  - {w['message']}" for w in warnings] or [f"  {tr('quality_ok', L)}"])
     lines += ["", *_metric_table(result, L)]

@@ -98,6 +98,9 @@ CAPTURE_FPS_RANGE = (1, 10_000)
 #: Members of an export besides its videos (``videos/<sha256><suffix>``); the CSV is only read by people.
 ARCHIVE_TEXTS = ("patient.json", "sessions.json", "sessions.csv")
 
+#: PDF reports an export may hold beside the data (``reports/<name>.pdf``); an import skips them.
+REPORT_MEMBER = re.compile(r"reports/[A-Za-z0-9._-]{1,120}\.pdf")
+
 #: What reading a damaged zip member can raise (bad CRC or header, broken deflate data, unknown method, encryption).
 ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
 
@@ -541,15 +544,21 @@ class Store:
         return removed
 
     # ------------------------------------------------------------ export / import
-    def export_patient(self, patient_id: int, out: str | Path) -> Path:
+    def export_patient(self, patient_id: int, out: str | Path, *, reports=None) -> Path:
         """One zip: ``patient.json``, ``sessions.json`` (with the analyses), ``sessions.csv``, ``videos/``.
 
+        ``reports(patient, sessions)``, when given, returns ``{"reports/<name>.pdf": bytes}`` to add
+        (e.g. :func:`formcheck.outputs.report.patient_reports`; the store does not make PDFs itself).
         Only files at :meth:`video_path` are read; a missing video or a row that names none is a
         StoreError before anything is written.
         """
         p = self.patient(patient_id)
         recs = self.sessions(patient_id)
         videos = self._export_videos(recs)
+        pdfs = dict(reports(p, recs)) if reports is not None else {}
+        bad = [name for name in pdfs if not REPORT_MEMBER.fullmatch(name)]
+        if bad:
+            raise ValueError(f"report names must look like reports/<name>.pdf, not {bad[0]!r}")
         out = Path(out)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -562,6 +571,8 @@ class Store:
                 z.writestr("patient.json", json.dumps(_patient_dict(p), indent=2, ensure_ascii=False))
                 z.writestr("sessions.json", json.dumps([_session_dict(r) for r in recs], indent=2, ensure_ascii=False))
                 z.writestr("sessions.csv", _sessions_csv(recs))
+                for name, data in sorted(pdfs.items()):
+                    z.writestr(name, data)
                 for path, name in videos:
                     z.write(path, name, compress_type=zipfile.ZIP_STORED)
             os.replace(tmp, out)
@@ -813,9 +824,10 @@ def _check_members(z: zipfile.ZipFile, archive: Path) -> dict[tuple[str, str], z
         raise _not_export(archive, "a member is there twice")
     videos = {}
     for info in infos:
-        if info.filename == "videos/":
+        if info.filename in ("videos/", "reports/"):
             continue
-        limit = MAX_JSON_BYTES if info.filename in ARCHIVE_TEXTS else MAX_VIDEO_BYTES
+        readable = info.filename in ARCHIVE_TEXTS or REPORT_MEMBER.fullmatch(info.filename)
+        limit = MAX_JSON_BYTES if readable else MAX_VIDEO_BYTES
         if limit == MAX_VIDEO_BYTES:
             videos[_video_member(info.filename, archive)] = info
         if info.file_size > limit:
@@ -832,7 +844,7 @@ def _video_member(name: str, archive: Path) -> tuple[str, str]:
     m = _VIDEO_MEMBER.fullmatch(name)
     if m is None or m[2] not in VIDEO_SUFFIXES:
         raise _not_export(archive, f"it holds an unexpected file {name[:80]!r} (an export holds only "
-                                   f"{', '.join(ARCHIVE_TEXTS)} and videos/<sha256><suffix>)")
+                                   f"{', '.join(ARCHIVE_TEXTS)}, videos/<sha256><suffix> and reports/<name>.pdf)")
     return m[1], m[2]
 
 

@@ -23,8 +23,10 @@ from formcheck.config import cache_dir
 from formcheck.errors import FormcheckError, write_error
 from formcheck.i18n import tr
 from formcheck.outputs import render
+from formcheck.outputs.report import export_reports
 from formcheck.store import Store
-from formcheck.ui.access import audit, audit_opened
+from formcheck.store.settings import report_settings
+from formcheck.ui.access import audit, audit_opened, current
 from formcheck.ui.state import Entry, analyses, lang
 from formcheck.ui.messages import error_message, md_text
 from formcheck.ui.widgets import pose_progress_text, session_label
@@ -64,8 +66,8 @@ def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, dr
             bar.progress(0.8, text=tr("rendering", L))
             entry.video = str(annotated_video(a, lambda f: bar.progress(0.8 + 0.18 * f, text=tr("rendering", L)), L))
             entry.video_lang = L
-        if a.clean.plane == "sagittal":
-            entry.key_frames = {s: render.key_frames(a, s) for s in ("left", "right")}
+        if a.clean.plane == "sagittal":  # one size for the page and the PDF: labels that read in print
+            entry.key_frames = {s: render.key_frames(a, s, **render.PRINT_KEY_FRAMES) for s in ("left", "right")}
     except FormcheckError as exc:
         bar.empty()
         st.error(f"**{tr('error_title', L)}** – {error_message(exc, L, name=Path(label).name, path=path)}")
@@ -143,6 +145,7 @@ def load_session(store: Store, session_id: int) -> Entry | None:
         entry.timed = False
         entry.title = f"{patient.pseudonym} · {rec.video_name or path.name}"
         entry.saved[patient.id] = rec.id
+        entry.clip_name, entry.patient, entry.recorded_on = rec.video_name or "", patient.pseudonym, rec.recorded_on
     return entry
 
 
@@ -158,8 +161,14 @@ def open_comparison(store: Store, before_id: int, after_id: int) -> None:
     st.rerun()
 
 
+def report_scope() -> str:
+    """Whose report settings this tab uses: the clinic login's user name, or "" for one user on one computer."""
+    who = current()
+    return who.username if who is not None else ""
+
+
 def export_bytes(store: Store, patient_id: int) -> bytes | None:
-    """The patient's export zip, or None after showing in the page language why it cannot be made.
+    """The patient's export zip with its PDF reports in the page language, or None after showing why it cannot be made.
 
     The zip is built in the data folder's ``tmp/`` (swept if the server is killed) and removed again at once;
     a missing stored video, a full disk or any other failure is a message, not a traceback.
@@ -167,7 +176,8 @@ def export_bytes(store: Store, patient_id: int) -> bytes | None:
     L = lang()
     try:
         with tempfiles.TempFile(".zip", store.home) as tmp:  # in the data folder's tmp/, removed at once
-            data = store.export_patient(patient_id, tmp.path).read_bytes()
+            reports = export_reports(L, report_settings(store, report_scope()))
+            data = store.export_patient(patient_id, tmp.path, reports=reports).read_bytes()
         audit("export", patient_id=patient_id)
         return data
     except FormcheckError as exc:

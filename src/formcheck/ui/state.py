@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import streamlit as st
 
@@ -51,6 +52,15 @@ class Entry:
     when: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))  # analysed / recorded
     timed: bool = True  # ``when`` has a meaningful time (a stored session has its day; the time only orders a day)
     title: str = ""  # what the user knows it by: the clip's name, or "pseudonym · clip" of a stored session
+    clip_name: str = ""  # the clip's real file name (uploads and stored videos are kept under hash names)
+    patient: str = ""  # a stored session's patient pseudonym
+    recorded_on: object = None  # a stored session's date (datetime.date)
+    reports: dict = field(default_factory=dict)  # (language, header) -> PDF bytes made for this entry
+
+    @property
+    def name(self) -> str:
+        """The clip's name for people: the real file name, never the cache's hash name."""
+        return self.clip_name or Path(self.label).name
 
     @property
     def result(self) -> dict:

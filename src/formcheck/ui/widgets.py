@@ -19,9 +19,10 @@ from formcheck.engine.registry import CARD_ORDER as REGISTRY_CARD_ORDER
 from formcheck.errors import FormcheckError
 from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, norm_typical, number, reason_text, tr
 from formcheck.outputs import render
-from formcheck.outputs.report import format_value
+from formcheck.outputs.report import ReportHeader, format_value
 from formcheck.store import Recording, StoreError
-from formcheck.ui.access import audit, open_store
+from formcheck.store.settings import ADDRESSES, REPORT_DEFAULTS, report_settings, save_report_settings
+from formcheck.ui.access import audit, current, open_store
 from formcheck.ui.messages import error_message, md_text
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, lang
 
@@ -210,7 +211,7 @@ def save_panel(entry: Entry) -> None:
                 pid = store.add_patient(new_name).id
                 names[pid] = new_name.strip()
             rec = store.save_session(pid, entry.path, entry.result, recorded_on=day, notes=notes,
-                                     tags=_tags(tags), video_name=Path(entry.label).name)
+                                     tags=_tags(tags), video_name=entry.name)
         except FormcheckError as exc:
             st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
             return
@@ -223,3 +224,57 @@ def save_panel(entry: Entry) -> None:
         st.session_state["save_reset"] = pid
         st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=md_text(names[pid]))
         st.rerun()
+
+
+def _scope() -> str:
+    who = current()
+    return who.username if who is not None else ""
+
+
+def report_settings_panel(key: str) -> dict:
+    """The remembered report settings (therapist, practice, du/Sie) with a form to change them; returns them.
+
+    ``key`` keeps the widgets of two pages apart. Without a usable database the defaults are returned.
+    """
+    L = lang()
+    store = open_store()
+    if store is None:
+        return dict(REPORT_DEFAULTS)
+    try:
+        settings = report_settings(store, _scope())
+    except StoreError as exc:
+        st.error(error_message(exc, L))
+        return dict(REPORT_DEFAULTS)
+    with st.expander(tr("report_settings", L)):
+        st.caption(tr("report_settings_caption", L))
+        with st.form(f"report-settings-{key}", border=False):
+            c1, c2 = st.columns(2)
+            therapist = c1.text_input(tr("report_therapist", L), value=settings["therapist"], max_chars=120,
+                                      key=f"rs-therapist-{key}")
+            practice = c2.text_input(tr("report_practice", L), value=settings["practice"], max_chars=120,
+                                     key=f"rs-practice-{key}")
+            address = st.radio(tr("report_address", L), ADDRESSES, index=ADDRESSES.index(settings["address"]),
+                               horizontal=True, key=f"rs-address-{key}",
+                               format_func=lambda a: tr(f"report_address_{a}", L))
+            if st.form_submit_button(tr("report_settings_save", L)):
+                try:
+                    settings = save_report_settings(store, _scope(), therapist=therapist, practice=practice,
+                                                    address=address)
+                    st.success(tr("report_settings_saved", L))
+                except StoreError as exc:
+                    st.error(error_message(exc, L))
+    return settings
+
+
+def report_header(entry: Entry, settings: dict) -> ReportHeader:
+    """The PDF header of an analysis: its patient (stored, or the one it was saved for), date, real clip name."""
+    patient = entry.patient
+    if not patient and entry.saved:
+        store = open_store()
+        try:
+            patient = store.patient(next(iter(entry.saved))).pseudonym if store is not None else ""
+        except StoreError:  # erased meanwhile
+            patient = ""
+    return ReportHeader(patient=patient, therapist=settings.get("therapist", ""),
+                        practice=settings.get("practice", ""), session_date=entry.recorded_on or dt.date.today(),
+                        clip_name=entry.name, address=settings.get("address", "du"))

@@ -18,8 +18,8 @@ from formcheck.outputs.report import far_leg, format_value, pdf_report
 from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang
 from formcheck.ui.messages import local_note, md_text
-from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line, samples,
-                                  save_panel)
+from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line,
+                                  report_header, report_settings_panel, samples, save_panel)
 
 log = logging.getLogger("formcheck.ui")
 
@@ -29,7 +29,7 @@ def results(entry: Entry) -> None:
     a = entry.analysis
     r = a.result_in(L)
     v = r["view"]
-    st.subheader(md_text(Path(entry.label).name))
+    st.subheader(md_text(entry.name if entry.stored is None else entry.label))
     st.markdown(view_text(v, L))
     st.caption(model_line(entry.result, L))
 
@@ -102,7 +102,8 @@ def results(entry: Entry) -> None:
         st.dataframe(strides_table(r, L), width="stretch", hide_index=True)
 
     st.markdown(f"#### {tr('downloads', L)}")
-    stem = Path(entry.label).stem
+    header = report_header(entry, report_settings_panel("analyse"))
+    stem = Path(entry.name).stem
     c = st.columns(4)
     c[0].download_button(tr("dl_json", L), json.dumps(r, indent=2, ensure_ascii=False), f"{stem}.json",
                          "application/json", key=f"dlj-{entry.label}")
@@ -111,11 +112,21 @@ def results(entry: Entry) -> None:
     if entry.video:
         c[2].download_button(tr("dl_mp4", L), Path(entry.video).read_bytes(), f"{stem}_annotated.mp4", "video/mp4",
                              key=f"dlm-{entry.label}")
-    c[3].download_button(tr("dl_pdf", L), pdf_report(r, L, entry.key_frames), f"{stem}_report.pdf",
+    c[3].download_button(tr("dl_pdf", L), session_pdf(entry, r, L, header), f"{stem}_report.pdf",
                          "application/pdf", key=f"dlp-{entry.label}")
 
 
     save_panel(entry)
+
+
+def session_pdf(entry: Entry, r: dict, L: str, header) -> bytes:
+    """The session report of ``entry`` (made once per language and header, then kept with the entry)."""
+    key = (L, header)
+    if key not in entry.reports:
+        if len(entry.reports) >= 4:  # a few languages and headers; older ones are made again when asked for
+            entry.reports.clear()
+        entry.reports[key] = pdf_report(r, L, entry.key_frames, header=header, analysis=entry.analysis)
+    return entry.reports[key]
 
 
 def analyse_page(root: Path, default_sample: Path | None) -> None:

@@ -21,11 +21,11 @@ from formcheck.engine.metrics import METRICS
 from formcheck.i18n import METRIC_LABELS, number, say, signed, tr
 from formcheck.outputs import charts, render
 from formcheck.outputs.compare import Comparability, comparability, compare_results
-from formcheck.outputs.report import format_value
+from formcheck.outputs.report import ReportHeader, ReportSession, comparison_report, format_value
 from formcheck.ui.actions import run_analysis
 from formcheck.ui.state import Entry, analyses, lang
 from formcheck.ui.messages import local_note
-from formcheck.ui.widgets import entry_name, samples
+from formcheck.ui.widgets import entry_name, report_header, report_settings_panel, samples
 
 log = logging.getLogger("formcheck.ui")
 
@@ -133,6 +133,7 @@ def compare_page(root: Path) -> None:
                      tr("noise_floor", L): "" if ch.noise_floor is None else f"± {number(ch.noise_floor, L)}",
                      tr("verdict", L): tr(ch.verdict, L)})
     st.dataframe(rows, width="stretch", hide_index=True)
+    _comparison_pdf(ea, eb)
 
     st.markdown(f"#### {tr('synced_videos', L)}")
     try:
@@ -167,3 +168,26 @@ def compare_page(root: Path) -> None:
         lab = [tr("before", L), tr("after", L)]
         c1.plotly_chart(charts.cycle_curves([a, b], "knee_flexion", L, lab), width="stretch", key="cmp-knee")
         c2.plotly_chart(charts.cycle_curves([a, b], "hip_extension", L, lab), width="stretch", key="cmp-hip")
+
+
+def _comparison_pdf(ea: Entry, eb: Entry) -> None:
+    """The comparison report of the two shown analyses as a download (made once per language and header)."""
+    L = lang()
+    settings = report_settings_panel("compare")
+    ha, hb = report_header(ea, settings), report_header(eb, settings)
+    key = ("compare", L, ha, hb)
+    if key not in eb.reports:
+        if len(eb.reports) >= 4:
+            eb.reports.clear()
+        for e in (ea, eb):
+            if not e.key_frames and e.analysis.clean.plane == "sagittal":
+                e.key_frames = {s: render.key_frames(e.analysis, s, **render.PRINT_KEY_FRAMES)
+                                for s in ("left", "right")}
+        sessions = [ReportSession(e.result, e.name, h.session_date, e.analysis, e.key_frames)
+                    for e, h in ((ea, ha), (eb, hb))]
+        patient = ha.patient if ha.patient == hb.patient else ""
+        eb.reports[key] = comparison_report(*sessions, L, header=ReportHeader(
+            patient=patient, therapist=ha.therapist, practice=ha.practice, address=ha.address))
+    st.download_button(tr("dl_compare_pdf", L), eb.reports[key],
+                       f"{Path(ea.name).stem}_{Path(eb.name).stem}_comparison.pdf", "application/pdf",
+                       key="dl-compare-pdf")

@@ -11,13 +11,13 @@ from formcheck.engine.metrics import METRICS
 from formcheck.i18n import METRIC_LABELS, tr
 from formcheck.outputs import charts
 from formcheck.outputs.compare import metric_history
-from formcheck.outputs.report import format_value
+from formcheck.outputs.report import ReportHeader, ReportSession, format_value, progress_report
 from formcheck.store import Recording, Store, StoreError
 from formcheck.ui.access import audit, audit_opened, may, open_store
 from formcheck.ui.actions import export_bytes, export_file_name, open_comparison
 from formcheck.ui.state import analyses, lang
 from formcheck.ui.messages import error_message, local_note, md_text
-from formcheck.ui.widgets import CARD_ORDER, _fmt_date
+from formcheck.ui.widgets import CARD_ORDER, _fmt_date, report_settings_panel
 
 log = logging.getLogger("formcheck.ui")
 
@@ -118,9 +118,11 @@ def patient_view(store: Store, pid: int) -> None:
                        tr("session_notes", L): r.notes, tr("version", L): r.formcheck_version, "#": r.id}
                       for r in recs], width="stretch", hide_index=True)
 
+    settings = report_settings_panel("patients")
     if len(recs) >= 2:
         _compare_buttons(store, p.pseudonym, recs)
         _progress(recs)
+        _progress_pdf(p.pseudonym, recs, settings)
     elif recs:
         st.caption(tr("need_two_sessions", L))
 
@@ -164,6 +166,22 @@ def _progress(recs: list[Recording]) -> None:
                              key=f"progress-{name}")
 
 
+def _progress_pdf(pseudonym: str, recs: list[Recording], settings: dict) -> None:
+    """The progress report of all sessions as a download (kept per patient, sessions, language and settings)."""
+    L = lang()
+    header = ReportHeader(patient=pseudonym, therapist=settings.get("therapist", ""),
+                          practice=settings.get("practice", ""), address=settings.get("address", "du"))
+    key = ("progress_pdf", L, header, tuple(r.id for r in recs))
+    cache = st.session_state.setdefault("progress_pdfs", {})
+    if key not in cache:
+        cache.clear()  # one at a time: another patient's report is not kept in the tab
+        cache[key] = progress_report([ReportSession(r.result, r.video_name or "", r.recorded_on) for r in recs], L,
+                                     header=header)
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in pseudonym)[:60] or "patient"
+    st.download_button(tr("dl_progress_pdf", L), cache[key], f"{safe}_progress.pdf", "application/pdf",
+                       key="dl-progress-pdf")
+
+
 def _export_and_delete(store: Store, p, n_sessions: int) -> None:
     L = lang()
     c1, c2 = st.columns(2)
@@ -197,5 +215,6 @@ def _export_and_delete(store: Store, p, n_sessions: int) -> None:
                     if label.startswith(prefix) or p.id in e.saved:
                         del analyses()[label]
                 st.session_state.pop(f"export-{p.id}", None)
+                st.session_state.pop("progress_pdfs", None)  # its progress report goes with it
                 st.session_state["patients_msg"] = tr("deleted", L, name=md_text(p.pseudonym), n=len(removed))
                 st.rerun()
