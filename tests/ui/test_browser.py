@@ -56,6 +56,18 @@ def overstriding_clip(synth_dir) -> Path:
     return path
 
 
+def _choose_patient(page, pseudonym: str) -> None:
+    """Pick an existing patient in the save panel and wait for the rerun that hides the new-pseudonym field.
+
+    The patient box sits outside the save form (choosing one hides the field for a new
+    pseudonym at once), so the form is redrawn after the choice; clicking "Speichern"
+    before that lands on a button that is being replaced.
+    """
+    _choose(page, page.locator('.st-key-save_patient [role="combobox"]'), pseudonym)
+    page.locator(".st-key-save_new_name").wait_for(state="detached", timeout=30_000)
+    page.wait_for_timeout(300)
+
+
 def _choose(page, combobox, option: str) -> None:
     """Pick ``option`` in a Streamlit selectbox.
 
@@ -107,7 +119,7 @@ def test_upload_analyse_and_see_the_results(server, overstriding_clip):
 
         # keep it as M.K.'s third session, then look at her history and progress
         page.get_by_text("In Patientenakte speichern").click()
-        _choose(page, page.locator('[data-testid="stForm"] [role="combobox"]'), "M.K.")
+        _choose_patient(page, "M.K.")
         page.get_by_role("button", name="Speichern").click()
         page.get_by_text("Gespeichert für M.K.:", exact=False).first.wait_for(timeout=60_000)
         page.locator('[data-testid="stSidebar"]').get_by_text("Patienten").click()
@@ -166,7 +178,7 @@ def test_pdf_report_download_from_the_analyse_page(server, overstriding_clip, tm
         page.get_by_role("button", name="Analysieren").click()
         page.get_by_text("Schritte/min").first.wait_for(timeout=300_000)
         page.get_by_text("In Patientenakte speichern").click()
-        _choose(page, page.locator('[data-testid="stForm"] [role="combobox"]'), "M.K.")
+        _choose_patient(page, "M.K.")
         page.get_by_role("button", name="Speichern", exact=True).click()
         # shown below the downloads, after the rerun that drew the report with the patient in it
         page.get_by_text("Gespeichert für M.K.:", exact=False).first.wait_for(timeout=60_000)

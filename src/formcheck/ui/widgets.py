@@ -171,7 +171,9 @@ def save_panel(entry: Entry) -> None:
     L = lang()
     if msg := st.session_state.pop("save_msg", None):  # outside the expander, which closes on the rerun
         st.success(msg, icon=":material/check:")
-    with st.expander(tr("save_title", L), expanded=False):
+    # kept open while the patient is being chosen: the choice reruns the page, and a
+    # collapsed-by-default expander would close under the user's hand
+    with st.expander(tr("save_title", L), expanded=st.session_state.pop("save_choosing", False)):
         store = open_store()
         if store is None:
             return
@@ -190,7 +192,8 @@ def save_panel(entry: Entry) -> None:
             st.session_state.pop("save_patient", None)
         # outside the form, so that choosing an existing patient hides the new pseudonym's field at once
         pid = st.selectbox(tr("patient", L), options, key="save_patient",
-                           format_func=lambda i: names.get(i, tr("save_new_patient", L)))
+                           format_func=lambda i: names.get(i, tr("save_new_patient", L)),
+                           on_change=lambda: st.session_state.update(save_choosing=True))
         with st.form(f"save-{entry.label}", clear_on_submit=False, border=False):
             new_name = st.text_input(tr("save_new_name", L), key="save_new_name") if not pid else ""
             day = st.date_input(tr("session_date", L), value=dt.date.today(), key="save_date",
