@@ -36,6 +36,13 @@ LIGHT = {"ok": ":green[●]", "watch": ":orange[●]", "flag": ":red[●]", None
 #: Metric cards in the order a therapist reads them (from the registry).
 CARD_ORDER = REGISTRY_CARD_ORDER
 
+#: The three cards of the patient mode, in the registry's card order. Each is something the runner can change
+#: while running and can feel without a camera, and each is what a cue asks for: cadence (a number a watch or a
+#: metronome shows; "shorter, quicker steps"), where the heel lands ahead of the hip ("land with your foot under
+#: your body") and the trunk lean ("run tall", "lean from the ankles"). The knee and shank angles follow from where
+#: the foot lands, and contact time, duty factor, oscillation or asymmetry need a norm to be read: therapist cards.
+PATIENT_CARDS = [n for n in CARD_ORDER if n in ("cadence_spm", "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg")]
+
 
 def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
     """A friendly message when an upload cannot be used (type or size), else None."""
@@ -99,6 +106,15 @@ def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
             st.caption(f"{tr('normal', L)}: {normal}{extra}")
         st.caption(f"{tr('confidence', L)}: {tr(m['confidence'], L)} · n = {m.get('n', 0)} {tr('steps', L)}"
                    + (f" · {'; '.join(_confidence_reasons(m, L))}" if m.get("confidence_reasons") else ""))
+
+
+def patient_card(name: str, m: dict) -> None:
+    """One metric for the patient: its name, its value and what it means in plain words (no norms, no flags)."""
+    L = lang()
+    with st.container(border=True):
+        st.markdown(f"**{METRIC_LABELS[name][L]}**")
+        st.markdown(f"### {format_value(m, METRICS[name][0], L)}")
+        st.caption(tr(f"patient_card_{name}", L))
 
 
 def _confidence_reasons(m: dict, L: str) -> list[str]:
