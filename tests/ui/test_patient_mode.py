@@ -42,6 +42,20 @@ def _assert_patient_page(at) -> None:
     assert not [b for b in at.sidebar.button if (b.key or "").startswith("reopen-")], "no list of other analyses"
 
 
+def test_the_patient_sees_cadence_and_two_cards_a_cue_asks_for_in_the_registrys_order():
+    from formcheck.engine.registry import CARD_ORDER
+    from formcheck.ui.widgets import PATIENT_CARDS, patient_cards
+
+    assert PATIENT_CARDS[0] == "cadence_spm"
+    assert PATIENT_CARDS == sorted(PATIENT_CARDS, key=CARD_ORDER.index)
+    side = {n: {"value": 1.0} for n in CARD_ORDER[:12]}
+    assert patient_cards(side) == ["cadence_spm", "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg"]
+    rear = {"cadence_spm": {"value": 170.0}, "pelvic_drop_deg": {"value": 4.0}, "step_width_pct_hip": {"value": 9.0},
+            "knee_fppa_deg": {"value": 3.0}, "trunk_lean_deg": {"value": None, "reason_code": "view_frontal"}}
+    assert patient_cards(rear) == ["cadence_spm", "pelvic_drop_deg", "step_width_pct_hip"]
+    assert patient_cards({"cadence_spm": {"value": None}, "trunk_lean_deg": {"value": 7.0}}) == ["trunk_lean_deg"]
+
+
 @pytest.fixture(scope="module")
 def patient_at(model_path):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -147,7 +161,8 @@ def test_patient_mode_in_the_browser(server):
         assert "Deine Hinweise" in body and "Deine Werte" in body and "Qualität der Aufnahme" in body
         assert page.locator('[data-testid="stAlertContentSuccess"]').count() >= 1, "the cues"
         assert page.locator('[data-testid="stDataFrame"]').count() == 0, "no per-stride table"
-        assert page.locator(".js-plotly-plot").count() == 0 and page.locator('[data-testid="stDownloadButton"]').count() == 0
+        assert page.locator(".js-plotly-plot").count() == 0, "no charts"
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 0, "no downloads"
         assert "Einzelne Schritte" not in body and "Normbereich" not in body and "In Patientenakte" not in body
         assert page.locator('[data-testid="stException"]').count() == 0 and "Traceback" not in body
         browser.close()

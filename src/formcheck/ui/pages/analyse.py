@@ -18,8 +18,9 @@ from formcheck.outputs.report import far_leg, format_value, pdf_report
 from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang, patient_mode
 from formcheck.ui.messages import local_note, md_text
-from formcheck.ui.widgets import (CARD_ORDER, PATIENT_CARDS, check_upload, filming_guide, metric_card, model_choice,
-                                  model_line, patient_card, report_header, report_settings_panel, samples, save_panel)
+from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line,
+                                  patient_card, patient_cards, report_header, report_settings_panel, samples,
+                                  save_panel)
 
 log = logging.getLogger("formcheck.ui")
 
@@ -66,7 +67,7 @@ def patient_results(entry: Entry) -> None:
     st.caption(tr("patient_intro", L))
     _cues(r, L, with_values=False)
     _quality(r, L)
-    names = [n for n in PATIENT_CARDS if n in r["metrics"] and measurable(r["metrics"][n])]
+    names = patient_cards(r["metrics"])
     if names:
         st.markdown(f"#### {tr('patient_numbers', L)}")
         for col, name in zip(st.columns(3), names):
