@@ -36,9 +36,16 @@ if not access.gate():  # clinic mode: the login form; served beyond localhost wi
     st.stop()
 pages = state.PAGES + (("audit",) if clinic_mode() and access.may("audit") else ())
 with st.sidebar:
+    st.session_state.setdefault("mode", "therapist")
+    # the language bound when drawn: AppTest formats the kept value again after a switch, with this function
+    st.radio(tr("view_mode", state.lang()), state.MODES, key="mode", horizontal=True,
+             format_func=lambda k, L=state.lang(): tr(f"mode_{k}", L))
     state.apply_navigation()
-    page = st.radio(tr("page", state.lang()), pages, key="page",
-                    format_func=lambda k: tr(f"page_{k}", state.lang()))
+    if state.patient_mode():  # the patient sees the analyse page only: no patient file, no other patients' names
+        page = "analyse"
+    else:
+        page = st.radio(tr("page", state.lang()), pages, key="page",
+                        format_func=lambda k: tr(f"page_{k}", state.lang()))
     st.caption(local_note(state.lang()))
     access.sidebar()
 
@@ -50,5 +57,6 @@ elif page == "audit":
     audit.audit_page()
 else:
     analyse.analyse_page(ROOT, _default_sample())
-with st.sidebar:  # after the page, so that an analysis made in this run is listed at once
-    reopen_list()
+if not state.patient_mode():  # the list names stored sessions by their patients' pseudonyms
+    with st.sidebar:  # after the page, so that an analysis made in this run is listed at once
+        reopen_list()

@@ -107,6 +107,7 @@ def _login_form(store: Store, L: str) -> None:
         st.error(f"**{tr('store_error', L)}** – {error_message(exc, L)}")
         return
     st.session_state.pop("login_password", None)
+    st.session_state["mode"] = "therapist"  # whoever logs in is a therapist: the full view, whatever the tab showed
     st.rerun()
 
 

@@ -9,6 +9,7 @@ Session state
 ``patient_id``       the patient shown on the patients page
 ``cmp_a``/``cmp_b``  labels of the analyses the compare page opens with
 ``clinic_login``     the clinic login of this tab (:mod:`formcheck.ui.access`)
+``mode``             "therapist" | "patient": who looks at the analyse page (therapist mode by default)
 
 Imports run one way: ``pages`` → ``widgets``/``actions``/``access`` → ``state``
 → the engine and the outputs; nothing imports a page but ``app.py``.
@@ -82,6 +83,21 @@ def analyses() -> dict:
 PAGES = ("analyse", "compare", "patients")
 
 
+#: The two views of the dashboard: the therapist sees everything, the patient only what they can act on (the cues,
+#: the filming feedback, three cards and the video; no tables, charts, norms, downloads or patient file).
+MODES = ("therapist", "patient")
+
+
+def view_mode() -> str:
+    """The view of this browser session: "therapist" (the default) or "patient"."""
+    mode = st.session_state.get("mode")
+    return mode if mode in MODES else "therapist"
+
+
+def patient_mode() -> bool:
+    return view_mode() == "patient"
+
+
 def apply_navigation() -> None:
     """Switch page when a button asked for it (call before the page selector is drawn)."""
     goto = st.session_state.pop("goto", None)
@@ -91,7 +107,7 @@ def apply_navigation() -> None:
 
 #: Widgets whose label is in the page language: a language switch gives them a new identity, and Streamlit would
 #: forget their value (no video source selected after switching). :func:`keep_widgets` carries the values over.
-KEPT_WIDGETS = ("page", "source_kind", "sample_choice", "model_variant", "capture_fps", "height_cm",
+KEPT_WIDGETS = ("page", "mode", "source_kind", "sample_choice", "model_variant", "capture_fps", "height_cm",
                 "cmp_a_select", "cmp_b_select")
 
 

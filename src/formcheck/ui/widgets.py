@@ -36,6 +36,22 @@ LIGHT = {"ok": ":green[●]", "watch": ":orange[●]", "flag": ":red[●]", None
 #: Metric cards in the order a therapist reads them (from the registry).
 CARD_ORDER = REGISTRY_CARD_ORDER
 
+#: The cards of the patient mode, in the registry's card order; a clip shows the first three it measured. Each is
+#: something the runner can change while running and can feel without a camera, and each is what a cue asks for:
+#: cadence (a number a watch or a metronome shows; "shorter, quicker steps"), then in a side view where the heel lands
+#: ahead of the hip ("land with your foot under your body") and the trunk lean ("run tall", "lean from the ankles"),
+#: in a rear view the pelvic drop ("keep your belt level") and the step width ("give each foot its own lane"). The knee
+#: and shank angles follow from where the foot lands, and contact time, duty factor, oscillation or asymmetry need a
+#: norm to be read: therapist cards.
+PATIENT_CARDS = [n for n in CARD_ORDER if n in ("cadence_spm", "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg",
+                                                 "pelvic_drop_deg", "step_width_pct_hip")]
+
+
+def patient_cards(metrics: dict) -> list[str]:
+    """The (at most three) cards a patient sees for a result's ``metrics``: the first of :data:`PATIENT_CARDS` with a
+    value (a card without one would only say why, in a therapist's words)."""
+    return [n for n in PATIENT_CARDS if (metrics.get(n) or {}).get("value") is not None][:3]
+
 
 def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
     """A friendly message when an upload cannot be used (type or size), else None."""
@@ -99,6 +115,15 @@ def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
             st.caption(f"{tr('normal', L)}: {normal}{extra}")
         st.caption(f"{tr('confidence', L)}: {tr(m['confidence'], L)} · n = {m.get('n', 0)} {tr('steps', L)}"
                    + (f" · {'; '.join(_confidence_reasons(m, L))}" if m.get("confidence_reasons") else ""))
+
+
+def patient_card(name: str, m: dict) -> None:
+    """One metric for the patient: its name, its value and what it means in plain words (no norms, no flags)."""
+    L = lang()
+    with st.container(border=True):
+        st.markdown(f"**{METRIC_LABELS[name][L]}**")
+        st.markdown(f"### {format_value(m, METRICS[name][0], L)}")
+        st.caption(tr(f"patient_card_{name}", L))
 
 
 def _confidence_reasons(m: dict, L: str) -> list[str]:

@@ -16,15 +16,70 @@ from formcheck.outputs import charts, render
 from formcheck.outputs.export import strides_table
 from formcheck.outputs.report import far_leg, format_value, pdf_report
 from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
-from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang
+from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang, patient_mode
 from formcheck.ui.messages import local_note, md_text
 from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line,
-                                  report_header, report_settings_panel, samples, save_panel)
+                                  patient_card, patient_cards, report_header, report_settings_panel, samples,
+                                  save_panel)
 
 log = logging.getLogger("formcheck.ui")
 
 
+def _cues(r: dict, L: str, *, with_values: bool) -> None:
+    st.markdown(f"#### {tr('cues', L)}")
+    if r["cues"]:
+        for c in r["cues"][:3]:  # the engine gives at most three; the patient never sees more
+            unit = METRICS[c["metric"]][0]
+            value = (f"  \n*{METRIC_LABELS[c['metric']][L]}: {format_value({'value': c['value']}, unit, L)}*"
+                     if with_values else "")
+            st.success(f"**{c['priority']}.** {c['text']}{value}", icon=":material/directions_run:")
+        for adv in r.get("advice", []):
+            st.caption(adv)
+    else:
+        st.info(tr("no_cues", L))
+
+
+def _quality(r: dict, L: str) -> None:
+    st.markdown(f"#### {tr('quality', L)}")
+    if r["quality"]["warnings"]:
+        for w in r["quality"]["warnings"]:
+            st.warning(w["message"], icon=":material/warning:")
+    else:
+        st.caption(tr("quality_ok", L))
+
+
+def _video(entry: Entry, L: str) -> None:
+    st.markdown(f"#### {tr('video', L)}")
+    if video_in(entry, L):
+        st.video(entry.video)
+    else:  # analysed for a comparison, without the annotated video: say so, and offer it
+        st.caption(tr("video_not_drawn", L))
+        if st.button(tr("draw_video", L), key=f"draw-video-{entry.label}"):
+            draw_video(entry)
+            st.rerun()
+
+
+def patient_results(entry: Entry) -> None:
+    """Patient mode: the cues, the filming feedback, three cards and the video; nothing a patient cannot act on."""
+    L = lang()
+    r = entry.analysis.result_in(L)  # as the therapist mode: the live result in the page language
+    st.subheader(md_text(entry.name))
+    st.caption(tr("patient_intro", L))
+    _cues(r, L, with_values=False)
+    _quality(r, L)
+    names = patient_cards(r["metrics"])
+    if names:
+        st.markdown(f"#### {tr('patient_numbers', L)}")
+        for col, name in zip(st.columns(3), names):
+            with col:
+                patient_card(name, r["metrics"][name])
+    _video(entry, L)
+
+
 def results(entry: Entry) -> None:
+    if patient_mode():
+        patient_results(entry)
+        return
     L = lang()
     a = entry.analysis
     r = a.result_in(L)
@@ -33,24 +88,8 @@ def results(entry: Entry) -> None:
     st.markdown(view_text(v, L))
     st.caption(model_line(entry.result, L))
 
-    st.markdown(f"#### {tr('cues', L)}")
-    if r["cues"]:
-        for c in r["cues"]:
-            unit = METRICS[c["metric"]][0]
-            st.success(f"**{c['priority']}.** {c['text']}  \n"
-                       f"*{METRIC_LABELS[c['metric']][L]}: {format_value({'value': c['value']}, unit, L)}*",
-                       icon=":material/directions_run:")
-        for adv in r.get("advice", []):
-            st.caption(adv)
-    else:
-        st.info(tr("no_cues", L))
-
-    st.markdown(f"#### {tr('quality', L)}")
-    if r["quality"]["warnings"]:
-        for w in r["quality"]["warnings"]:
-            st.warning(w["message"], icon=":material/warning:")
-    else:
-        st.caption(tr("quality_ok", L))
+    _cues(r, L, with_values=True)
+    _quality(r, L)
 
     st.markdown(f"#### {tr('metrics', L)}")
     names = [n for n in CARD_ORDER if n in r["metrics"]
@@ -70,14 +109,7 @@ def results(entry: Entry) -> None:
                                for s, c in strike.items())
                    + "".join(f" – {x}" for x in not_read))
 
-    st.markdown(f"#### {tr('video', L)}")
-    if video_in(entry, L):
-        st.video(entry.video)
-    else:  # analysed for a comparison, without the annotated video: say so, and offer it
-        st.caption(tr("video_not_drawn", L))
-        if st.button(tr("draw_video", L), key=f"draw-video-{entry.label}"):
-            draw_video(entry)
-            st.rerun()
+    _video(entry, L)
 
     if any(entry.key_frames.values()):
         st.markdown(f"#### {tr('key_frames', L)}")
