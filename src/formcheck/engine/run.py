@@ -253,7 +253,7 @@ def _normal(name: str, speed_mps: float | None) -> Normal | None:
     return Normal(f"~{spm:.0f} steps/min at {speed_mps:.2f} m/s ({speed_mps * 3.6:.1f} km/h), "
                   + ("outside the studied 2.7–3.8 m/s: nearest point" if clamped else
                      "linear between ~169/172/178 at 2.7/3.2/3.8 m/s"),
-                  norm.low, norm.high, norm.source, at_speed_mps=round(speed_mps, 3), at_speed_spm=round(spm, 1),
+                  norm.low, norm.high, norm.source, at_speed_mps=round(speed_mps, 3), at_speed_spm=round(spm, 2),
                   at_speed_clamped=clamped)
 
 
