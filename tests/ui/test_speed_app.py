@@ -92,3 +92,10 @@ def test_the_speed_is_saved_with_the_session_and_offered_again_for_the_patient(a
     fresh.selectbox(key="save_patient").set_value(p.id).run()
     assert fresh.number_input(key="speed_value").value == pytest.approx(10.0)
     assert f"Zuletzt gespeichertes Tempo von {md_text('T-10')}: 10,0 km/h" in _texts(fresh)
+
+
+
+def test_the_patients_page_shows_the_remembered_speed(at):
+    at.sidebar.radio(key="page").set_value("patients").run()  # the only patient, T-10, opens by itself
+    assert not at.exception
+    assert "Tempo 10,0 km/h" in _texts(at)
