@@ -224,7 +224,17 @@ def _inside(filename, folder: Path) -> bool:
 
 
 # --------------------------------------------------------------------------- analyze
+def _speed(args) -> float | None:
+    """``--speed`` in m/s (None when not given); nonsense or a speed outside 2–25 km/h is refused before any work."""
+    if getattr(args, "speed", None) is None:
+        return None
+    from formcheck.engine.speed import parse_speed  # numpy only: the engine is not imported here
+
+    return parse_speed(args.speed)
+
+
 def cmd_analyze(args) -> int:
+    args.speed_mps = _speed(args)
     json_out = Path(args.json) if args.json and args.json != "-" else None
     if json_out:
         check_output_file(json_out, "--json")
@@ -258,7 +268,7 @@ def _analyze(args, json_out: Path | None, helpers) -> int:
             _probe_folder(config.home() / "cache" / "pose", _data_folder_name(config.home()), subject=config.home())
         a = pipeline.analyze(args.video, capture_fps=args.capture_fps, lang=args.lang or "de", model=args.model,
                              use_cache=not args.no_cache, log=_err, show_progress=True, workers=args.workers,
-                             model_variant=args.model_variant, helpers=helpers)
+                             model_variant=args.model_variant, helpers=helpers, speed_mps=args.speed_mps)
     result = a.result
     if args.out:
         with _writing(Path(args.out)):
@@ -555,10 +565,13 @@ def _sessions_list(st, args) -> None:
 def _sessions_add(st, args) -> None:
     from formcheck import pipeline
 
-    st.patient(args.patient)  # patient and data folder (and the date, in cmd_sessions) checked before the analysis
+    patient = st.patient(args.patient)  # patient and data folder (and the date, in cmd_sessions) checked first
     _probe_folder(st.videos, _data_folder_name(st.home), "the session was not saved", st.home)
+    speed = args.speed_mps if args.speed_mps is not None else patient.speed_mps  # remembered for the patient
+    if args.speed_mps is None and speed is not None:
+        _err(f"treadmill speed {speed * 3.6:.1f} km/h, remembered for {patient.pseudonym} (--speed to change it)")
     result = pipeline.analyze_video(args.video, capture_fps=args.capture_fps, lang=args.lang or "de", log=_err,
-                                    show_progress=True)
+                                    show_progress=True, speed_mps=speed)
     r = st.save_session(args.patient, args.video, result, notes=args.notes or "", tags=args.tag or [],
                         recorded_on=args.recorded_on)
     print(r.id)
@@ -581,6 +594,7 @@ def cmd_sessions(args) -> int:
     run = {"list": _sessions_list, "add": _sessions_add, "export": _sessions_export,
            "delete": _sessions_delete}[args.sessions_command]
     args.recorded_on = parse_date(getattr(args, "date", None))  # a bad date: refused before the database opens
+    args.speed_mps = _speed(args)  # so is a bad speed
     with _open_store("the session was not saved" if args.sessions_command == "add" else "nothing was changed") as st:
         run(st, args)
     return 0
@@ -600,6 +614,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="what to print: a readable summary in --lang (default), the JSON, or the per-stride CSV")
     a.add_argument("--out", metavar="DIR", help="also write the pose series and per-frame data to DIR")
+    a.add_argument("--speed", metavar="SPEED",
+                   help="treadmill belt speed, e.g. 10km/h, 2.8m/s or 10 (km/h): cadence norm for that speed, "
+                        "step length and vertical oscillation in cm")
     a.add_argument("--capture-fps", type=float, metavar="N",
                    help="slow-motion clips: the frame rate the camera captured (e.g. 240 for a clip stored at 30 fps)")
     a.add_argument("--lang", choices=("de", "en"), default=None,
@@ -659,6 +676,9 @@ def build_parser() -> argparse.ArgumentParser:
     sa.add_argument("--tag", action="append", help="e.g. 'before retraining' (repeatable)")
     sa.add_argument("--notes")
     sa.add_argument("--capture-fps", type=float)
+    sa.add_argument("--speed", metavar="SPEED",
+                    help="treadmill belt speed (10km/h, 2.8m/s, 10 = km/h); default: the speed last saved for the "
+                         "patient")
     sa.add_argument("--lang", choices=("de", "en"), default=None,
                     help="language of cues and warnings (default de); given, also of error messages")
     sx = ssub.add_parser("export", help="write one session's analysis JSON")

@@ -163,6 +163,10 @@ class Normal:
     low: float | None
     high: float | None
     source: str
+    # with a treadmill speed, the cadence's norm at that speed (formcheck.engine.speed.cadence_norm_spm); else absent
+    at_speed_mps: float | None = field(default=None, metadata={"optional": True})
+    at_speed_spm: float | None = field(default=None, metadata={"optional": True})
+    at_speed_clamped: bool | None = field(default=None, metadata={"optional": True})
 
 
 @dataclass
@@ -241,6 +245,9 @@ class AnalysisFacts:
     notes: list[Message] = field(default_factory=list, metadata={"text": "en"})
     lang: str = field(default="de", metadata={"render": "lang"})
     body: BodyProportions | None = field(default=None, metadata={"optional": True})  # added in 2026-12; older: absent
+    # the treadmill speed given for the clip (m/s) and the scale it gave (cm per pixel); absent when not known
+    speed_mps: float | None = field(default=None, metadata={"optional": True})
+    cm_per_px: float | None = field(default=None, metadata={"optional": True})
 
 
 @dataclass

@@ -57,13 +57,14 @@ def pose_block(series: PoseSeries, model_path: Path) -> dict:
     return to_json(pose_facts(series, model_path))
 
 
-def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_height_cm: float | None = None) -> dict:
+def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_height_cm: float | None = None,
+               speed_mps: float | None = None) -> dict:
     """Gait engine on a pose series: the engine's part of the JSON contract in ``lang``.
 
     (``view``, ``quality``, ``events``, ``strides``, ``metrics``, ``foot_strike``, ``cues``…;
     :func:`formcheck.engine.run.run` gives the typed result.)
     """
-    return to_json(run(series, info, runner_height_cm=runner_height_cm)[0], lang)
+    return to_json(run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)[0], lang)
 
 
 @dataclass
@@ -109,11 +110,11 @@ class Analysis:
         return self._rendered[lang]
 
 
-def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = None):
+def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = None, speed_mps: float | None = None):
     """:func:`formcheck.engine.run.run` (the engine is imported on first use: see :func:`_import_engine_meanwhile`)."""
     from formcheck.engine.run import run as engine_run
 
-    return engine_run(series, info, runner_height_cm=runner_height_cm)
+    return engine_run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
 
 
 def _import_engine_meanwhile() -> None:
@@ -138,7 +139,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
             show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
             runner_height_cm: float | None = None, workers: int | None = None,
             model_variant: str | None = None, on_frames: Callable[[int, int], None] | None = None,
-            helpers=None) -> Analysis:
+            helpers=None, speed_mps: float | None = None) -> Analysis:
     """Analyse one clip; the full :class:`Analysis` (parameters as :func:`analyze_video`).
 
     ``helpers``: pose helper processes spawned beforehand
@@ -169,7 +170,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
                               helpers=helpers)
     if bar:
         bar.close()
-    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm)
+    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
     pose = pose_facts(series, model_path)
     engine.analysis.notes = list(series.notes) + engine.analysis.notes
     if out_dir:
@@ -183,7 +184,7 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
                   use_cache: bool = True, out_dir=None, log: Callable[[str], None] | None = None,
                   show_progress: bool = False, on_progress: Callable[[float], None] | None = None,
                   runner_height_cm: float | None = None, return_series: bool = False, workers: int | None = None,
-                  model_variant: str | None = None):
+                  model_variant: str | None = None, speed_mps: float | None = None):
     """Analyse one clip and return the JSON-ready result (the public contract).
 
     Parameters
@@ -203,6 +204,9 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
         Receives the fraction done (0–1) while the pose model runs.
     runner_height_cm : float, optional
         Adds centimetre values where metrics.md gives thresholds in cm.
+    speed_mps : float, optional
+        The treadmill's belt speed (m/s): the cadence norm for it, step length and vertical oscillation in cm
+        (:mod:`formcheck.engine.speed`).
     return_series : bool
         Also return the :class:`PoseSeries` (for drawing).
     workers : int, optional
@@ -211,5 +215,5 @@ def analyze_video(video, *, capture_fps: float | None = None, lang: str = "de", 
     """
     a = analyze(video, capture_fps=capture_fps, lang=lang, model=model, use_cache=use_cache, out_dir=out_dir,
                 log=log, show_progress=show_progress, on_progress=on_progress, runner_height_cm=runner_height_cm,
-                workers=workers, model_variant=model_variant)
+                workers=workers, model_variant=model_variant, speed_mps=speed_mps)
     return (a.result, a.series) if return_series else a.result

@@ -41,7 +41,7 @@ def test_migrations_create_the_schema_from_an_empty_database(store):
     assert {"patient", "session", "video_guard", "account", "audit", "setting", "alembic_version"} <= tables
     with store.engine.connect() as c:
         assert c.execute(text("select id from video_guard")).scalars().all() == [1]
-        assert c.execute(text("select version_num from alembic_version")).scalar() == "0004"
+        assert c.execute(text("select version_num from alembic_version")).scalar() == "0005"
     Store(store.url, home=store.home).close()  # opening again is a no-op migration
 
 

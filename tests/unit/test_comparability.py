@@ -105,3 +105,42 @@ def test_a_result_without_proportions_is_checked_for_the_rest_and_says_so():
     c = comparability({"metrics": {}}, {"metrics": {}})
     assert c.comparable and set(c.unchecked) == {"plane", "gait", "direction", "setting", "facing",
                                                  "thigh_to_shank", "leg_to_height"}
+
+
+# ------------------------------------------------------------------ treadmill speed
+def _at_speed(mps):
+    return _result(**{"analysis.speed_mps": mps})
+
+
+def test_two_sessions_at_different_treadmill_speeds_do_not_compare_the_speed_dependent_metrics():
+    from formcheck.outputs.compare import SPEED_SENSITIVE
+
+    c = comparability(_at_speed(10 / 3.6), _at_speed(12 / 3.6))
+    assert [(m.aspect, round(m.before, 3), round(m.after, 3)) for m in c.mismatches] == [("speed", 2.778, 3.333)]
+    assert set(c.not_comparable) == set(SPEED_SENSITIVE)
+    assert {"cadence_spm", "step_length_cm", "contact_time_ms", "vertical_oscillation_cm"} <= set(c.not_comparable)
+    assert "knee_flexion_ic_deg" not in c.not_comparable and "trunk_lean_deg" not in c.not_comparable
+    before, after = _at_speed(10 / 3.6), _at_speed(12 / 3.6)
+    after["metrics"]["cadence_spm"]["value"] += 10
+    verdicts = {ch.name: ch.verdict for ch in compare_results(before, after)}
+    assert verdicts["cadence_spm"] == "not_comparable"
+
+
+def test_the_same_speed_within_a_treadmill_step_compares_and_one_unknown_speed_does_not():
+    assert comparability(_at_speed(2.78), _at_speed(2.80)).comparable
+    assert comparability(_result(), _result()).comparable  # neither has a speed: as before speeds existed
+    c = comparability(_result(), _at_speed(2.8))
+    assert [(m.aspect, m.before, m.after) for m in c.mismatches] == [("speed", None, 2.8)]
+
+
+def test_the_progress_history_marks_a_session_at_another_speed_not_comparable():
+    from formcheck.outputs.compare import metric_history
+
+    a, b, c = _at_speed(2.8), _at_speed(2.8), _at_speed(3.4)
+    b["metrics"]["cadence_spm"]["value"] += 10
+    c["metrics"]["cadence_spm"]["value"] += 10
+    pts = metric_history([("1", a), ("2", b), ("3", c)], "cadence_spm")
+    assert [p.since_baseline.verdict if p.since_baseline else None for p in pts] == [None, "real_change",
+                                                                                    "not_comparable"]
+    trunk = metric_history([("1", a), ("3", c)], "trunk_lean_deg")
+    assert trunk[1].since_baseline.verdict != "not_comparable"  # speed does not make the trunk not comparable

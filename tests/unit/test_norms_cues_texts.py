@@ -142,7 +142,8 @@ def test_the_registry_is_the_one_place_the_metric_list_norms_floors_and_cards_co
 
     assert list(METRICS) == list(SPECS) and DASHBOARD_CARDS == CARD_ORDER and sorted(CARD_ORDER) == sorted(SPECS)
     assert set(SAGITTAL) | set(FRONTAL) == set(SPECS) and set(SAGITTAL) & set(FRONTAL) == {"cadence_spm",
-                                                                                               "step_time_asymmetry_pct"}
+                                                                                               "step_time_asymmetry_pct",
+                                                                                               "step_length_cm"}
     for name, s in SPECS.items():
         assert METRICS[name] == (s.unit, s.legs) and NORMS.get(name) == s.norm
         assert (s.noise_floor is None) != (s.noise_floor_rel is None), name  # exactly one noise floor

@@ -211,3 +211,22 @@ def test_patient_reports_for_the_export():
     assert all(b.startswith(b"%PDF-") for b in out.values())
     flat = re.sub(r"\s+", " ", read(out["reports/session_2026-11-03_3.pdf"])[0][3])
     assert "Dr. Jörg Weiß" in flat and tr("report_therapist", "en") in flat and "84f2de8c" not in flat
+
+
+# ------------------------------------------------------------------ treadmill speed
+def test_reports_say_the_treadmill_speed_and_its_cadence_norm_and_warn_when_speeds_differ():
+    a, b = sessions()[:2]
+    a = ReportSession(copy.deepcopy(a.result), a.clip_name, a.date)
+    b = ReportSession(copy.deepcopy(b.result), b.clip_name, b.date)
+    a.result["analysis"]["speed_mps"] = 10 / 3.6
+    a.result["metrics"]["cadence_spm"]["normal"].update(at_speed_mps=2.778, at_speed_spm=169.47,
+                                                        at_speed_clamped=False)
+    pages = read(pdf_report(a.result, "de", header=HEADER))
+    flat = re.sub(r"\s+", " ", "\n".join(p[3] for p in pages))
+    assert "Tempo 10,0 km/h" in flat
+    assert "~169 Schritte/min bei 10,0" in flat and "(2,78 m/s), linear" in flat  # the norm cell wraps
+    assert_inside_pages(pages)
+    b.result["analysis"]["speed_mps"] = 12 / 3.6
+    flat = re.sub(r"\s+", " ", "\n".join(p[3] for p in read(comparison_report(a, b, "de", header=HEADER))))
+    assert flat.index("Achtung") < flat.index("Bewertung") and "10,0 km/h / 12,0 km/h" in flat
+    assert "nicht vergleichbar" in flat

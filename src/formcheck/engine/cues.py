@@ -79,6 +79,9 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3)
     if trunk and trunk.value > threshold("trunk_lean_deg", "flag_above"):
         add("run_tall", "trunk_lean_deg")
     vo = _usable(metrics, "vertical_oscillation_pct_leg")
+    vo_cm = _usable(metrics, "vertical_oscillation_cm")  # in cm from the treadmill speed (no height needed)
     if vo and vo.flag == "flag":
         add("forward_not_up", "vertical_oscillation_pct_leg")
+    elif vo_cm and vo_cm.flag == "flag":
+        add("forward_not_up", "vertical_oscillation_cm")
     return out[:max_cues]

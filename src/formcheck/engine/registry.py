@@ -212,6 +212,16 @@ _SPECS = (
     MetricSpec("step_width_pct_hip", "% hip width", "frontal", "both",
                "lateral distance between the feet at successive contacts, % of hip width", (-150.0, 250.0),
                Norm("> 0 (no crossover)", 0, None, False, "Meardon 2012"), None, noise_floor_rel=0.3, card=16),
+    # with a treadmill speed only (formcheck.engine.speed); null with reason "no_speed" without one
+    MetricSpec("step_length_cm", "cm", "both", "both",
+               "treadmill speed / step rate: speed / (cadence / 60)",
+               # 2 km/h at 100 steps/min is 33 cm; 25 km/h at 190 is 219 cm
+               (30.0, 250.0), Norm("—"), None, noise_floor_rel=0.02, card=0),
+    MetricSpec("vertical_oscillation_cm", "cm", "sagittal", "both",
+               "vertical range of mid-hip within each stride, in cm from the belt speed: the stance foot moves "
+               "backward in the image at the belt speed (median over stances) = cm per pixel",
+               (0.0, 30.0), Norm("7.5–9.3 cm per stride (jogging)", 7.5, 9.3, True, "Van Hooren 2024"),
+               FlagRule(flag_above=11), noise_floor_rel=0.10, card=11),
 )
 
 #: name → spec, in contract order (the order of the JSON's ``metrics`` object).

@@ -28,6 +28,8 @@ from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN
 from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
 from formcheck.engine.quality import assess
 from formcheck.engine.registry import SPECS, threshold
+from formcheck.engine.speed import (MAX_SCALE_SPREAD, SPEED_METRICS, STEP_LENGTH, VERTICAL_OSCILLATION_CM,
+                                    belt_px_per_s, cadence_norm_spm, step_length_cm)
 from formcheck.engine.view import View, detect_view
 from formcheck.io.pose import PoseSeries
 from formcheck.io.video import VideoInfo
@@ -45,9 +47,12 @@ class _Measured:
     irregular_share: float | None  # share of irregular steps, when over MAX_IRREGULAR_SHARE
 
 
-def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None
-        ) -> tuple[EngineResult, CleanSeries, dict[str, np.ndarray]]:
+def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None,
+        speed_mps: float | None = None) -> tuple[EngineResult, CleanSeries, dict[str, np.ndarray]]:
     """The engine's result, the cleaned series and the per-frame angle curves of one pose series.
+
+    ``speed_mps``: the treadmill's belt speed, when known (:mod:`formcheck.engine.speed`): the cadence norm for
+    that speed, the step length and the vertical oscillation in cm.
 
     numpy's all-NaN warnings are silenced: they are expected where the runner is hidden.
     """
@@ -59,9 +64,11 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         view = _view(cl, ev, measured)
         if not measured.frontal and view.direction == "backward":
             measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
+        scale = _speed_metrics(measured, cl, ev, view, speed_mps)
         measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
         strike, uncertain, strike_reasons = _foot_strike(cl, measured)
-        metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm)
+        metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm,
+                                  speed_mps)
         result = EngineResult(
             view=ViewResult(view.plane, view.facing, view.direction, view.setting, view.gait),
             quality=_quality(series, info, cl, ev, measured, view),
@@ -69,7 +76,7 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
                     for s in SIDES},
             strides=[x.to_dict() for x in measured.strides], metrics=metrics,
             foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
-            cues=[], advice=[], analysis=_facts(cl, ev, view))
+            cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
         result.cues = select_cues(metrics, view.to_dict())
         result.advice = _advice(result.cues, view)
         return result, cl, angle_curves(cl)
@@ -81,7 +88,8 @@ def _measure(cl: CleanSeries, ev: GaitEvents) -> _Measured:
     frontal = cl.plane == "frontal"
     strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes)
     cadence_note = next((x for x in ev.notes if getattr(x, "code", None) == "cadence_disagree"), None)
-    summ = summarise(strides, FRONTAL if frontal else SAGITTAL, near_side=cl.near_side, fps=cl.fps,
+    names = [n for n in (FRONTAL if frontal else SAGITTAL) if n not in SPEED_METRICS]  # added by _speed_metrics
+    summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps,
                      cadence_spm=ev.cadence_spm, cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct,
                      side_view=not frontal)
     odd = irregular_step_share(strides, None if frontal else cl.near_side, hip_cadence_spm=ev.hip_cadence_spm)
@@ -111,6 +119,58 @@ def _distrust_implausible(summ: dict[str, MetricSummary], direction: str, gait: 
         if m.value is not None and not lo <= m.value <= hi:
             out[name] = nulled(m, reason("implausible_value", value=m.value, unit=m.unit, lo=lo, hi=hi))
     return out
+
+
+def _speed_metrics(measured: _Measured, cl: CleanSeries, ev: GaitEvents, view: View,
+                   speed_mps: float | None) -> float | None:
+    """Step length and vertical oscillation in cm from the treadmill speed; returns the scale (cm per pixel) or None.
+
+    Step length = speed / step rate. The vertical oscillation in % of leg length
+    becomes cm with the belt's scale: the stance foot moves backward in the
+    image at the belt speed, so speed / its pixel speed (median over the stances,
+    :func:`formcheck.engine.speed.belt_px_per_s`) is cm per pixel. Overground the
+    stance foot stands still (and a panning camera moves it), so there is no
+    such scale. Without a speed both metrics are null with reason ``no_speed``;
+    a null source metric passes its reason on.
+    """
+    summ = measured.summ
+    names = [n for n in SPEED_METRICS if n in SPECS and SPECS[n].plane in (cl.plane, "both")]
+    unit = {n: SPECS[n].unit for n in names}
+    scale = None
+    for name in names:
+        src = summ["cadence_spm" if name == STEP_LENGTH else "vertical_oscillation_pct_leg"]
+        why = None
+        if speed_mps is None:
+            why = reason("no_speed")
+        elif src.value is None:
+            why = src.reason
+        elif name == VERTICAL_OSCILLATION_CM and view.setting != "treadmill":
+            why = reason("speed_needs_treadmill")
+        if why is None and name == STEP_LENGTH:
+            summ[name] = MetricSummary(name, unit[name], round(step_length_cm(speed_mps, src.value), 1), None, None,
+                                       None, src.n, src.n_left, src.n_right, "both", src.confidence,
+                                       list(src.confidence_reasons))
+            continue
+        if why is None:
+            px_per_s, spread, n_stances = belt_px_per_s(cl, ev)
+            if not px_per_s:
+                why = reason("no_belt_scale", n=n_stances)
+            else:
+                scale = speed_mps * 100.0 / px_per_s
+                to_cm = cl.leg_length_px() / 100.0 * scale  # % of leg length -> cm
+                conf, reasons = src.confidence, list(src.confidence_reasons)
+                if spread is not None and spread > MAX_SCALE_SPREAD:
+                    conf = "low"
+                    reasons.append(reason("belt_scale_spread", pct=100.0 * spread))
+
+                def cm(v):
+                    return None if v is None else round(v * to_cm, 1)
+                summ[name] = MetricSummary(name, unit[name], cm(src.value), cm(src.left), cm(src.right), cm(src.sd),
+                                           src.n, src.n_left, src.n_right, src.source, conf, reasons)
+                continue
+        summ[name] = MetricSummary(name, unit[name], None, None, None, None, src.n, src.n_left, src.n_right,
+                                   "both", "low", reason=why)
+    return scale
 
 
 def _view(cl: CleanSeries, ev: GaitEvents, measured: _Measured) -> View:
@@ -161,7 +221,7 @@ def _overstride(summ: dict[str, MetricSummary], heel_striker: bool) -> bool:
 
 
 def _metric_results(measured: _Measured, view: View, heel_striker: bool,
-                    runner_height_cm: float | None) -> dict[str, MetricResult]:
+                    runner_height_cm: float | None, speed_mps: float | None = None) -> dict[str, MetricResult]:
     """Every metric of the contract; flags for forward running only (the norms are running norms)."""
     running_forward = view.gait == "run" and view.direction == "forward"
     overstride = _overstride(measured.summ, heel_striker)
@@ -173,7 +233,7 @@ def _metric_results(measured: _Measured, view: View, heel_striker: bool,
         m = measured.summ[name]
         light = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,
                      heel_striker=heel_striker) if running_forward else None
-        out[name] = _metric_result(m, name, light, runner_height_cm)
+        out[name] = _metric_result(m, name, light, runner_height_cm, speed_mps)
     return out
 
 
@@ -182,7 +242,23 @@ def _not_measured(name: str, code: str) -> MetricResult:
                         flag=None, reason=reason(code), measured=False)
 
 
-def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None) -> MetricResult:
+def _normal(name: str, speed_mps: float | None) -> Normal | None:
+    """The metric's normal range; the cadence's for the treadmill speed when it is known."""
+    norm = SPECS[name].norm
+    if norm is None:
+        return None
+    if name != "cadence_spm" or speed_mps is None:
+        return Normal(norm.typical, norm.low, norm.high, norm.source)
+    spm, clamped = cadence_norm_spm(speed_mps)
+    return Normal(f"~{spm:.0f} steps/min at {speed_mps:.2f} m/s ({speed_mps * 3.6:.1f} km/h), "
+                  + ("outside the studied 2.7–3.8 m/s: nearest point" if clamped else
+                     "linear between ~169/172/178 at 2.7/3.2/3.8 m/s"),
+                  norm.low, norm.high, norm.source, at_speed_mps=round(speed_mps, 3), at_speed_spm=round(spm, 2),
+                  at_speed_clamped=clamped)
+
+
+def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None,
+                   speed_mps: float | None = None) -> MetricResult:
     norm = SPECS[name].norm
     value_cm = None
     if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
@@ -192,7 +268,7 @@ def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height
         source=m.source, n_left=m.n_left, n_right=m.n_right,
         confidence_reasons=list(m.confidence_reasons),
         starting_value=bool(norm and norm.starting_value and light is not None),
-        normal=None if norm is None else Normal(norm.typical, norm.low, norm.high, norm.source),
+        normal=_normal(name, speed_mps),
         reason=m.reason, value_cm=value_cm)
 
 
@@ -216,7 +292,8 @@ def _advice(cues, view: View) -> list[Message]:
     return advice
 
 
-def _facts(cl: CleanSeries, ev: GaitEvents, view: View) -> AnalysisFacts:
+def _facts(cl: CleanSeries, ev: GaitEvents, view: View, speed_mps: float | None = None,
+           cm_per_px: float | None = None) -> AnalysisFacts:
     frontal = cl.plane == "frontal"
     return AnalysisFacts(
         near_side=cl.near_side if not frontal else None, fps=round(cl.fps, 3), lowpass_cutoff_hz=cl.cutoff_hz,
@@ -224,4 +301,6 @@ def _facts(cl: CleanSeries, ev: GaitEvents, view: View) -> AnalysisFacts:
         cadence_events_spm=None if ev.cadence_events_spm is None else round(ev.cadence_events_spm, 2),
         cadence_spectrum_spm=None if ev.cadence_spectrum_spm is None else round(ev.cadence_spectrum_spm, 2),
         leg_label_swaps_fixed=cl.swaps_fixed, view_evidence=view.evidence,
-        notes=cl.notes + ev.notes, body=body_proportions(cl))
+        notes=cl.notes + ev.notes, body=body_proportions(cl),
+        speed_mps=None if speed_mps is None else round(float(speed_mps), 3),
+        cm_per_px=None if cm_per_px is None else round(float(cm_per_px), 4))

@@ -39,8 +39,18 @@ SETTING_SENSITIVE = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_f
 #: same runner; one beyond it says the clips should not be compared as before/after.
 BODY_TOLERANCE = {"thigh_to_shank": 0.10, "leg_to_height": 0.04}
 
+#: Metrics that move with the running speed (metrics.md: cadence rises with speed, ~169/172/178 spm at
+#: 2.7/3.2/3.8 m/s; vertical oscillation is judged "at the same speed"; step length is speed / step rate; contact
+#: and flight time shorten as the runner runs faster). Two sessions at different treadmill speeds cannot compare them.
+SPEED_SENSITIVE = ("cadence_spm", "step_length_cm", "contact_time_ms", "flight_time_ms", "duty_factor_pct",
+                   "vertical_oscillation_pct_leg", "vertical_oscillation_cm")
+
+#: Largest difference of two treadmill speeds (m/s) that still counts as the same speed: 0.1 m/s = 0.36 km/h, about
+#: the steps a treadmill's speed buttons take (0.1–0.5 km/h), so two sessions "at 10 km/h" always match.
+SPEED_TOLERANCE_MPS = 0.1
+
 #: What :func:`comparability` checks, in the order the page lists it.
-ASPECTS = ("plane", "gait", "direction", "setting", "facing", "thigh_to_shank", "leg_to_height")
+ASPECTS = ("plane", "gait", "direction", "setting", "facing", "speed", "thigh_to_shank", "leg_to_height")
 
 
 @dataclass
@@ -48,8 +58,8 @@ class Mismatch:
     """One way two recordings differ, and the metrics it makes not comparable."""
 
     aspect: str  # one of ASPECTS
-    before: str | float
-    after: str | float
+    before: str | float | None  # None: a speed known for the other recording only
+    after: str | float | None
     tolerance: float | None  # for the body ratios
     metrics: tuple[str, ...]  # contract order
 
@@ -83,6 +93,8 @@ def _affected(aspect: str, plane: str | None) -> tuple[str, ...]:
     every = tuple(METRICS)
     if aspect == "setting":
         return _ordered(SETTING_SENSITIVE)
+    if aspect == "speed":
+        return _ordered(SPEED_SENSITIVE)
     if aspect == "facing":
         if plane == "sagittal":  # the other leg is the near one: per-leg values come from the other leg
             return _ordered(n for n, s in SPECS.items() if s.legs == "near")
@@ -110,6 +122,10 @@ def comparability(before: dict, after: dict) -> Comparability:
         - ``facing`` (the runner faces the other way): in a side view the near leg is the other leg, so the
           metrics taken from the near leg (registry ``legs="near"``); from behind vs from the front, the
           frontal-plane metrics;
+        - ``speed`` (``analysis.speed_mps``, the treadmill speed given): speeds more than
+          :data:`SPEED_TOLERANCE_MPS` apart, or known for only one of the two (``None`` on that side), make
+          :data:`SPEED_SENSITIVE` not comparable; two results without a speed are neither a mismatch nor
+          ``unchecked`` (nothing was claimed about the speed, as before the speed existed);
         - ``thigh_to_shank``, ``leg_to_height`` (``analysis.body``) differing by more than
           :data:`BODY_TOLERANCE`: probably another runner, or the body seen very differently; every metric.
 
@@ -126,6 +142,9 @@ def comparability(before: dict, after: dict) -> Comparability:
             unchecked.append(aspect)
         elif a != b:
             mismatches.append(Mismatch(aspect, a, b, None, _affected(aspect, plane)))
+    sa, sb = (before.get("analysis") or {}).get("speed_mps"), (after.get("analysis") or {}).get("speed_mps")
+    if (sa is None) != (sb is None) or (sa is not None and abs(sa - sb) > SPEED_TOLERANCE_MPS):
+        mismatches.append(Mismatch("speed", sa, sb, SPEED_TOLERANCE_MPS, _affected("speed", plane)))
     ba = (before.get("analysis") or {}).get("body") or {}
     bb = (after.get("analysis") or {}).get("body") or {}
     for ratio, tol in BODY_TOLERANCE.items():
@@ -241,18 +260,24 @@ def metric_history(sessions: list[tuple[str, dict]], name: str) -> list[HistoryP
     -----
     Judging each session against the baseline, not against its predecessor,
     answers the therapist's question "has anything really changed since we
-    started?"; consecutive sessions are compared on the compare page.
+    started?"; consecutive sessions are compared on the compare page. A session
+    that :func:`comparability` says cannot be compared with the baseline for this
+    metric (another treadmill speed, view, setting, ...) gets the verdict
+    ``"not_comparable"``, never ``"real_change"``.
     """
     points: list[HistoryPoint] = []
     base: dict | None = None
+    base_result: dict | None = None
     for label, result in sessions:
         m = (result.get("metrics") or {}).get(name) or {}
         value = m.get("value")
         since = None
         if value is not None:
             if base is None:
-                base = m
+                base, base_result = m, result
             else:
                 since = change(name, base, m)
+                if since.verdict != "not_measured" and name in comparability(base_result, result).not_comparable:
+                    since.verdict = "not_comparable"
         points.append(HistoryPoint(label, value, m.get("confidence") if value is not None else None, since))
     return points

@@ -118,6 +118,21 @@ def format_value(m: dict, unit: str, lang: str) -> str:
     return f"{number(m['value'], lang, 1)}{sep}{u}" if unit != "steps/min" else f"{number(m['value'], lang, 0)} {u}"
 
 
+def normal_text(name: str, m: dict, lang: str) -> str | None:
+    """The typical range of a metric as a card, the report and the CLI show it, in ``lang``.
+
+    With a treadmill speed the cadence's norm is the one for that speed
+    (``normal.at_speed_spm``, :func:`formcheck.engine.speed.cadence_norm_spm`), said with the speed.
+    """
+    normal = m.get("normal") or {}
+    if normal.get("at_speed_spm") is not None and normal.get("at_speed_mps") is not None:
+        v = normal["at_speed_mps"]
+        return tr("norm_cadence_at_speed_clamped" if normal.get("at_speed_clamped") else "norm_cadence_at_speed",
+                  lang, spm=number(normal["at_speed_spm"], lang, 0), kmh=number(v * 3.6, lang, 1),
+                  mps=number(v, lang, 2))
+    return norm_typical(name, normal.get("typical"), lang)
+
+
 def far_leg(result: dict, name: str) -> str | None:
     """The side whose value of ``name`` is the far leg's own, less sure one (side view), else None.
 
@@ -221,7 +236,17 @@ def view_differences(a: dict, b: dict, lang: str) -> list[str]:
     for key in ("plane", "facing", "direction", "setting", "gait"):
         if va.get(key) and vb.get(key) and va[key] != vb[key]:
             out.append(f"{label[key]}: {tr(va[key], lang)} / {tr(vb[key], lang)}")
+    from formcheck.outputs.compare import comparability
+
+    for m in comparability(a, b).mismatches:
+        if m.aspect == "speed":
+            out.append(f"{tr('cmp_aspect', lang)['speed']}: {speed_text(m.before, lang)} / {speed_text(m.after, lang)}")
     return out
+
+
+def speed_text(speed_mps: float | None, lang: str) -> str:
+    """A treadmill speed as the page says it ("10,0 km/h"), or "not known"."""
+    return tr("speed_unknown", lang) if speed_mps is None else f"{number(speed_mps * 3.6, lang, 1)} km/h"
 
 
 # ------------------------------------------------------------------ the PDF document
@@ -377,7 +402,7 @@ def _metric_table(pdf, result: dict, lang: str) -> None:
             row.cell(format_value(m, unit, lang))
             row.cell(side("left"))
             row.cell(side("right"))
-            row.cell(norm_typical(name, (m.get("normal") or {}).get("typical", ""), lang) or "")
+            row.cell(normal_text(name, m, lang) or "")
             row.cell(FLAG_WORDS[flag][lang] if flag in FLAG_WORDS else "",
                      style=FontFace(color=FLAG_RGB[flag], emphasis="BOLD") if flag in FLAG_RGB else None)
             row.cell(tr(conf, lang) if conf else "")
@@ -519,7 +544,8 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
                   (tr("session_date", lang), format_date(header.session_date or _dt.date.today(), lang)),
                   *_people_rows(header, lang)[1:],
                   (tr("report_clip", lang), f"{clip} ({facts})" if clip else facts),
-                  (tr("view", lang), _view_line(result, lang))], lang)
+                  (tr("view", lang), _view_line(result, lang)),
+                  *_speed_row(result, lang)], lang)
     _cues(pdf, result, lang, header.address)
     _quality(pdf, result, lang, header.address, getattr(analysis, "typed", None))
     _metric_table(pdf, result, lang)
@@ -529,8 +555,16 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     return _output(pdf)
 
 
+def _speed_row(result: dict, lang: str) -> list[tuple[str, str]]:
+    """The treadmill speed as a field of the report, when one was given."""
+    speed = (result.get("analysis") or {}).get("speed_mps")
+    return [] if speed is None else [(tr("speed_short", lang), speed_text(speed, lang))]
+
+
 def _session_line(s: ReportSession, lang: str) -> str:
-    parts = [format_date(s.date, lang) if s.date else "", clip_name(s.result, s.clip_name)]
+    speed = (s.result.get("analysis") or {}).get("speed_mps")
+    parts = [format_date(s.date, lang) if s.date else "", clip_name(s.result, s.clip_name),
+             "" if speed is None else speed_text(speed, lang)]
     return " · ".join(p for p in parts if p)
 
 

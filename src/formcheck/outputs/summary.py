@@ -7,7 +7,7 @@ from pathlib import Path
 from formcheck.contract import measurable
 from formcheck.engine.registry import CARD_ORDER
 from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, number, tr, view_text
-from formcheck.outputs.report import format_value
+from formcheck.outputs.report import format_value, normal_text
 
 
 def summary_text(result: dict, lang: str = "de") -> str:
@@ -34,6 +34,13 @@ def summary_text(result: dict, lang: str = "de") -> str:
                 fps=number(v["fps"], L), n=v["n_frames"], duration=number(v["duration_s"], L),
                 found=p["frames_with_pose"], pct=number(p["frames_with_pose_pct"], L, 0)),
              view_text(view, L)]
+    speed = (result.get("analysis") or {}).get("speed_mps")
+    if speed is not None:
+        lines.append(tr("speed_line", L, kmh=number(speed * 3.6, L, 1), mps=number(speed, L, 2)))
+        cadence = result["metrics"].get("cadence_spm") or {}
+        norm = normal_text("cadence_spm", cadence, L) if cadence.get("normal") else None
+        if norm:
+            lines.append(f"{METRIC_LABELS['cadence_spm'][L]} – {tr('normal', L)}: {norm}")
     warnings = result["quality"]["warnings"]
     lines += ["", f"{tr('cli_warnings', L)}:"] + ([f"  - {w['message']}" for w in warnings] or [f"  {tr('quality_ok', L)}"])
     lines += ["", *_metric_table(result, L)]

@@ -90,7 +90,11 @@ VIEWS = ("sagittal", "frontal")
 SESSION_TEXTS = {"video_name": 255, "formcheck_version": 32, "model_sha256": 64}
 
 #: Accepted ranges of the patient's numbers in an import (inclusive; ``None`` is always accepted).
-PATIENT_RANGES = {"birth_year": (1900, 2100), "height_cm": (0, 300), "leg_length_cm": (0, 200)}
+PATIENT_RANGES = {"birth_year": (1900, 2100), "height_cm": (0, 300), "leg_length_cm": (0, 200),
+                  "speed_mps": (2.0 / 3.6, 25.0 / 3.6)}
+
+#: Accepted treadmill speeds of a session (m/s; formcheck.engine.speed.SPEED_RANGE_KMH).
+SPEED_RANGE_MPS = (2.0 / 3.6, 25.0 / 3.6)
 
 #: Accepted range of a session's camera frame rate in an import (frames per second).
 CAPTURE_FPS_RANGE = (1, 10_000)
@@ -125,6 +129,7 @@ class Patient(Base):
     birth_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     height_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
     leg_length_cm: Mapped[float | None] = mapped_column(Float, nullable=True)
+    speed_mps: Mapped[float | None] = mapped_column(Float, nullable=True)  # last treadmill speed (migration 0005)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     sessions: Mapped[list["Recording"]] = relationship(back_populates="patient", cascade="all, delete-orphan",
@@ -151,6 +156,7 @@ class Recording(Base):
     video_ext: Mapped[str] = mapped_column(String(8))
     video_name: Mapped[str] = mapped_column(String(255), default="")
     capture_fps: Mapped[float | None] = mapped_column(Float, nullable=True)
+    speed_mps: Mapped[float | None] = mapped_column(Float, nullable=True)  # treadmill speed (migration 0005)
     analysis: Mapped[dict] = mapped_column(JSON)
     formcheck_version: Mapped[str] = mapped_column(String(32))
     model_sha256: Mapped[str] = mapped_column(String(64))
@@ -279,6 +285,20 @@ class Store:
                                  "patient_exists") from None
         return p
 
+    def patient_speed(self, patient_id: int) -> float | None:
+        """The treadmill speed (m/s) last used for the patient, or None."""
+        return self.patient(patient_id).speed_mps
+
+    def set_patient_speed(self, patient_id: int, speed_mps: float | None) -> None:
+        """Remember a treadmill speed (m/s) for the patient; None forgets it."""
+        if speed_mps is not None:
+            lo, hi = SPEED_RANGE_MPS
+            if not lo <= float(speed_mps) <= hi:
+                raise StoreError(f"a treadmill speed of {speed_mps:g} m/s is outside {lo * 3.6:g}–{hi * 3.6:g} km/h",
+                                 "speed_range")
+        with self._sessions.begin() as s:
+            self._get(s, Patient, patient_id).speed_mps = None if speed_mps is None else float(speed_mps)
+
     def patients(self, search: str = "") -> list[Patient]:
         with self._sessions() as s:
             q = select(Patient).order_by(Patient.pseudonym)
@@ -398,7 +418,9 @@ class Store:
         """Keep one analysis of ``video`` for a patient (one transaction; see the module notes).
 
         ``video_name`` is the name shown in the history (default: the file's name; the
-        dashboard passes the name the clip was uploaded under).
+        dashboard passes the name the clip was uploaded under). The treadmill speed of the
+        result (``analysis.speed_mps``) is stored with the session and remembered for the
+        patient (:meth:`patient_speed`).
         """
         video = Path(video)
         if not video.is_file():
@@ -411,7 +433,7 @@ class Store:
         row = dict(patient_id=patient_id, recorded_on=recorded_on or dt.date.today(),
                    view=result.get("view", {}).get("plane", "sagittal"), video_sha256=sha, video_ext=ext,
                    video_name=video_name or video.name, capture_fps=result.get("video", {}).get("capture_fps"),
-                   analysis=result, formcheck_version=result.get("formcheck_version", ""),
+                   speed_mps=(result.get("analysis") or {}).get("speed_mps"), analysis=result, formcheck_version=result.get("formcheck_version", ""),
                    model_sha256=result.get("pose", {}).get("model_sha256", ""), notes=notes, tags=list(tags or []))
         try:
             try:
@@ -433,6 +455,8 @@ class Store:
                 new = self._place(staged, sha, ext)
                 rec = Recording(**row)
                 s.add(rec)
+                if row.get("speed_mps") is not None:
+                    self._get(s, Patient, row["patient_id"]).speed_mps = row["speed_mps"]
             return rec
         except BaseException:
             if new:
@@ -1001,6 +1025,7 @@ def _session_fields(r) -> dict:
             "video_sha256": r["video_sha256"], "video_ext": r["video_ext"],
             **{k: _text(r.get(k), k, n) for k, n in SESSION_TEXTS.items()},
             "capture_fps": _number(r.get("capture_fps"), "capture_fps", *CAPTURE_FPS_RANGE),
+            "speed_mps": _number(r.get("speed_mps"), "speed_mps", *SPEED_RANGE_MPS),
             "analysis": _analysis(r.get("analysis")), "notes": _text(r.get("notes"), "notes", MAX_NOTES_CHARS, lines=True),
             "tags": _tags(r.get("tags"))}
 
@@ -1008,12 +1033,13 @@ def _session_fields(r) -> dict:
 # ------------------------------------------------------------------ export contents
 def _patient_dict(p: Patient) -> dict:
     return {"pseudonym": p.pseudonym, "birth_year": p.birth_year, "height_cm": p.height_cm,
-            "leg_length_cm": p.leg_length_cm, "notes": p.notes}
+            "leg_length_cm": p.leg_length_cm, "speed_mps": p.speed_mps, "notes": p.notes}
 
 
 def _session_dict(r: Recording) -> dict:
     return {"recorded_on": r.recorded_on.isoformat(), "view": r.view, "video_sha256": r.video_sha256,
             "video_ext": r.video_ext, "video_name": r.video_name, "capture_fps": r.capture_fps,
+            "speed_mps": r.speed_mps,
             "formcheck_version": r.formcheck_version, "model_sha256": r.model_sha256, "notes": r.notes,
             "tags": r.tags, "analysis": r.analysis}
 

@@ -47,7 +47,8 @@ def store_upload(name: str, data: bytes) -> Path:
 
 
 def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, draw_video: bool = True,
-                  make_current: bool = True, model_variant: str | None = None) -> Entry | None:
+                  make_current: bool = True, model_variant: str | None = None,
+                  speed_mps: float | None = None) -> Entry | None:
     """Analyse with a progress bar; errors become messages. Returns the entry or None."""
     L = lang()
     model_variant = model_variant or st.session_state.get("model_variant")
@@ -58,8 +59,9 @@ def run_analysis(label: str, path: Path, *, capture_fps=None, height_cm=None, dr
         bar.progress(min(done / total, 1.0) * 0.8, text=pose_progress_text(done, total, time.monotonic() - t0, L))
     try:
         a = pipeline.analyze(path, capture_fps=capture_fps or None, lang=L, runner_height_cm=height_cm or None,
-                             on_frames=frames_done, model_variant=model_variant)
+                             on_frames=frames_done, model_variant=model_variant, speed_mps=speed_mps)
         entry = Entry(label=label, path=str(path), analysis=a, capture_fps=capture_fps, height_cm=height_cm,
+                      speed_mps=speed_mps,
                       model_variant=model_variant, when=dt.datetime.now().replace(microsecond=0),
                       title=Path(label).name)
         if draw_video:
@@ -137,7 +139,7 @@ def load_session(store: Store, session_id: int) -> Entry | None:
         st.error(tr("missing_video", L, name=md_text(rec.video_name or path.name)))
         return None
     entry = run_analysis(label, path, capture_fps=rec.capture_fps, height_cm=patient.height_cm, draw_video=False,
-                          make_current=False)
+                          make_current=False, speed_mps=rec.speed_mps)  # the session's own speed
     if entry is not None:
         entry.stored = rec.result
         saved = rec.created_at.time() if rec.created_at else dt.time()

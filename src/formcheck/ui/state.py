@@ -44,6 +44,7 @@ class Entry:
     analysis: object
     capture_fps: float | None = None
     height_cm: float | None = None
+    speed_mps: float | None = None  # the treadmill speed the clip was analysed with
     model_variant: str | None = None
     video: str | None = None
     video_lang: str | None = None  # the language of the labels burnt into ``video``
@@ -108,6 +109,7 @@ def apply_navigation() -> None:
 #: Widgets whose label is in the page language: a language switch gives them a new identity, and Streamlit would
 #: forget their value (no video source selected after switching). :func:`keep_widgets` carries the values over.
 KEPT_WIDGETS = ("page", "mode", "source_kind", "sample_choice", "model_variant", "capture_fps", "height_cm",
+                "speed_value", "speed_unit",
                 "cmp_a_select", "cmp_b_select")
 
 

@@ -17,9 +17,9 @@ import streamlit as st
 from formcheck.engine.metrics import METRICS
 from formcheck.engine.registry import CARD_ORDER as REGISTRY_CARD_ORDER
 from formcheck.errors import FormcheckError
-from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, norm_typical, number, reason_text, tr
+from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, number, reason_text, tr
 from formcheck.outputs import render
-from formcheck.outputs.report import ReportHeader, format_value
+from formcheck.outputs.report import ReportHeader, format_value, normal_text
 from formcheck.store import Recording, StoreError
 from formcheck.store.settings import ADDRESSES, REPORT_DEFAULTS, report_settings, save_report_settings
 from formcheck.ui.access import audit, current, open_store
@@ -109,7 +109,7 @@ def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
                 lr.append(f"{tr(side, L)} {number(m[side], L)}" + (f" ({tr('far_short', L)})" if side == far_side else ""))
         if lr:
             st.caption(" · ".join(lr))
-        normal = norm_typical(name, (m.get("normal") or {}).get("typical"), L)
+        normal = normal_text(name, m, L)
         if normal:
             extra = f" – *{tr('starting_value', L)}*" if m.get("starting_value") else ""
             st.caption(f"{tr('normal', L)}: {normal}{extra}")

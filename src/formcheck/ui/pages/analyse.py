@@ -11,10 +11,13 @@ import streamlit as st
 from formcheck import pipeline
 from formcheck.engine.metrics import METRICS
 from formcheck.contract import measurable
-from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, reason_text, tr, view_text
+from formcheck.engine.speed import SPEED_RANGE_KMH, check_speed
+from formcheck.errors import FormcheckError
+from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, number, reason_text, tr, view_text
 from formcheck.outputs import charts, render
 from formcheck.outputs.export import strides_table
 from formcheck.outputs.report import far_leg, format_value, pdf_report
+from formcheck.ui.access import open_store
 from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang, patient_mode
 from formcheck.ui.messages import local_note, md_text
@@ -86,6 +89,8 @@ def results(entry: Entry) -> None:
     v = r["view"]
     st.subheader(md_text(entry.name if entry.stored is None else entry.label))
     st.markdown(view_text(v, L))
+    if (speed := (r.get("analysis") or {}).get("speed_mps")) is not None:
+        st.markdown(tr("speed_line", L, kmh=number(speed * 3.6, L, 1), mps=number(speed, L, 2)))
     st.caption(model_line(entry.result, L))
 
     _cues(r, L, with_values=True)
@@ -161,6 +166,53 @@ def session_pdf(entry: Entry, r: dict, L: str, header) -> bytes:
     return entry.reports[key]
 
 
+def _remembered_speed() -> tuple[int, str, float] | None:
+    """The patient chosen in the save form, and the treadmill speed last saved for them (m/s), if any."""
+    pid = st.session_state.get("save_patient")
+    if not pid:
+        return None
+    store = open_store()
+    if store is None:
+        return None
+    try:
+        p = store.patient(pid)
+    except FormcheckError:  # erased meanwhile, or the database is gone
+        return None
+    return (pid, p.pseudonym, p.speed_mps) if p.speed_mps else None
+
+
+def speed_input(L: str) -> tuple[float | None, bool]:
+    """The treadmill speed field (km/h or m/s; 0 = not known): ``(speed in m/s or None, usable)``.
+
+    Remembered per patient (:meth:`formcheck.store.Store.patient_speed`): when a patient is chosen in the save
+    form and the field is empty, it takes the speed last saved for them, once, and says so; the next analysis
+    uses it.
+    """
+    remembered = _remembered_speed()
+    c1, c2 = st.columns([2, 1])
+    unit = c2.radio(tr("speed_unit", L), ["kmh", "mps"], horizontal=True, key="speed_unit",
+                    format_func=lambda u: tr(f"speed_{u}", L))
+    if remembered and not st.session_state.get("speed_value") \
+            and st.session_state.get("speed_filled_for") != remembered[0]:
+        st.session_state["speed_value"] = round(remembered[2] * (3.6 if unit == "kmh" else 1.0), 1)
+        st.session_state["speed_filled_for"] = remembered[0]
+    st.session_state.setdefault("speed_value", 0.0)
+    value = c1.number_input(tr("speed", L), min_value=0.0, max_value=25.0, step=0.5, format="%.1f",
+                            key="speed_value", help=tr("speed_help", L))
+    if remembered:
+        st.caption(tr("speed_of_patient", L, name=md_text(remembered[1]), kmh=number(remembered[2] * 3.6, L, 1)))
+    if not value:
+        return None, True
+    mps = float(value) / 3.6 if unit == "kmh" else float(value)
+    try:
+        return check_speed(mps), True
+    except FormcheckError:
+        lo, hi = SPEED_RANGE_KMH
+        st.error(tr("speed_bad", L, lo=number(lo, L, 0), hi=number(hi, L, 0), lo_mps=number(lo / 3.6, L, 1),
+                    hi_mps=number(hi / 3.6, L, 1)))
+        return None, False
+
+
 def analyse_page(root: Path, default_sample: Path | None) -> None:
     L = lang()
     st.title(tr("app_title", L))
@@ -193,10 +245,12 @@ def analyse_page(root: Path, default_sample: Path | None) -> None:
                               **({} if "capture_fps" in st.session_state else {"value": 0}))
         height = st.number_input(tr("height_cm", L), min_value=0, max_value=250, step=1, key="height_cm",
                                  **({} if "height_cm" in st.session_state else {"value": 0}))
+    speed_mps, speed_ok = speed_input(L)
     label_btn = tr("analyse_sample", L) if src == "sample" else tr("analyse", L)
-    if st.button(label_btn, type="primary", disabled=path is None, key="analyse_btn"):
+    if st.button(label_btn, type="primary", disabled=path is None or not speed_ok, key="analyse_btn"):
         label = st.session_state.get("upload_name") if src == "upload" and path is not None else path.name
-        run_analysis(label or path.name, path, capture_fps=float(cap) or None, height_cm=float(height) or None)
+        run_analysis(label or path.name, path, capture_fps=float(cap) or None, height_cm=float(height) or None,
+                     speed_mps=speed_mps)
     current = st.session_state.get("current")
     if current and current in analyses():
         results(analyses()[current])

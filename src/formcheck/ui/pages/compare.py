@@ -21,7 +21,7 @@ from formcheck.engine.metrics import METRICS
 from formcheck.i18n import METRIC_LABELS, number, say, signed, tr
 from formcheck.outputs import charts, render
 from formcheck.outputs.compare import Comparability, comparability, compare_results
-from formcheck.outputs.report import ReportHeader, ReportSession, comparison_report, format_value
+from formcheck.outputs.report import ReportHeader, ReportSession, comparison_report, format_value, speed_text
 from formcheck.ui.actions import run_analysis
 from formcheck.ui.state import Entry, analyses, lang
 from formcheck.ui.messages import local_note
@@ -45,6 +45,8 @@ def _checked_result(entry: Entry) -> dict:
 
 
 def _say_value(aspect: str, value, L: str) -> str:
+    if aspect == "speed":
+        return speed_text(value, L)
     return tr(value, L) if aspect in _VALUE_WORDS else number(value, L, 2)
 
 

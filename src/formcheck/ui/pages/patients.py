@@ -11,7 +11,7 @@ from formcheck.engine.metrics import METRICS
 from formcheck.i18n import METRIC_LABELS, tr
 from formcheck.outputs import charts
 from formcheck.outputs.compare import metric_history
-from formcheck.outputs.report import ReportHeader, ReportSession, format_value, progress_report
+from formcheck.outputs.report import ReportHeader, ReportSession, format_value, progress_report, speed_text
 from formcheck.store import Recording, Store, StoreError
 from formcheck.ui.access import audit, audit_opened, may, open_store
 from formcheck.ui.actions import export_bytes, export_file_name, open_comparison
@@ -102,6 +102,7 @@ def patient_view(store: Store, pid: int) -> None:
     facts = [f"{tr('col_birth_year', L)} {p.birth_year}" if p.birth_year else "",
              f"{p.height_cm:.0f} cm" if p.height_cm else "",
              f"{tr('col_leg_length', L)} {p.leg_length_cm:.0f} cm" if p.leg_length_cm else "",
+             f"{tr('speed_short', L)} {speed_text(p.speed_mps, L)}" if p.speed_mps else "",
              md_text(p.notes) if p.notes else ""]
     if any(facts):
         st.caption(" · ".join(f for f in facts if f))
