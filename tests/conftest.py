@@ -81,6 +81,22 @@ def _isolated_home(tmp_path_factory):
         os.environ["FORMCHECK_HOME"] = old
 
 
+@contextlib.contextmanager
+def own_data_home(path: Path, run_home: Path):
+    """Point ``FORMCHECK_HOME`` at ``path`` (a module's own database), with the run's pose cache
+    copied in so that clips analysed before need no new pose pass; restored afterwards."""
+    import shutil
+
+    if (run_home / "cache" / "pose").exists():
+        shutil.copytree(run_home / "cache" / "pose", path / "cache" / "pose")
+    old = os.environ["FORMCHECK_HOME"]
+    os.environ["FORMCHECK_HOME"] = str(path)
+    try:
+        yield path
+    finally:
+        os.environ["FORMCHECK_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The provisioned, checksum-verified pose model (built by `make test` before pytest)."""

@@ -14,8 +14,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import shutil
 import zipfile
 
 import pytest
@@ -23,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from formcheck.ui.messages import md_text
 from formcheck.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_data_home
 from tests.golden import full_result
 
 APP = str(ROOT / "app.py")
@@ -38,13 +36,8 @@ def _sha(path) -> str:
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, _isolated_home):
     """A data folder of its own (the run's pose cache copied in, so the samples need no new pose pass)."""
-    path = tmp_path_factory.mktemp("patients-home")
-    if (_isolated_home / "cache" / "pose").exists():
-        shutil.copytree(_isolated_home / "cache" / "pose", path / "cache" / "pose")
-    old = os.environ["FORMCHECK_HOME"]
-    os.environ["FORMCHECK_HOME"] = str(path)
-    yield path
-    os.environ["FORMCHECK_HOME"] = old
+    with own_data_home(tmp_path_factory.mktemp("patients-home"), _isolated_home) as path:
+        yield path
 
 
 @pytest.fixture(scope="module")

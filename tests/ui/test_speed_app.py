@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from formcheck.store import Store
 from formcheck.ui.messages import md_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, own_data_home
 from tests.ui.page_text import english_on_page, english_numbers_on_page
 from tests.ui.test_app import _texts
 
@@ -22,13 +20,8 @@ APP = str(ROOT / "app.py")
 @pytest.fixture(scope="module")
 def home(tmp_path_factory, _isolated_home):
     """A data folder of its own (the run's pose cache copied in, so the sample needs no new pose pass)."""
-    path = tmp_path_factory.mktemp("speed-home")
-    if (_isolated_home / "cache" / "pose").exists():
-        shutil.copytree(_isolated_home / "cache" / "pose", path / "cache" / "pose")
-    old = os.environ["FORMCHECK_HOME"]
-    os.environ["FORMCHECK_HOME"] = str(path)
-    yield path
-    os.environ["FORMCHECK_HOME"] = old
+    with own_data_home(tmp_path_factory.mktemp("speed-home"), _isolated_home) as path:
+        yield path
 
 
 @pytest.fixture(scope="module")

@@ -786,6 +786,37 @@ def angle_curves(clean: CleanSeries) -> dict[str, np.ndarray]:
     return out
 
 
+def cycle_bands(analyses, key: str, labels=None):
+    """Mean ± SD over the gait cycle of ``key``'s curve per analysis and side, for drawing.
+
+    Parameters
+    ----------
+    analyses : sequence
+        Objects with ``curves`` (name -> per-frame values), ``clean.t`` (s) and
+        ``result["events"][side]["ic_s"]`` (:class:`formcheck.pipeline.Analysis`).
+    key : str
+        Curve name without the side, e.g. ``"knee_flexion"``.
+    labels : sequence of str, optional
+        One per analysis, added to the legend when there are several.
+
+    Yields
+    ------
+    (k, side, tag, mean, sd, n)
+        Analysis index, side, legend suffix, mean and SD over 0–100 % of the
+        cycle (shape (101,)) and the number of strides; sides without a
+        complete stride are left out.
+    """
+    for k, a in enumerate(analyses):
+        tag = f" · {labels[k]}" if labels and len(analyses) > 1 else ""
+        for side in ("left", "right"):
+            c = a.curves.get(f"{key}_{side}")
+            if c is None:
+                continue
+            rows = cycle_normalised(a.clean.t, c, a.result["events"][side]["ic_s"])
+            if len(rows):
+                yield k, side, tag, rows.mean(axis=0), rows.std(axis=0), len(rows)
+
+
 def cycle_normalised(t: np.ndarray, curve: np.ndarray, ic_s, n_points: int = 101) -> np.ndarray:
     """Stride-by-stride curves resampled to 0–100 % of the gait cycle.
 

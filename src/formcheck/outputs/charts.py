@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from formcheck.engine.metrics import cycle_normalised
+from formcheck.engine.metrics import cycle_bands
 from formcheck.i18n import number, signed, tr
 
 
@@ -80,23 +80,12 @@ def cycle_curves(analyses: list, key: str = "knee_flexion", lang: str = "de", la
     """
     fig = go.Figure()
     x = np.linspace(0, 100, 101)
-    for k, a in enumerate(analyses):
-        tag = f" · {labels[k]}" if labels and len(analyses) > 1 else ""
-        dash = "solid" if k == 0 else "dash"
-        for side in ("left", "right"):
-            c = a.curves.get(f"{key}_{side}")
-            if c is None:
-                continue
-            rows = cycle_normalised(a.clean.t, c, a.result["events"][side]["ic_s"])
-            if len(rows) == 0:
-                continue
-            m, sd = rows.mean(axis=0), rows.std(axis=0)
-            name = f"{tr(side, lang)}{tag} (n={len(rows)})"
-            fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[m + sd, (m - sd)[::-1]], fill="toself",
-                                     fillcolor=SIDE_FILL[side], line=dict(width=0), hoverinfo="skip",
-                                     showlegend=False))
-            fig.add_trace(go.Scatter(x=x, y=m, name=name, line=dict(color=SIDE_COLORS[side], dash=dash),
-                                     hovertemplate="%{y:.1f}° · %{x:.0f} %<extra>%{fullData.name}</extra>"))
+    for k, side, tag, m, sd, n in cycle_bands(analyses, key, labels):
+        fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[m + sd, (m - sd)[::-1]], fill="toself",
+                                 fillcolor=SIDE_FILL[side], line=dict(width=0), hoverinfo="skip", showlegend=False))
+        fig.add_trace(go.Scatter(x=x, y=m, name=f"{tr(side, lang)}{tag} (n={n})",
+                                 line=dict(color=SIDE_COLORS[side], dash="solid" if k == 0 else "dash"),
+                                 hovertemplate="%{y:.1f}° · %{x:.0f} %<extra>%{fullData.name}</extra>"))
     fig.update_layout(title=tr(key, lang), xaxis_title=tr("gait_cycle_pct", lang), yaxis_title=tr("angle_deg", lang),
                       height=360, margin=dict(l=40, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return _localised(fig, lang)

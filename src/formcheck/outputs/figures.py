@@ -19,7 +19,7 @@ import io
 
 import numpy as np
 
-from formcheck.engine.metrics import METRICS, cycle_normalised
+from formcheck.engine.metrics import METRICS, cycle_bands
 from formcheck.i18n import METRIC_LABELS, UNITS, number, tr
 
 #: Same colours as the Plotly charts and the drawings (RGB 0–1).
@@ -101,20 +101,10 @@ def cycle_curves_png(analyses: list, key: str = "knee_flexion", lang: str = "de"
     ax = fig.add_subplot(1, 1, 1)
     x = np.linspace(0, 100, 101)
     drawn = False
-    for k, a in enumerate(analyses):
-        tag = f" · {labels[k]}" if labels and len(analyses) > 1 else ""
-        for side in ("left", "right"):
-            c = a.curves.get(f"{key}_{side}")
-            if c is None:
-                continue
-            rows = cycle_normalised(a.clean.t, c, a.result["events"][side]["ic_s"])
-            if len(rows) == 0:
-                continue
-            m, sd = rows.mean(axis=0), rows.std(axis=0)
-            ax.fill_between(x, m - sd, m + sd, color=SIDE_RGB[side], alpha=0.16, lw=0)
-            ax.plot(x, m, color=SIDE_RGB[side], lw=1.2, ls="-" if k == 0 else "--",
-                    label=f"{tr(side, lang)}{tag} (n={len(rows)})")
-            drawn = True
+    for k, side, tag, m, sd, n in cycle_bands(analyses, key, labels):
+        ax.fill_between(x, m - sd, m + sd, color=SIDE_RGB[side], alpha=0.16, lw=0)
+        ax.plot(x, m, color=SIDE_RGB[side], lw=1.2, ls="-" if k == 0 else "--", label=f"{tr(side, lang)}{tag} (n={n})")
+        drawn = True
     if not drawn:
         return None
     _style(ax, lang)
