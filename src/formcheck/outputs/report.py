@@ -336,6 +336,18 @@ def _image(pdf, data, x: float, y: float, w: float, h: float | None = None) -> N
     pdf.image(io.BytesIO(data), x=x, y=y, w=w, h=h or 0)
 
 
+def _image_row(pdf, pngs: list[bytes]) -> None:
+    """Up to two PNGs side by side across the text width, on a new page if the row does not fit."""
+    w = (WIDTH - 4) / 2
+    h = max(_png_height(p, w) for p in pngs)
+    if pdf.get_y() + h > pdf.page_break_trigger:
+        pdf.add_page()
+    y = pdf.get_y()
+    for k, png in enumerate(pngs):
+        _image(pdf, png, pdf.l_margin + k * (w + 4), y, w)
+    pdf.set_y(y + h + 2)
+
+
 def _png_height(png: bytes, width: float) -> float:
     from PIL import Image
 
@@ -494,14 +506,7 @@ def _charts(pdf, analyses: list, lang: str, labels: list[str] | None = None, ove
         _image(pdf, png, pdf.l_margin, pdf.get_y(), w)
         pdf.set_y(pdf.get_y() + h + 2)
     if pair:
-        w = (WIDTH - 4) / 2
-        h = max(_png_height(p, w) for p in pair)
-        if pdf.get_y() + h > pdf.page_break_trigger:
-            pdf.add_page()
-        y = pdf.get_y()
-        for k, png in enumerate(pair):
-            _image(pdf, png, pdf.l_margin + k * (w + 4), y, w)
-        pdf.set_y(y + h + 2)
+        _image_row(pdf, pair)
 
 
 def _output(pdf) -> bytes:
@@ -696,16 +701,8 @@ def progress_report(sessions: list[ReportSession], lang: str = "de", *, header: 
     charted = [n for n in names if sum(p.value is not None for p in histories[n]) >= 2]
     if charted:
         _heading(pdf, tr("charts", lang), room=70)
-        w = (WIDTH - 4) / 2
         for i in range(0, len(charted), 2):
-            pngs = [figures.progress_png(histories[n], n, lang) for n in charted[i:i + 2]]
-            h = max(_png_height(p, w) for p in pngs)
-            if pdf.get_y() + h > pdf.page_break_trigger:
-                pdf.add_page()
-            y = pdf.get_y()
-            for k, png in enumerate(pngs):
-                _image(pdf, png, pdf.l_margin + k * (w + 4), y, w)
-            pdf.set_y(y + h + 2)
+            _image_row(pdf, [figures.progress_png(histories[n], n, lang) for n in charted[i:i + 2]])
     return _output(pdf)
 
 
