@@ -6,7 +6,10 @@ error of each headline metric against the truth and whether it meets the
 target of the engine issue. Run by hand:
 
     .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate] [--landing falling]
-                                            [--variant lite|full|heavy] [--workers N]
+                                            [--variant lite|full|heavy] [--workers N] [--gait walk]
+
+``--gait walk`` runs the synthetic walkers instead (``synth.walking_suite``,
+clips in ``benchmarks/out/suite_walk/``) against the walking metric set.
 
 ``--landing falling`` runs the same suite with runners whose body falls into
 each contact (``synth.Gait.landing``; clips in ``benchmarks/out/suite_falling/``):
@@ -24,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.pipeline import analyze_video
-from formcheck.synth import generate, load_truth, validation_suite
+from formcheck.synth import generate, load_truth, validation_suite, walking_suite
 
 OUT_ROOT = Path(__file__).resolve().parent / "out"
 
@@ -37,8 +40,20 @@ TARGETS = {
     "shank_angle_ic_deg": (3.0, "deg"),
     "hip_extension_to_deg": (5.0, "deg"),
 }
+#: the walking suite's targets (``--gait walk``): those of forward running for cadence, knee and trunk
+#: (issue 18), hip extension as for running; double support and stance are printed, not judged
+TARGETS_WALK = {
+    "cadence_spm": (0.01, "rel"),
+    "knee_flexion_ic_deg": (4.0, "deg"),
+    "knee_flexion_loading_peak_deg": (4.0, "deg"),
+    "knee_flexion_swing_peak_deg": (4.0, "deg"),
+    "trunk_lean_deg": (2.0, "deg"),
+    "hip_extension_peak_stance_deg": (5.0, "deg"),
+}
 SHORT = {"cadence_spm": "cad%", "knee_flexion_ic_deg": "kneeIC", "knee_flexion_peak_stance_deg": "kneePk",
-         "trunk_lean_deg": "trunk", "shank_angle_ic_deg": "shank", "hip_extension_to_deg": "hipExt"}
+         "trunk_lean_deg": "trunk", "shank_angle_ic_deg": "shank", "hip_extension_to_deg": "hipExt",
+         "knee_flexion_loading_peak_deg": "kneeLR", "knee_flexion_swing_peak_deg": "kneeSw",
+         "hip_extension_peak_stance_deg": "hipPk", "duty_factor_pct": "stance", "double_support_pct": "dblSup"}
 
 
 def ic_frame_errors(result: dict, truth: dict, fps: float) -> dict:
@@ -104,14 +119,20 @@ def angles_at_true_events(series, truth: dict) -> dict:
 
 
 def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, variant: str | None = None,
-              workers: int | None = None, echo=print) -> dict:
-    """Analyse the validation suite and return its summary (``echo`` receives the table's lines)."""
-    suite = validation_suite(landing)
-    out = OUT_ROOT / ("suite" if landing == "soft" else f"suite_{landing}")
+              workers: int | None = None, echo=print, gait: str = "run") -> dict:
+    """Analyse the validation suite (``gait="walk"``: the walking suite) and return its summary.
+
+    ``echo`` receives the table's lines.
+    """
+    walk = gait == "walk"
+    suite = walking_suite() if walk else validation_suite(landing)
+    targets = TARGETS_WALK if walk else TARGETS
+    out = OUT_ROOT / ("suite_walk" if walk else "suite" if landing == "soft" else f"suite_{landing}")
     names = names or list(suite)
     out.mkdir(parents=True, exist_ok=True)
-    rows, all_ic, passes = [], [], {k: 0 for k in TARGETS}
-    abs_err, nulls = {k: [] for k in TARGETS}, {k: 0 for k in TARGETS}
+    rows, all_ic, passes = [], [], {k: 0 for k in targets}
+    abs_err, nulls = {k: [] for k in targets}, {k: 0 for k in targets}
+    timing = []
     far_reported = far_wrong = wrong_flagged = 0
     contact_err = []
     at_true_all = []
@@ -136,7 +157,7 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         if at_true:
             at_true_all.append(at_true)
         cells = []
-        for m, (tol, kind) in TARGETS.items():
+        for m, (tol, kind) in targets.items():
             est, tru = res["metrics"][m]["value"], truth["metrics"][m]
             if est is None:
                 cells.append(f"{SHORT[m]:>6} None  ✗")
@@ -166,6 +187,11 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         if ct is not None:
             contact_err.append(ct - truth["metrics"]["contact_time_ms"])
         all_ic.append(ic)
+        if walk:  # stance and double support (informational): error in percentage points
+            timing.append({k: (None if res["metrics"][k]["value"] is None
+                               else res["metrics"][k]["value"] - truth["metrics"][k])
+                           for k in ("duty_factor_pct", "double_support_pct")})
+            cells.append(" ".join(f"{SHORT[k]} " + ("None" if v is None else f"{v:+.1f}") for k, v in timing[-1].items()))
         asym = ""
         if truth["gait"]["right_knee_offset_deg"]:
             kl, kr = res["metrics"]["knee_flexion_ic_deg"]["left"], res["metrics"]["knee_flexion_ic_deg"]["right"]
@@ -185,17 +211,23 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
             "wrong_flagged": wrong_flagged, "far_reported": far_reported, "far_wrong": far_wrong,
             "contact_err": contact_err, "at_true": at_true_all, "ic_median_frames": float(np.median(near_med)),
             "ic_within_1": sum(m <= 1.0 for m in near_med), "ic_sides": len(near_med), "frames": frames,
-            "seconds": seconds}
+            "seconds": seconds, "targets": targets, "timing": timing}
 
 
 def print_summary(r: dict, echo=print) -> None:
     n = r["n"]
-    echo("targets met: " + ", ".join(f"{SHORT[m]} {r['passes'][m]}/{n}" for m in TARGETS)
+    targets = r.get("targets", TARGETS)
+    echo("targets met: " + ", ".join(f"{SHORT[m]} {r['passes'][m]}/{n}" for m in targets)
          + f", view {r['view_ok']}/{n}, foot strike class {r['strike_ok']}/{n}"
          + f" (of the wrong ones {r['wrong_flagged']} said 'uncertain')")
     echo("mean |error| where measured: " + ", ".join(
-        f"{SHORT[m]} {np.mean(r['abs_err'][m]):.1f}{'%' if TARGETS[m][1] == 'rel' else '°'}"
-        + (f" (null on {r['nulls'][m]})" if r['nulls'][m] else "") for m in TARGETS if r['abs_err'][m]))
+        f"{SHORT[m]} {np.mean(r['abs_err'][m]):.1f}{'%' if targets[m][1] == 'rel' else '°'}"
+        + (f" (null on {r['nulls'][m]})" if r['nulls'][m] else "") for m in targets if r['abs_err'][m]))
+    for k in ("duty_factor_pct", "double_support_pct"):
+        errs = [x[k] for x in r.get("timing", []) if x[k] is not None]
+        if errs:
+            echo(f"{SHORT[k]} error (points, informational): median {np.median(errs):+.1f}, "
+                 f"range {min(errs):+.1f} to {max(errs):+.1f} over {len(errs)} clips")
     echo(f"far foot strike class reported on {r['far_reported']}/{n} clips, wrong on {r['far_wrong']}")
     ce = r["contact_err"]
     if ce:
@@ -218,10 +250,12 @@ def main(argv=None) -> int:
                     help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
     ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None, help="pose model (default: the default)")
     ap.add_argument("--workers", type=int, default=None, help="pose chunks in parallel (default: one per core)")
+    ap.add_argument("--gait", choices=("run", "walk"), default="run",
+                    help="walk: the synthetic walkers (synth.walking_suite, benchmarks/out/suite_walk/)")
     args = ap.parse_args(argv)
     echo = lambda line: print(line, flush=True)  # noqa: E731
     r = run_suite(args.landing, args.only, regenerate=args.regenerate, variant=args.variant, workers=args.workers,
-                  echo=echo)
+                  echo=echo, gait=args.gait)
     print()
     print_summary(r)
     return 0

@@ -167,6 +167,8 @@ class Normal:
     at_speed_mps: float | None = field(default=None, metadata={"optional": True})
     at_speed_spm: float | None = field(default=None, metadata={"optional": True})
     at_speed_clamped: bool | None = field(default=None, metadata={"optional": True})
+    # "walk": a walking norm (shared/reference/gaits.md section 1; catalogs: norm_walk.<metric>); else absent
+    gait: str | None = field(default=None, metadata={"optional": True})
 
 
 @dataclass
@@ -490,12 +492,13 @@ def upgrade(result: dict) -> dict:
     return r
 
 
-#: Reason codes of a metric the view cannot measure at all (a knee angle from behind): not shown as a card.
-VIEW_CANNOT_MEASURE = ("needs_side_view", "needs_rear_view")
+#: Reason codes of a metric the view or the gait cannot measure at all (a knee angle from behind, a walking
+#: metric of a run, a running metric of a walk): not shown as a card.
+VIEW_CANNOT_MEASURE = ("needs_side_view", "needs_rear_view", "walking_metric", "running_metric")
 
 
 def measurable(metric: dict) -> bool:
-    """False for a metric of the JSON that this clip's view cannot measure (:data:`VIEW_CANNOT_MEASURE`)."""
+    """False for a metric of the JSON that this clip's view or gait cannot measure (:data:`VIEW_CANNOT_MEASURE`)."""
     return not (metric.get("value") is None and metric.get("reason_code") in VIEW_CANNOT_MEASURE)
 
 

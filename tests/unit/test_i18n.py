@@ -84,7 +84,7 @@ def test_both_catalogs_hold_the_same_msgids(catalogs):
     assert list(catalogs["de"]) == list(catalogs["en"])
     namespaces = {m.split(".")[0] for m in catalogs["de"]}
     assert namespaces == {"cue", "advice", "warning", "metric", "unit", "strike", "flag", "ui", "error", "norm", "note",
-                          "reason", "side"}
+                          "reason", "side", "norm_walk"}
 
 
 def test_every_entry_is_translated_in_both_languages_but_english_norms(catalogs):

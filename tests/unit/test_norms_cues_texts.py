@@ -11,6 +11,7 @@ from formcheck.engine.cues import select_cues
 from formcheck.i18n import render
 from formcheck.engine.metrics import METRICS
 from formcheck.engine.norms import NORMS, flag, strike_class
+from formcheck.engine.registry import SPECS
 from formcheck.i18n import CUES, METRIC_LABELS, UNITS, WARNINGS, text
 
 RUN = {"plane": "sagittal", "facing": "right", "direction": "forward", "setting": "treadmill", "gait": "run"}
@@ -56,7 +57,7 @@ def test_low_cadence_is_flagged_only_with_overstriding():
 
 def test_every_metric_has_a_norm_a_label_and_a_unit_in_both_languages():
     for name, (unit, _) in METRICS.items():
-        assert name in NORMS
+        assert name in NORMS or SPECS[name].norm_walk is not None  # walking-only metrics have walking norms
         assert set(METRIC_LABELS[name]) == {"de", "en"}
         assert set(UNITS[unit]) == {"de", "en"}
     assert UNITS["steps/min"]["de"] == "Schritte/min"
@@ -98,8 +99,45 @@ def test_no_cues_from_low_confidence_metrics():
     assert select_cues(metrics, RUN) == []
 
 
-def test_no_cues_for_walking():
-    assert select_cues(_overstrider(), {**RUN, "gait": "walk"}) == []
+def test_a_walk_gets_no_running_cues():
+    # the overstrider's trunk (17°) is flagged by the running rule; a walk's own cue for it is "walk tall"
+    assert [c.id for c in select_cues(_overstrider(), {**RUN, "gait": "walk"})] == ["walk_tall"]
+
+
+def _walker(**extra):
+    return {"knee_flexion_swing_peak_deg": m(35.0, "flag"), "hip_extension_peak_stance_deg": m(3.0, None),
+            "step_time_asymmetry_pct": m(14.0, "flag"), "trunk_lean_deg": m(12.0, "flag"), **extra}
+
+
+def test_walking_cues_follow_gaits_md_at_most_three_in_its_order():
+    cues = select_cues(_walker(), {**RUN, "gait": "walk"})
+    assert [c.id for c in cues] == ["walk_swing_knee", "walk_trailing_leg", "walk_even_beat"]
+    assert [c.priority for c in cues] == [1, 2, 3]
+    assert cues[0].metric == "knee_flexion_swing_peak_deg" and cues[0].value == 35.0
+
+
+def test_walking_cues_need_a_flag_or_the_trailing_threshold_and_confidence():
+    calm = _walker(knee_flexion_swing_peak_deg=m(58.0, "ok"), hip_extension_peak_stance_deg=m(12.0, None),
+                   step_time_asymmetry_pct=m(14.0, "flag", confidence="low"), trunk_lean_deg=m(4.0, "ok"))
+    assert select_cues(calm, {**RUN, "gait": "walk"}) == []
+    assert [c.id for c in select_cues(_walker(), {**RUN, "gait": "walk", "direction": "backward"})] == []
+
+
+def test_walking_flags_come_from_gaits_md():
+    assert flag("knee_flexion_swing_peak_deg", 39.0, gait="walk") == "flag"
+    assert flag("knee_flexion_swing_peak_deg", 41.0, gait="walk") == "ok"
+    assert flag("knee_flexion_loading_peak_deg", 4.0, gait="walk") == "flag"
+    assert flag("knee_flexion_loading_peak_deg", 26.0, gait="walk") == "flag"
+    assert flag("knee_flexion_loading_peak_deg", 18.0, gait="walk") == "ok"
+    assert flag("duty_factor_pct", 66.0, gait="walk") == "flag"
+    assert flag("double_support_pct", 31.0, gait="walk") == "flag"
+    assert flag("knee_flexion_ic_deg", 16.0, gait="walk") == "flag"
+    assert flag("knee_flexion_ic_deg", 16.0) == "ok"  # the running band (flag below 10°) is another rule
+    assert flag("trunk_lean_deg", 11.0, gait="walk") == "flag"
+    assert flag("step_time_asymmetry_pct", 11.0, gait="walk") == "flag"
+    # gaits.md: cadence below 100 is information only, hip extension only against the walker's own baseline
+    assert flag("cadence_spm", 90.0, gait="walk") is None
+    assert flag("hip_extension_peak_stance_deg", 2.0, gait="walk") is None
 
 
 def test_backward_running_gets_no_overstride_cues_but_keeps_trunk():

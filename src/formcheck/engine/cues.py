@@ -3,7 +3,8 @@
 Rules
 -----
 - Only from metrics whose confidence is not ``"low"``.
-- Never for walking (running norms do not apply).
+- Walking has its own cues (``shared/reference/gaits.md`` section 1,
+  :func:`walking_cues`); running cues are never given for a walk.
 - Backward running: contact starts at the toes, so the forward-running
   overstride, shank and cadence rules are not applied; trunk and vertical
   oscillation cues still are.
@@ -44,6 +45,8 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3)
     list of Cue
         Most important first; each names the metric and value that triggered it.
     """
+    if view.get("gait") == "walk":
+        return walking_cues(metrics, view, max_cues)
     if view.get("gait") != "run":
         return []
     backward = view.get("direction") == "backward"
@@ -84,4 +87,47 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3)
         add("forward_not_up", "vertical_oscillation_pct_leg")
     elif vo_cm and vo_cm.flag == "flag":
         add("forward_not_up", "vertical_oscillation_cm")
+    return out[:max_cues]
+
+
+TRAILING_HIP_EXT_DEG = 5.0
+"""Walking: hip extension in terminal stance below this (°) is a short trailing step.
+
+gaits.md gives 10–20° typical and flags only a drop against the walker's own
+baseline; one clip has no baseline, so the cue waits until the value lies a
+whole noise floor (5°, ``MetricSpec.noise_floor``) below the typical range's
+low end: a design choice, not a published threshold."""
+
+
+def walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3) -> list[Cue]:
+    """Walking cues of gaits.md section 1, at most ``max_cues``, in its order (all grade C/D, starting values).
+
+    - swing knee flagged (below 40°): ``walk_swing_knee``;
+    - hip extension in terminal stance below :data:`TRAILING_HIP_EXT_DEG` (a
+      short trailing step): ``walk_trailing_leg``;
+    - step-time asymmetry flagged (above 10 %): ``walk_even_beat``;
+    - trunk flagged (more than 10° forward): ``walk_tall``.
+
+    Side view, forward walking only (backward walking has cues of its own in
+    gaits.md section 2; a rear view measures none of these).
+    """
+    if view.get("plane") == "frontal" or view.get("direction") == "backward":
+        return []
+    out: list[Cue] = []
+
+    def add(cue_id, metric):
+        out.append(Cue(cue_id, metric, metrics[metric].value, Message("cue", cue_id), len(out) + 1))
+
+    swing = _usable(metrics, "knee_flexion_swing_peak_deg")
+    if swing and swing.flag == "flag":
+        add("walk_swing_knee", "knee_flexion_swing_peak_deg")
+    hip = _usable(metrics, "hip_extension_peak_stance_deg")
+    if hip and hip.value < TRAILING_HIP_EXT_DEG:
+        add("walk_trailing_leg", "hip_extension_peak_stance_deg")
+    asym = _usable(metrics, "step_time_asymmetry_pct")
+    if asym and asym.flag == "flag":
+        add("walk_even_beat", "step_time_asymmetry_pct")
+    trunk = _usable(metrics, "trunk_lean_deg")
+    if trunk and trunk.flag == "flag":
+        add("walk_tall", "trunk_lean_deg")
     return out[:max_cues]

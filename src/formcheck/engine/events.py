@@ -355,6 +355,25 @@ def _drop_short(contact: np.ndarray, fps: float) -> np.ndarray:
     return contact
 
 
+WALK_MAX_GAP_S = 0.1
+"""Walking: a break of at most this long (s) inside a foot's contact is no swing, and is closed.
+
+A walker's stance lasts 0.6–0.8 s and the swing between two contacts of one
+foot about 0.4 s; where the lowest foot point changes from heel to toes as the
+heel rises, the pose model's toes can sit above the contact band for a frame
+or two, which split one contact into two (the synthetic walker at 30 fps: 2 of
+7 near-foot contacts, each giving a false contact and toe-off)."""
+
+
+def close_gaps(contact: np.ndarray, max_gap: float) -> np.ndarray:
+    """``contact`` with breaks of at most ``max_gap`` samples between two contact runs filled in."""
+    contact = contact.copy()
+    for s, e in _runs(~contact):
+        if 0 < s and e < len(contact) - 1 and e - s + 1 <= max_gap:
+            contact[s:e + 1] = True
+    return contact
+
+
 SWING_GATE = 0.5
 """A foot moving over the ground faster than this share of the body's speed is swinging, however low it is.
 
@@ -668,6 +687,14 @@ ground (about twice the body's speed); below 1 there is no approach to time.
 """
 
 
+WALK_MATCH_SPEED = 0.1
+"""Walking: a landing heel moving slower than this relative to the ground (leg lengths/s) moves with it.
+
+A walker's heel slows down before it lands and creeps the last millimetres
+(the synthetic walker's arrives at 0.005 leg lengths per frame and then at
+landmark rounding): a strict zero crossing waited for the next sign flip of
+that creep, up to 3.5 frames late on exact landmarks."""
+
 MATCH_NOISE_FRACTION = 0.25
 """A zero crossing followed at once by an approach faster than this share of the fastest one is landmark noise."""
 
@@ -707,7 +734,7 @@ def ground_velocity(x: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | 
     return np.interp(np.arange(len(x)), ts, vs)
 
 
-def ground_speed_match(x: np.ndarray, vg: np.ndarray, idx: int, fps: float) -> float | None:
+def ground_speed_match(x: np.ndarray, vg: np.ndarray, idx: int, fps: float, level: float = 0.0) -> float | None:
     """Sub-sample initial contact: where the landing foot comes to move with the ground.
 
     Parameters
@@ -722,12 +749,16 @@ def ground_speed_match(x: np.ndarray, vg: np.ndarray, idx: int, fps: float) -> f
         The height detector's contact start (first sample below its threshold).
     fps : float
         Sample rate (1/s).
+    level : float
+        Speed relative to the ground (leg lengths/s) taken as "with the
+        ground": 0 (a zero crossing) for running; walking passes
+        :data:`WALK_MATCH_SPEED`.
 
     Returns
     -------
     float or None
-        Fractional sample index of the first zero crossing of the foot's
-        velocity relative to the ground after its fastest approach (searched
+        Fractional sample index of the first zero crossing (or fall through
+        ``level``) of the foot's velocity relative to the ground after its fastest approach (searched
         from :data:`GROUND_MATCH_BEFORE_S` before ``idx`` to
         :data:`GROUND_MATCH_AFTER_S` after it); None when the window has a
         gap, the approach is slower than :data:`MIN_APPROACH_SPEED` or the
@@ -762,12 +793,95 @@ def ground_speed_match(x: np.ndarray, vg: np.ndarray, idx: int, fps: float) -> f
     if approach[p] * fps < MIN_APPROACH_SPEED:
         return None
     sign = np.sign(rel[p])
+    lv = level / fps
     for m in range(p + 1, len(j)):
-        if np.sign(rel[m]) == sign:
+        if sign * rel[m] > lv:
             continue
-        if m + 1 < len(j) and sign * rel[m + 1] > MATCH_NOISE_FRACTION * approach[p]:
+        if m + 1 < len(j) and sign * rel[m + 1] > max(lv, MATCH_NOISE_FRACTION * approach[p]):
             continue  # one noisy sample, the foot still approaches
-        return float(j[m - 1] + 0.5 + rel[m - 1] / (rel[m - 1] - rel[m]))
+        a, b = sign * rel[m - 1], sign * rel[m]
+        return float(j[m - 1] + 0.5 + (a - lv) / (a - b))
+    return None
+
+
+DEPART_BEFORE_S = 0.2
+"""Walking toe-off: how far before the height detector's last contact sample the toes' departure is searched (s)."""
+DEPART_AFTER_S = 0.1
+"""And how far after it (s): the toes have left by then at any walking speed (they move at 2-4 leg lengths/s)."""
+
+
+DEPART_SPEED = 0.5
+"""Walking toe-off: the toes move with the ground until they move faster than this relative to it (leg lengths/s)...
+
+... and than :data:`DEPART_FRACTION` of their fastest departure within
+:data:`DEPART_AFTER_S`. A stance foot's toes stay with the ground to within
+the landmarks' jitter, but the pose model's toes creep forward as the heel
+rises: at a fixed 0.5 leg lengths/s toe-off came up to 4.6 frames early on the
+synthetic walkers, at 1.0 a frame before the last frame on the ground on the
+real walking clip, whose toes leave at 4–7 leg lengths/s (the synthetic
+walker's at 1.4, rising to 2–3 in early swing)."""
+DEPART_FRACTION = 0.3
+"""Share of the toes' fastest departure (within :data:`DEPART_AFTER_S` of the contact's end) that marks toe-off."""
+
+
+def ground_speed_departure(x: np.ndarray, vg: np.ndarray, idx: int, fps: float) -> float | None:
+    """Sub-sample toe-off of a walking foot: where its toes stop moving with the ground.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n,)
+        Horizontal position of the toes (leg lengths), filtered: the raw toe
+        landmark creeps forward by a few frames' jitter in pre-swing, which
+        put toe-off up to 5 frames early on the synthetic walkers (filtered:
+        within 1.3 frames but for one outlier, median +0.1 to +0.9).
+    vg : ndarray, shape (n,)
+        Ground velocity (leg lengths per sample, :func:`ground_velocity`).
+    idx : int
+        The height detector's last contact sample.
+    fps : float
+        Sample rate (1/s).
+
+    Returns
+    -------
+    float or None
+        Fractional sample index where the toes' velocity relative to the
+        ground last rose through :data:`DEPART_FRACTION` of their fastest
+        departure after ``idx`` (at least :data:`DEPART_SPEED`; searched from :data:`DEPART_BEFORE_S` before ``idx`` to
+        :data:`DEPART_AFTER_S` after it); None when the window has a gap, the
+        departure is slower than :data:`MIN_APPROACH_SPEED` or the toes never
+        moved with the ground in the window.
+
+    Notes
+    -----
+    :func:`ground_speed_match` run backward in time. In pre-swing a walking
+    foot pivots on its toes, which stay with the ground until they leave it,
+    while the lowest foot point rises slowly at first (a walker's toes clear
+    the ground by 1–2 cm, Winter 1992): the height crossing of
+    :func:`_refine_to` came 2.5 frames late at 60 fps on exact landmarks of the
+    synthetic walker. The knee gives no toe-off in walking (:func:`_toe_off`).
+    """
+    n = len(x)
+    lo = max(0, idx - max(3, int(round(DEPART_BEFORE_S * fps))))
+    hi = min(n - 2, idx + max(2, int(round(DEPART_AFTER_S * fps))))
+    if hi - lo < 2:
+        return None
+    j = np.arange(lo, hi + 1)  # velocity between samples j and j + 1, placed at j + 0.5
+    rel = (x[j + 1] - x[j]) - 0.5 * (vg[j] + vg[j + 1])
+    if not np.isfinite(rel).all():
+        return None
+    leave = np.where(j >= idx, np.abs(rel), -1.0)
+    p = int(np.argmax(leave))
+    if leave[p] * fps < MIN_APPROACH_SPEED:
+        return None
+    sign = np.sign(rel[p])
+    level = max(DEPART_SPEED / fps, DEPART_FRACTION * leave[p])
+    for m in range(p - 1, -1, -1):
+        if sign * rel[m] > level:
+            continue
+        if m > 0 and sign * rel[m - 1] > max(level, MATCH_NOISE_FRACTION * leave[p]):
+            continue  # one noisy sample, the toes were still moving
+        a, b = sign * rel[m], sign * rel[m + 1]
+        return float(j[m] + 0.5 + (level - a) / (b - a))
     return None
 
 
@@ -903,13 +1017,17 @@ def far_events_from_hip(near_ic: np.ndarray, near_to: np.ndarray, lows: np.ndarr
     return far_lows - np.median(off_ic), far_lows + np.median(off_to)
 
 
-def detect_events(clean: CleanSeries) -> GaitEvents:
+def detect_events(clean: CleanSeries, gait: str = "run") -> GaitEvents:
     """Detect IC and TO for both feet (see the module docstring).
 
     Parameters
     ----------
     clean : CleanSeries
         Output of :func:`formcheck.engine.clean.clean`.
+    gait : {"run", "walk"}
+        ``"walk"`` (the view found walking): toe-off from the foot signal alone,
+        never from the knee (a walking knee flexes through toe-off, to 35–40°,
+        and is straightest in terminal stance, Perry), see :func:`_toe_off`.
 
     Returns
     -------
@@ -921,6 +1039,9 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     leg_px = clean.leg_length_px()
     signals = {side: foot_signal(clean, side, leg_px) for side in SIDES}
     _gate_swinging_feet(clean, signals, leg_px)
+    if gait == "walk":
+        for side in SIDES:
+            signals[side].contact = close_gaps(signals[side].contact, WALK_MAX_GAP_S * clean.fps)
     runs = {side: _runs(signals[side].contact) for side in SIDES}
     # the near foot is measured best; the far foot's contacts must alternate with it
     near, far = clean.near_side, clean.far_side
@@ -929,12 +1050,13 @@ def detect_events(clean: CleanSeries) -> GaitEvents:
     ic_idx, to_idx, ic_s, to_s, contacts = {}, {}, {}, {}, {}
     for side in SIDES:
         ic_idx[side], to_idx[side], ic_s[side], to_s[side], contacts[side] = _foot_events(
-            clean, side, signals[side], runs[side], dt, heel_kink=side == near)
+            clean, side, signals[side], runs[side], dt, heel_kink=side == near, knee_to=gait != "walk")
     # the far foot is often hidden at contact; where its measured IC strays from
     # the estimate given by the hip motion (consistent for the near foot), the
     # hip-based estimate is used instead
     far_from_hip = 0
-    from_hip = _far_times_from_hip(clean, ic_s[near], to_s[near], ic_s[far], to_s[far])
+    # (not for a walk: its hip is lowest through double support, a broad low that times no contact)
+    from_hip = _far_times_from_hip(clean, ic_s[near], to_s[near], ic_s[far], to_s[far]) if gait != "walk" else None
     if from_hip is not None:
         ic_s[far], to_s[far], far_from_hip = from_hip
         ic_idx[far], to_idx[far] = _sample_index(clean, ic_s[far], dt), _sample_index(clean, to_s[far], dt)
@@ -970,7 +1092,7 @@ def _sample_index(clean: CleanSeries, times: np.ndarray, dt: float) -> np.ndarra
 
 
 def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tuple[int, int]], dt: float,
-                 heel_kink: bool):
+                 heel_kink: bool, knee_to: bool = True):
     """Refined initial contacts and toe-offs of one foot from its contact runs.
 
     Parameters
@@ -988,6 +1110,10 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
     heel_kink : bool
         Time heel landings by their kink (:func:`landing_kink`); the far heel is
         often hidden as it lands, so only the near foot's are.
+    knee_to : bool
+        Let the knee's peak extension overrule the foot signal's toe-off
+        (:func:`_toe_off`); off for walking, whose toe-off is where the toes
+        leave the ground's motion (:func:`ground_speed_departure`).
 
     Returns
     -------
@@ -1003,11 +1129,19 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
     """
     ics = [s for s, e in runs if s > 0 and np.isfinite(sig.h[s - 1])]
     tos = [e for s, e in runs if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
-    ic_ref = _refined_ics(sig, runs, ics, clean.fps, heel_kink)
+    ic_ref = _refined_ics(sig, runs, ics, clean.fps, heel_kink, walk=not knee_to)
     # two runs refined onto the same instant are one contact
     ics = _spaced(ics, [ic_ref[i] for i in ics], MIN_EVENT_GAP_S / dt)
     knee = joint_flexion(clean.xy[f"{side}_hip"], clean.xy[f"{side}_knee"], clean.xy[f"{side}_ankle"])
-    to_ref = {i: _toe_off(sig.h, knee, i, sig.threshold, dt) for i in tos}
+    if knee_to:
+        to_ref = {i: _toe_off(sig.h, knee, i, sig.threshold, dt) for i in tos}
+    else:  # walking: where the toes stop moving with the ground, else the height crossing
+        toe_x = clean.xy[f"{side}_toe"][:, 0] / clean.leg_length_px()  # filtered: see ground_speed_departure
+        vg = ground_velocity(toe_x, runs)
+        to_ref = {}
+        for i in tos:
+            dep = ground_speed_departure(toe_x, vg, i, clean.fps) if vg is not None else None
+            to_ref[i] = dep if dep is not None else _refine_to(sig.h, i, sig.threshold)
     tos = _spaced(tos, [to_ref[i] for i in tos], MIN_EVENT_GAP_S / dt)
     contacts = [(int(np.clip(round(ic_ref[s]), 0, clean.n - 1)), int(np.clip(round(to_ref[e]), 0, clean.n - 1)))
                 for s, e in runs if s in ics and e in tos]
@@ -1016,14 +1150,15 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
 
 
 def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], fps: float,
-                 heel_kink: bool) -> dict[int, float]:
+                 heel_kink: bool, walk: bool = False) -> dict[int, float]:
     """Sub-sample initial contact (fractional sample index) of each contact start in ``ics``.
 
     The landing kink of a heel landing where ``heel_kink`` allows and there is
     one (:func:`landing_kink`), else where the landing point comes down to its
     resting level (:func:`_refine_ic_rest`); without mid-stance samples to
     find those levels, the tangent onto the stance level (:func:`_refine_ic`).
-    ``fps`` is the sample rate (1/s).
+    ``fps`` is the sample rate (1/s); ``walk``: the heel is with the ground
+    below :data:`WALK_MATCH_SPEED`.
     """
     level = float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.0
     rel = rest_relative_points(sig, runs)
@@ -1035,7 +1170,7 @@ def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], f
     for i in ics:
         heel_first = rel["heel"][i] <= rel["toe"][i]
         match = None if not heel_first or vg.get("heel") is None else \
-            ground_speed_match(sig.points_x["heel"], vg["heel"], i, fps)
+            ground_speed_match(sig.points_x["heel"], vg["heel"], i, fps, WALK_MATCH_SPEED if walk else 0.0)
         if match is not None:
             ic_ref[i] = match
             continue

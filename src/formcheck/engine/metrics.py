@@ -204,8 +204,55 @@ def _at(arr: np.ndarray, t: np.ndarray, t_s: float) -> np.ndarray:
     return arr[i - 1] * (1 - w) + arr[i] * w
 
 
-def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: dict | None = None) -> list[Stride]:
-    """Measure every complete contact of both feet (side view)."""
+LOADING_SHARE = 0.5
+"""Walking: the loading-response knee peak is the largest flexion in this first share of stance.
+
+The knee flexes to 15–20° at about 12–15 % of the gait cycle (a fifth to a
+quarter of stance), is nearly straight by mid-stance, and flexes again only
+after heel-off, at 40 % of the cycle (two thirds of stance); Perry & Burnfield
+2010 via Physiopedia. Half the stance holds the first peak and none of the
+second, with room for contacts and toe-offs a few frames off."""
+
+
+def walking_values(clean: CleanSeries, events: GaitEvents, side: str, ic: float, to: float, nxt: float | None,
+                   fwd: float) -> dict:
+    """The walking metrics of one stride of ``side`` (contact ``ic``, toe-off ``to``, next contact ``nxt``; s).
+
+    ``knee_flexion_loading_peak_deg``: the knee's largest flexion in the first
+    :data:`LOADING_SHARE` of stance; ``knee_flexion_swing_peak_deg``: its largest
+    from toe-off to the next contact; ``hip_extension_peak_stance_deg``: the
+    thigh's furthest behind the vertical in stance (gaits.md: a walker's hip
+    extension peaks in terminal stance and is near neutral again by toe-off);
+    ``double_support_pct``: the two periods with both feet down (this contact →
+    the other foot's toe-off; the other foot's contact → this toe-off) as a
+    share of the stride (%), NaN unless the other foot's events of that stride
+    are all there. ``fwd`` is +1 facing image-right, −1 left.
+    """
+    t, xy = clean.t, clean.xy
+    hip, knee, ankle = xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"]
+    flex = joint_flexion(hip, knee, ankle)
+    v = {}
+    early = (t >= ic) & (t <= ic + LOADING_SHARE * (to - ic))
+    v["knee_flexion_loading_peak_deg"] = float(np.nanmax(flex[early])) if np.isfinite(flex[early]).any() else np.nan
+    swing = (t >= to) & (t <= nxt) if nxt is not None else np.zeros(len(t), bool)
+    v["knee_flexion_swing_peak_deg"] = float(np.nanmax(flex[swing])) if np.isfinite(flex[swing]).any() else np.nan
+    stance = (t >= ic) & (t <= to)
+    thigh = segment_angle(hip[stance], knee[stance], fwd)
+    v["hip_extension_peak_stance_deg"] = float(np.nanmax(-thigh)) if np.isfinite(thigh).any() else np.nan
+    other = "right" if side == "left" else "left"
+    o_to, o_ic = np.sort(events.to_s[other]), np.sort(events.ic_s[other])
+    first = o_to[(o_to > ic) & (o_to < to)]
+    second = o_ic[(o_ic > ic) & (o_ic < to)]
+    if nxt is not None and len(first) and len(second) and first[0] < second[0]:
+        v["double_support_pct"] = ((first[0] - ic) + (to - second[0])) / (nxt - ic) * 100.0
+    else:
+        v["double_support_pct"] = np.nan
+    return v
+
+
+def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: dict | None = None,
+                     gait: str = "run") -> list[Stride]:
+    """Measure every complete contact of both feet (side view); ``gait="walk"`` adds :func:`walking_values`."""
     fwd = 1.0 if clean.facing == "right" else -1.0
     t, xy = clean.t, clean.xy
     leg = clean.leg_length_px()
@@ -246,6 +293,8 @@ def sagittal_strides(clean: CleanSeries, events: GaitEvents, ground_slope_deg: d
             # a step is other foot -> this foot; a missing contact between them is no step
             step_ok = len(prev_other) and not (len(prev_own) and prev_own[-1] > prev_other[-1])
             v["step_time_ms"] = float(ic - prev_other[-1]) * 1000.0 if step_ok else np.nan
+            if gait == "walk":
+                v.update(walking_values(clean, events, side, ic, to, nxt, fwd))
             strides.append(Stride(side=side, ic_s=float(ic), to_s=to, next_ic_s=nxt, values=v))
     strides.sort(key=lambda s: s.ic_s)
     return strides
@@ -314,7 +363,7 @@ foot hidden at landing; at 30 fps one frame of lag is about 18 points)."""
 
 
 #: Durations between contact and toe-off: their confidence is at most medium.
-CONTACT_TIMING = ("contact_time_ms", "flight_time_ms", "duty_factor_pct")
+CONTACT_TIMING = ("contact_time_ms", "flight_time_ms", "duty_factor_pct", "double_support_pct")
 
 
 def summarise(strides: list[Stride], names: list[str], *, near_side: str, fps: float,
@@ -597,14 +646,15 @@ def _per_stride_doubts(name: str, source: str, use: list[str], near_side: str, n
         reasons.append(_reason("contact_timing_bias"))
         if fps < 60:
             reasons.append(_reason("fps_timing", fps=fps))
-    if name == "hip_extension_to_deg" or name == "hip_extension_trunk_to_deg":
+    if name in ("hip_extension_to_deg", "hip_extension_trunk_to_deg", "hip_extension_peak_stance_deg"):
         reasons.append(_reason("hip_least_accurate"))
     if source == "near" and use != [near_side]:
         reasons.append(_reason("far_leg"))
     return reasons
 
 
-TIMING = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor_pct", "step_time_asymmetry_pct")
+TIMING = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor_pct", "step_time_asymmetry_pct",
+          "double_support_pct")
 MAX_IRREGULAR_SHARE = 0.3
 """More than this share of steps off the median step time by over 25 % means the
 contacts were mis-detected: steady running varies by a few per cent, and a few

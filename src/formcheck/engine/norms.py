@@ -1,4 +1,4 @@
-"""Normal ranges and flags (``shared/reference/metrics.md`` section 2).
+"""Normal ranges and flags (``shared/reference/metrics.md`` section 2; walking: ``gaits.md`` section 1).
 
 A flag is ``"ok"``, ``"watch"`` or ``"flag"`` (traffic light green/amber/red),
 or ``None`` where metrics.md gives no threshold. Thresholds that metrics.md marks
@@ -63,7 +63,7 @@ def leg_length_cm(height_cm: float) -> float:
 
 
 def flag(name: str, value: float | None, *, overstride: bool = False, pace_easy: bool = True,
-         runner_height_cm: float | None = None, heel_striker: bool = True) -> str | None:
+         runner_height_cm: float | None = None, heel_striker: bool = True, gait: str = "run") -> str | None:
     """Traffic light for one metric value from its :class:`~formcheck.engine.registry.FlagRule`.
 
     Parameters
@@ -81,13 +81,16 @@ def flag(name: str, value: float | None, *, overstride: bool = False, pace_easy:
         Needed for the bands given in cm (vertical oscillation).
     heel_striker : bool
         The near foot lands heel first (heel-ahead-of-hip is judged only then).
+    gait : {"run", "walk"}
+        Walking has its own bands (``shared/reference/gaits.md`` section 1,
+        ``MetricSpec.flag_walk``); a running band never lights a walk.
 
     Returns
     -------
     {"ok", "watch", "flag"} or None
         None for a null value, a metric without a rule, or a rule that does not apply.
     """
-    rule = SPECS[name].flag if name in SPECS else None
+    rule = SPECS[name].flag_for(gait) if name in SPECS else None
     if value is None or rule is None:
         return None
     if rule.applies_if == "heel_striker" and not heel_striker:

@@ -106,6 +106,18 @@ class MetricSpec:
     plausible_walk : (float, float) or None
         The same for walking where it differs from running (cadence); None: as
         ``plausible``.
+    gaits : tuple of {"run", "walk"}
+        The gaits that measure it. Walking has its own metric set
+        (``shared/reference/gaits.md`` section 1): the loading-response and swing
+        knee peaks, hip extension in terminal stance and double support; the
+        running metrics read at toe-off or in flight (peak stance knee, hip
+        extension at toe-off, flight time) are not walking measures (a walking
+        knee is still flexing at toe-off, its hip peaks in terminal stance) and
+        are null with a reason for a walk.
+    norm_walk, flag_walk : Norm or FlagRule or None
+        Normal range and traffic light for walking (gaits.md section 1, starting
+        values unless noted); None where gaits.md gives none: a running norm is
+        never shown for a walk.
     norm : Norm or None
         Normal range; None where metrics.md gives none.
     flag : FlagRule or None
@@ -134,6 +146,17 @@ class MetricSpec:
     card: int = 99
     plausible_backward: tuple[float, float] | None = None
     plausible_walk: tuple[float, float] | None = None
+    gaits: tuple[str, ...] = ("run", "walk")
+    norm_walk: Norm | None = None
+    flag_walk: FlagRule | None = None
+
+    def norm_for(self, gait: str = "run") -> Norm | None:
+        """The normal range for a gait: walking has its own (gaits.md section 1), and none where gaits.md gives none."""
+        return self.norm_walk if gait == "walk" else self.norm
+
+    def flag_for(self, gait: str = "run") -> FlagRule | None:
+        """The traffic-light rule for a gait (walking: gaits.md section 1; None where it gives no threshold)."""
+        return self.flag_walk if gait == "walk" else self.flag
 
     def plausible_for(self, direction: str, gait: str = "run") -> tuple[float, float]:
         """The plausible range for a gait direction (``"forward"``/``"backward"``) and gait (``"run"``/``"walk"``)."""
@@ -157,24 +180,32 @@ _SPECS = (
                Norm("~169 at 2.7 m/s, ~172 at 3.2, ~178 at 3.8 (rises with speed)", 160, 185, False,
                     "Leacox 2025; Heiderscheit 2011"),
                FlagRule(flag_below=166, flag_only_if="overstride"), noise_floor_rel=0.02, card=0,
-               plausible_walk=(50.0, 150.0)),
+               plausible_walk=(50.0, 150.0),
+               norm_walk=Norm("100–120 steps/min (lab; 81–138 over the lifespan)", 100, 120, False, "Tudor-Locke 2011, 2019; Winter")),
     MetricSpec("knee_flexion_ic_deg", "deg", "sagittal", "near", "180° − angle(hip, knee, ankle) at initial contact",
                (-10.0, 50.0), Norm("17.8 ± 4.0°", 13.8, 21.8, True, "Heiderscheit 2011"),
-               FlagRule(flag_below=10), noise_floor=3.8, card=1, plausible_backward=(-10.0, 70.0)),
+               FlagRule(flag_below=10), noise_floor=3.8, card=1, plausible_backward=(-10.0, 70.0),
+               norm_walk=Norm("0–5°", 0, 5, True, "Perry (Physiopedia); Tateuchi 2019"),
+               flag_walk=FlagRule(flag_above=15)),
     MetricSpec("knee_flexion_peak_stance_deg", "deg", "sagittal", "near",
                "largest knee flexion between initial contact and toe-off", (0.0, 80.0),
                Norm("39–46°", 39, 46, True, "Heiderscheit 2011; Lenhart 2014"),
-               FlagRule(flag_above=55, flag_below=35), noise_floor=3.8, card=2),
+               FlagRule(flag_above=55, flag_below=35), noise_floor=3.8, card=2,
+               gaits=("run",)),
     MetricSpec("hip_extension_to_deg", "deg", "sagittal", "near",
                "thigh behind the vertical at toe-off (largest within 50 ms of it)", (-15.0, 40.0),
                Norm("~11–17°", 11, 17, False, "OpenCap 2025; Pagnon 2022"), None, noise_floor=5.0, card=6,
-               plausible_backward=(-45.0, 30.0)),
+               plausible_backward=(-45.0, 30.0),
+               gaits=("run",)),
     MetricSpec("hip_extension_trunk_to_deg", "deg", "sagittal", "near",
                "thigh behind the trunk line at that instant, −(thigh angle + trunk lean)", (-15.0, 60.0),
-               Norm("—"), None, noise_floor=5.0, card=13, plausible_backward=(-60.0, 45.0)),
+               Norm("—"), None, noise_floor=5.0, card=13, plausible_backward=(-60.0, 45.0),
+               gaits=("run",)),
     MetricSpec("trunk_lean_deg", "deg", "sagittal", "both", "mid-hip → mid-shoulder against the vertical at midstance",
                (-30.0, 45.0), Norm("7.3 ± 3.6°", 3.7, 10.9, True, "Teng & Powers 2014, 2015"),
-               FlagRule(flag_above=15, watch_below=3), noise_floor=2.3, card=5),
+               FlagRule(flag_above=15, watch_below=3), noise_floor=2.3, card=5,
+               norm_walk=Norm("near upright (at most 10° forward)", None, 10, True, "Tanaka 2025"),
+               flag_walk=FlagRule(flag_above=10)),
     MetricSpec("shank_angle_ic_deg", "deg", "sagittal", "near", "knee → ankle against the vertical at initial contact",
                (-25.0, 30.0), Norm("2–7°", 2, 7, True, "Evans 2023; Souza 2016"),
                FlagRule(flag_above=8, watch_above=3), noise_floor=4.8, card=3,
@@ -191,15 +222,20 @@ _SPECS = (
                Norm("240–285 ms at jogging pace", 240, 285, False, "García-Pinillos 2019"), None,
                noise_floor_rel=0.07, card=8),
     MetricSpec("flight_time_ms", "ms", "sagittal", "both", "toe-off → the other foot's initial contact", (0.0, 400.0),
-               Norm("—"), None, noise_floor_rel=0.15, card=10),
+               Norm("—"), None, noise_floor_rel=0.15, card=10,
+               gaits=("run",)),
     MetricSpec("duty_factor_pct", "%", "sagittal", "near", "contact time / stride time × 100", (10.0, 90.0),
-               Norm("35–39 %", 35, 39), None, noise_floor_rel=0.07, card=9),
+               Norm("35–39 %", 35, 39), None, noise_floor_rel=0.07, card=9,
+               norm_walk=Norm("stance ~60 % of the stride", None, 65, True, "Perry (Physiopedia)"),
+               flag_walk=FlagRule(flag_above=65)),
     MetricSpec("vertical_oscillation_pct_leg", "% leg length", "sagittal", "both",
                "vertical range of mid-hip within each stride, % of leg length", (0.0, 30.0),
                Norm("7.5–9.3 cm per stride (jogging)", None, None, True, "Van Hooren 2024"),
                FlagRule(flag_above=11, applies_if="runner_height", in_cm=True), noise_floor_rel=0.10, card=11),
     MetricSpec("step_time_asymmetry_pct", "%", "both", "both", "100 × |left − right| / mean of the median step times",
-               (0.0, 60.0), Norm("—"), None, noise_floor_rel=0.5, card=12),
+               (0.0, 60.0), Norm("—"), None, noise_floor_rel=0.5, card=12,
+               norm_walk=Norm("small (at most 10 %)", None, 10, True, "Patterson 2008; Sensors 2020"),
+               flag_walk=FlagRule(flag_above=10)),
     MetricSpec("pelvic_drop_deg", "deg", "frontal", "both",
                "hip line against the horizontal at midstance, + swing side lower", (-20.0, 20.0),
                Norm("none established; noise floor between sessions 2.7–2.8°", None, None, False,
@@ -212,6 +248,26 @@ _SPECS = (
     MetricSpec("step_width_pct_hip", "% hip width", "frontal", "both",
                "lateral distance between the feet at successive contacts, % of hip width", (-150.0, 250.0),
                Norm("> 0 (no crossover)", 0, None, False, "Meardon 2012"), None, noise_floor_rel=0.3, card=16),
+    # walking only (shared/reference/gaits.md section 1; [I] there = a design choice, every flag a starting value)
+    MetricSpec("double_support_pct", "%", "sagittal", "near",
+               "time with both feet down in a stride (contact → the other foot's toe-off, the other foot's contact → "
+               "toe-off) / stride time × 100", (0.0, 60.0), None, None, noise_floor_rel=0.2, card=9,
+               gaits=("walk",), norm_walk=Norm("~25 %", None, 30, True, "Perry (Physiopedia)"),
+               flag_walk=FlagRule(flag_above=30)),
+    MetricSpec("knee_flexion_loading_peak_deg", "deg", "sagittal", "near",
+               "largest knee flexion in the first half of stance (the loading-response peak)", (-10.0, 60.0),
+               None, None, noise_floor=3.8, card=2, gaits=("walk",),
+               norm_walk=Norm("15–20°", 15, 20, True, "Perry (Physiopedia); Tateuchi 2019"),
+               flag_walk=FlagRule(flag_above=25, flag_below=5)),
+    MetricSpec("knee_flexion_swing_peak_deg", "deg", "sagittal", "near",
+               "largest knee flexion from toe-off to the next contact", (10.0, 100.0), None, None,
+               noise_floor=3.8, card=2, gaits=("walk",),
+               norm_walk=Norm("~60°", 55, 65, True, "J Clin Med 2022; Bacca 2025"), flag_walk=FlagRule(flag_below=40)),
+    MetricSpec("hip_extension_peak_stance_deg", "deg", "sagittal", "near",
+               "thigh behind the vertical at its furthest in stance (terminal stance)", (-15.0, 40.0), None, None,
+               noise_floor=5.0, card=6, gaits=("walk",),
+               # gaits.md: "flag only a drop against own baseline": no light
+               norm_walk=Norm("10–20°", 10, 20, False, "Perry (Physiopedia); Stenum 2021")),
     # with a treadmill speed only (formcheck.engine.speed); null with reason "no_speed" without one
     MetricSpec("step_length_cm", "cm", "both", "both",
                "treadmill speed / step rate: speed / (cadence / 60)",
@@ -231,14 +287,33 @@ SPECS: dict[str, MetricSpec] = {s.name: s for s in _SPECS}
 CARD_ORDER: list[str] = [s.name for s in sorted(_SPECS, key=lambda s: s.card)]
 
 
+#: The walking metric set first on a walk's cards, in the order a therapist reads a walk (gaits.md section 1);
+#: the other metrics the walk measures follow in :data:`CARD_ORDER`.
+WALK_CARDS = ("cadence_spm", "duty_factor_pct", "double_support_pct", "step_time_asymmetry_pct", "knee_flexion_ic_deg",
+              "knee_flexion_loading_peak_deg", "knee_flexion_swing_peak_deg", "hip_extension_peak_stance_deg",
+              "trunk_lean_deg")
+
+
+def card_order(gait: str | None = "run") -> list[str]:
+    """Metric names in the order of the cards for a result of ``gait`` (``view.gait``; None: running's)."""
+    if gait != "walk":
+        return list(CARD_ORDER)
+    return list(WALK_CARDS) + [n for n in CARD_ORDER if n not in WALK_CARDS]
+
+
+def measured_in(name: str, gait: str) -> bool:
+    """Whether ``gait`` (``"run"``/``"walk"``) measures metric ``name``."""
+    return gait in SPECS[name].gaits
+
+
 def spec(name: str) -> MetricSpec:
     """The spec of ``name`` (KeyError for an unknown metric)."""
     return SPECS[name]
 
 
-def names_for(plane: Literal["sagittal", "frontal"]) -> list[str]:
-    """Metrics a view of ``plane`` measures, in contract order."""
-    return [s.name for s in _SPECS if s.plane in (plane, "both")]
+def names_for(plane: Literal["sagittal", "frontal"], gait: str | None = None) -> list[str]:
+    """Metrics a view of ``plane`` measures (for ``gait`` when given), in contract order."""
+    return [s.name for s in _SPECS if s.plane in (plane, "both") and (gait is None or gait in s.gaits)]
 
 
 def threshold(name: str, band: str) -> float:

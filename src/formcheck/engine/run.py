@@ -27,7 +27,7 @@ from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN
                                       nulled, sagittal_strides, summarise)
 from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
 from formcheck.engine.quality import assess
-from formcheck.engine.registry import SPECS, threshold
+from formcheck.engine.registry import SPECS, measured_in, threshold
 from formcheck.engine.speed import (MAX_SCALE_SPREAD, SPEED_METRICS, STEP_LENGTH, VERTICAL_OSCILLATION_CM,
                                     belt_px_per_s, cadence_norm_spm, step_length_cm)
 from formcheck.engine.view import View, detect_view
@@ -62,6 +62,10 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         ev = detect_events(cl)
         measured = _measure(cl, ev)
         view = _view(cl, ev, measured)
+        if view.gait == "walk" and cl.plane == "sagittal":
+            # a walk's events and metrics are its own (double support is normal there); the view stays
+            ev = detect_events(cl, gait="walk")
+            measured = _measure(cl, ev, "walk")
         if not measured.frontal and view.direction == "backward":
             measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
         scale = _speed_metrics(measured, cl, ev, view, speed_mps)
@@ -82,28 +86,33 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         return result, cl, angle_curves(cl)
 
 
-def _measure(cl: CleanSeries, ev: GaitEvents) -> _Measured:
-    """Per-stride values and their summaries, distrusted where the steps were irregular."""
+def _measure(cl: CleanSeries, ev: GaitEvents, gait: str = "run") -> _Measured:
+    """Per-stride values and their summaries (the metric set of ``gait``), distrusted where the steps were irregular."""
     slopes = {s: ev.signals[s].slope_deg for s in SIDES}
     frontal = cl.plane == "frontal"
-    strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes)
+    strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes, gait=gait)
     cadence_note = next((x for x in ev.notes if getattr(x, "code", None) == "cadence_disagree"), None)
-    names = [n for n in (FRONTAL if frontal else SAGITTAL) if n not in SPEED_METRICS]  # added by _speed_metrics
+    names = [n for n in (FRONTAL if frontal else SAGITTAL)
+             if n not in SPEED_METRICS and measured_in(n, gait)]  # speed metrics: added by _speed_metrics
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps,
                      cadence_spm=ev.cadence_spm, cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct,
                      side_view=not frontal)
-    odd = irregular_step_share(strides, None if frontal else cl.near_side, hip_cadence_spm=ev.hip_cadence_spm)
+    hip_rhythm = ev.hip_cadence_spm
+    if gait == "walk" and hip_rhythm is not None:  # a walk's hip rhythm outside walking rates is a harmonic
+        lo, hi = SPECS["cadence_spm"].plausible_for("forward", "walk")
+        hip_rhythm = hip_rhythm if lo <= hip_rhythm <= hi else None
+    odd = irregular_step_share(strides, None if frontal else cl.near_side, hip_cadence_spm=hip_rhythm)
     irregular = odd is not None and odd > MAX_IRREGULAR_SHARE
     if irregular:
         summ = distrust_irregular(summ, odd)
     elif not frontal and "step_time_asymmetry_pct" in summ:
-        summ = _distrust_far_step_times(summ, strides, cl, ev)
+        summ = _distrust_far_step_times(summ, strides, cl, hip_rhythm)
     return _Measured(strides, summ, frontal, slopes, cadence_note, odd if irregular else None)
 
 
-def _distrust_far_step_times(summ, strides, cl: CleanSeries, ev: GaitEvents):
+def _distrust_far_step_times(summ, strides, cl: CleanSeries, hip_cadence_spm: float | None):
     """Step-time asymmetry null when the near foot is regular but the far one was timed badly."""
-    odd_steps = irregular_step_share(strides, hip_cadence_spm=ev.hip_cadence_spm)
+    odd_steps = irregular_step_share(strides, hip_cadence_spm=hip_cadence_spm)
     if odd_steps is not None and odd_steps > MAX_IRREGULAR_SHARE:
         summ = dict(summ)
         summ["step_time_asymmetry_pct"] = nulled(
@@ -222,18 +231,27 @@ def _overstride(summ: dict[str, MetricSummary], heel_striker: bool) -> bool:
 
 def _metric_results(measured: _Measured, view: View, heel_striker: bool,
                     runner_height_cm: float | None, speed_mps: float | None = None) -> dict[str, MetricResult]:
-    """Every metric of the contract; flags for forward running only (the norms are running norms)."""
-    running_forward = view.gait == "run" and view.direction == "forward"
+    """Every metric of the contract; flags for forward running and walking (each with its own norms).
+
+    A metric the view cannot measure is null with ``needs_side_view`` /
+    ``needs_rear_view``; one of the other gait's set with ``walking_metric``
+    (a run) or ``running_metric`` (a walk).
+    """
+    gait = view.gait if view.gait in ("run", "walk") else "run"
+    lit = view.direction == "forward"
     overstride = _overstride(measured.summ, heel_striker)
     out = {}
     for name in METRICS:
         if name not in measured.summ:
-            out[name] = _not_measured(name, "needs_side_view" if measured.frontal else "needs_rear_view")
+            wrong_view = SPECS[name].plane not in (view.plane, "both")
+            code = ("needs_side_view" if measured.frontal else "needs_rear_view") if wrong_view else \
+                ("walking_metric" if gait == "run" else "running_metric")
+            out[name] = _not_measured(name, code)
             continue
         m = measured.summ[name]
         light = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,
-                     heel_striker=heel_striker) if running_forward else None
-        out[name] = _metric_result(m, name, light, runner_height_cm, speed_mps)
+                     heel_striker=heel_striker, gait=gait) if lit else None
+        out[name] = _metric_result(m, name, light, runner_height_cm, speed_mps, gait)
     return out
 
 
@@ -242,11 +260,13 @@ def _not_measured(name: str, code: str) -> MetricResult:
                         flag=None, reason=reason(code), measured=False)
 
 
-def _normal(name: str, speed_mps: float | None) -> Normal | None:
-    """The metric's normal range; the cadence's for the treadmill speed when it is known."""
-    norm = SPECS[name].norm
+def _normal(name: str, speed_mps: float | None, gait: str = "run") -> Normal | None:
+    """The metric's normal range for ``gait``; a run's cadence's for the treadmill speed when it is known."""
+    norm = SPECS[name].norm_for(gait)
     if norm is None:
         return None
+    if gait == "walk":
+        return Normal(norm.typical, norm.low, norm.high, norm.source, gait="walk")
     if name != "cadence_spm" or speed_mps is None:
         return Normal(norm.typical, norm.low, norm.high, norm.source)
     spm, clamped = cadence_norm_spm(speed_mps)
@@ -258,8 +278,8 @@ def _normal(name: str, speed_mps: float | None) -> Normal | None:
 
 
 def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None,
-                   speed_mps: float | None = None) -> MetricResult:
-    norm = SPECS[name].norm
+                   speed_mps: float | None = None, gait: str = "run") -> MetricResult:
+    norm = SPECS[name].norm_for(gait)
     value_cm = None
     if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
         value_cm = round(m.value / 100.0 * leg_length_cm(runner_height_cm), 1)
@@ -268,7 +288,7 @@ def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height
         source=m.source, n_left=m.n_left, n_right=m.n_right,
         confidence_reasons=list(m.confidence_reasons),
         starting_value=bool(norm and norm.starting_value and light is not None),
-        normal=_normal(name, speed_mps),
+        normal=_normal(name, speed_mps, gait),
         reason=m.reason, value_cm=value_cm)
 
 
@@ -285,10 +305,12 @@ def _quality(series: PoseSeries, info: VideoInfo, cl: CleanSeries, ev: GaitEvent
 
 
 def _advice(cues, view: View) -> list[Message]:
-    """How to retrain (with any cue), and why backward running gets no forward-running cues."""
+    """How to retrain (with any cue), why backward running gets no forward-running cues, and how to read a walk."""
     advice = [Message("advice", "retraining")] if cues else []
     if view.direction == "backward" and view.gait == "run":
         advice.append(Message("advice", "backward"))
+    if view.gait == "walk":
+        advice.append(Message("advice", "walking"))
     return advice
 
 

@@ -44,6 +44,17 @@ walker whose feet plainly overlap (the flip-flop walking clip: 13 %).
 """
 
 
+DOUBLE_SUPPORT_SURE = 0.25
+"""Share of frames with both feet down beyond which no hip rhythm makes a gait running.
+
+A quarter of the frames is five times what contact-timing error gives a runner
+(:data:`DOUBLE_SUPPORT_WALK`) and what a walk has (about 20–25 % double support
+of the stride, Perry). A walker whose hip moves little (a crouched walk: 2.4 cm
+on the synthetic walker) can have the hip's spectrum peak at twice the step
+rate, above :data:`WALK_MAX_SPM` (216 steps/min read for a true 108, with 41 %
+of the frames in double support)."""
+
+
 def is_walking(hip_mid: float | None, duty_factor_pct: float | None, double_support: float,
                cadence_spm: float | None, hip_cadence_spm: float | None) -> bool:
     """Run or walk from the evidence (see the module docstring).
@@ -67,7 +78,8 @@ def is_walking(hip_mid: float | None, duty_factor_pct: float | None, double_supp
     The hip-rhythm check exists for clips whose contacts are unreliable (a
     runner crossing a wide frame in under 3 s): their contacts can make a
     runner's hip look highest at "midstance", while the hip still rises and
-    falls about 170 times a minute.
+    falls about 170 times a minute. It does not overrule a double support of
+    :data:`DOUBLE_SUPPORT_SURE` or more.
     """
     if hip_mid is not None:
         # the hip's phase is read off the whole contact, so it is robust to the
@@ -78,7 +90,7 @@ def is_walking(hip_mid: float | None, duty_factor_pct: float | None, double_supp
             (double_support > 0.05 and duty_factor_pct is not None and duty_factor_pct >= 45.0)
     walking = walking or (cadence_spm is not None and 110.0 <= cadence_spm < 140.0)
     walking = walking or double_support >= DOUBLE_SUPPORT_WALK
-    if hip_cadence_spm is not None and hip_cadence_spm > WALK_MAX_SPM:
+    if hip_cadence_spm is not None and hip_cadence_spm > WALK_MAX_SPM and double_support < DOUBLE_SUPPORT_SURE:
         walking = False
     return walking
 

@@ -414,12 +414,13 @@ def view_text(view: Mapping, lang: str) -> str:
                direction=tr(view["direction"], lang), setting=tr(view["setting"], lang), gait=tr(view["gait"], lang))
 
 
-def norm_typical(name: str, english: str | None, lang: str) -> str | None:
-    """The typical range of ``name`` for display in ``lang``: the catalog's ``norm.<name>``, else ``english``."""
+def norm_typical(name: str, english: str | None, lang: str, gait: str | None = None) -> str | None:
+    """The typical range of ``name`` for display in ``lang``: the catalog's ``norm.<name>`` (a walking norm,
+    ``gait="walk"``: ``norm_walk.<name>``), else ``english``."""
     if lang not in LANGS:
         return english
     try:
-        return say(f"norm.{name}", lang)
+        return say(f"norm_walk.{name}" if gait == "walk" else f"norm.{name}", lang)
     except KeyError:
         return english
 

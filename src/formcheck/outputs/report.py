@@ -41,7 +41,7 @@ import numpy as np
 from formcheck import __version__
 from formcheck.contract import measurable
 from formcheck.engine.metrics import METRICS
-from formcheck.engine.registry import CARD_ORDER
+from formcheck.engine.registry import CARD_ORDER, card_order
 from formcheck.i18n import (FLAG_WORDS, LANGS, METRIC_LABELS, STRIKE_NAMES, UNITS, norm_typical, number, render,
                             say, signed, tr, view_text)
 
@@ -130,7 +130,7 @@ def normal_text(name: str, m: dict, lang: str) -> str | None:
         return tr("norm_cadence_at_speed_clamped" if normal.get("at_speed_clamped") else "norm_cadence_at_speed",
                   lang, spm=number(normal["at_speed_spm"], lang, 0), kmh=number(v * 3.6, lang, 1),
                   mps=number(v, lang, 2))
-    return norm_typical(name, normal.get("typical"), lang)
+    return norm_typical(name, normal.get("typical"), lang, normal.get("gait"))
 
 
 def far_leg(result: dict, name: str) -> str | None:
@@ -175,7 +175,7 @@ def cue_text(cue: dict, lang: str, address: str = "du") -> str:
 
 
 def _advice_code(text: str) -> str | None:
-    for code in ("retraining", "backward"):
+    for code in ("retraining", "backward", "walking"):
         if any(text == say(f"advice.{code}", lang) for lang in LANGS):
             return code
     return None
@@ -393,7 +393,7 @@ def _metric_table(pdf, result: dict, lang: str) -> None:
         row = table.row()
         for h in heads:
             row.cell(h)
-        for name in CARD_ORDER:
+        for name in card_order((result.get("view") or {}).get("gait")):
             m = result["metrics"].get(name)
             if not m or not measurable(m):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from formcheck.contract import measurable
-from formcheck.engine.registry import CARD_ORDER
+from formcheck.engine.registry import card_order
 from formcheck.i18n import FLAG_WORDS, METRIC_LABELS, STRIKE_NAMES, number, tr, view_text
 from formcheck.outputs.report import format_value, normal_text
 
@@ -56,7 +56,7 @@ def summary_text(result: dict, lang: str = "de") -> str:
 
 def _metric_table(result: dict, L: str) -> list[str]:
     rows = [[tr("metric", L), tr("cli_value", L), tr("left", L), tr("right", L), tr("cli_flag", L), tr("confidence", L)]]
-    for name in CARD_ORDER:
+    for name in card_order((result.get("view") or {}).get("gait")):
         m = result["metrics"].get(name)
         if not m or not measurable(m):
             continue

@@ -47,10 +47,17 @@ PATIENT_CARDS = [n for n in CARD_ORDER if n in ("cadence_spm", "heel_ahead_of_hi
                                                  "pelvic_drop_deg", "step_width_pct_hip")]
 
 
-def patient_cards(metrics: dict) -> list[str]:
-    """The (at most three) cards a patient sees for a result's ``metrics``: the first of :data:`PATIENT_CARDS` with a
-    value (a card without one would only say why, in a therapist's words)."""
-    return [n for n in PATIENT_CARDS if (metrics.get(n) or {}).get("value") is not None][:3]
+#: A walker's cards in patient mode: the rhythm (cadence; "walk to an even beat"), the swing knee ("lift your knee a
+#: bit more") and the trunk ("walk tall"), each what a walking cue of gaits.md asks for.
+PATIENT_CARDS_WALK = ["cadence_spm", "knee_flexion_swing_peak_deg", "trunk_lean_deg"]
+
+
+def patient_cards(metrics: dict, gait: str | None = None) -> list[str]:
+    """The (at most three) cards a patient sees for a result's ``metrics``: the first of :data:`PATIENT_CARDS`
+    (:data:`PATIENT_CARDS_WALK` for ``gait="walk"``) with a value (a card without one would only say why, in a
+    therapist's words)."""
+    cards = PATIENT_CARDS_WALK if gait == "walk" else PATIENT_CARDS
+    return [n for n in cards if (metrics.get(n) or {}).get("value") is not None][:3]
 
 
 def check_upload(name: str, size_bytes: int, lang_: str) -> str | None:
@@ -117,13 +124,14 @@ def metric_card(name: str, m: dict, far_side: str | None = None) -> None:
                    + (f" · {'; '.join(_confidence_reasons(m, L))}" if m.get("confidence_reasons") else ""))
 
 
-def patient_card(name: str, m: dict) -> None:
-    """One metric for the patient: its name, its value and what it means in plain words (no norms, no flags)."""
+def patient_card(name: str, m: dict, gait: str | None = None) -> None:
+    """One metric for the patient: its name, its value and what it means in plain words (no norms, no flags;
+    a walker's in words for walking)."""
     L = lang()
     with st.container(border=True):
         st.markdown(f"**{METRIC_LABELS[name][L]}**")
         st.markdown(f"### {format_value(m, METRICS[name][0], L)}")
-        st.caption(tr(f"patient_card_{name}", L))
+        st.caption(tr(f"patient_card_walk_{name}" if gait == "walk" else f"patient_card_{name}", L))
 
 
 def _confidence_reasons(m: dict, L: str) -> list[str]:

@@ -12,6 +12,7 @@ from formcheck import pipeline
 from formcheck.engine.metrics import METRICS
 from formcheck.contract import measurable
 from formcheck.engine.speed import SPEED_RANGE_KMH, check_speed
+from formcheck.engine.registry import card_order
 from formcheck.errors import FormcheckError
 from formcheck.i18n import METRIC_LABELS, STRIKE_NAMES, number, reason_text, tr, view_text
 from formcheck.outputs import charts, render
@@ -21,7 +22,7 @@ from formcheck.ui.access import open_store
 from formcheck.ui.actions import draw_video, run_analysis, store_upload, video_in
 from formcheck.ui.state import MAX_UPLOAD_MB, UPLOAD_TYPES, Entry, analyses, lang, patient_mode
 from formcheck.ui.messages import local_note, md_text
-from formcheck.ui.widgets import (CARD_ORDER, check_upload, filming_guide, metric_card, model_choice, model_line,
+from formcheck.ui.widgets import (check_upload, filming_guide, metric_card, model_choice, model_line,
                                   patient_card, patient_cards, report_header, report_settings_panel, samples,
                                   save_panel)
 
@@ -70,12 +71,13 @@ def patient_results(entry: Entry) -> None:
     st.caption(tr("patient_intro", L))
     _cues(r, L, with_values=False)
     _quality(r, L)
-    names = patient_cards(r["metrics"])
+    gait = (r.get("view") or {}).get("gait")
+    names = patient_cards(r["metrics"], gait)
     if names:
         st.markdown(f"#### {tr('patient_numbers', L)}")
         for col, name in zip(st.columns(3), names):
             with col:
-                patient_card(name, r["metrics"][name])
+                patient_card(name, r["metrics"][name], gait)
     _video(entry, L)
 
 
@@ -97,7 +99,7 @@ def results(entry: Entry) -> None:
     _quality(r, L)
 
     st.markdown(f"#### {tr('metrics', L)}")
-    names = [n for n in CARD_ORDER if n in r["metrics"]
+    names = [n for n in card_order(v.get("gait")) if n in r["metrics"]
              and measurable(r["metrics"][n])]
     for i in range(0, len(names), 3):
         cols = st.columns(3)
