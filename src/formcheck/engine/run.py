@@ -66,6 +66,7 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
             # a walk's events and metrics are its own (double support is normal there); the view stays
             ev = detect_events(cl, gait="walk")
             measured = _measure(cl, ev, "walk")
+            measured.summ = walk_stance_from_contacts(measured.summ)
         if not measured.frontal and view.direction == "backward":
             measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
         scale = _speed_metrics(measured, cl, ev, view, speed_mps)
@@ -108,6 +109,55 @@ def _measure(cl: CleanSeries, ev: GaitEvents, gait: str = "run") -> _Measured:
     elif not frontal and "step_time_asymmetry_pct" in summ:
         summ = _distrust_far_step_times(summ, strides, cl, hip_rhythm)
     return _Measured(strides, summ, frontal, slopes, cadence_note, odd if irregular else None)
+
+
+def walk_stance_from_contacts(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary]:
+    """A walk's stance % and double support from its contact times and cadence where too few whole strides were seen.
+
+    Parameters
+    ----------
+    summ : dict of str to MetricSummary
+        A walk's summaries (:func:`_measure`).
+
+    Returns
+    -------
+    dict of str to MetricSummary
+        ``duty_factor_pct`` (stance %) = median contact time / stride time,
+        the stride time being two steps at the cadence (120 / cadence s),
+        where it was null for too few strides (``few_steps``) but the contact
+        time and the cadence have values; per side from that side's contact
+        time. ``double_support_pct`` = left + right stance % − 100 where it was
+        null for too few strides and both sides have a stance %: in a walk the
+        two stances together cover the stride (no flight), and what they
+        overlap is the double support. Both low confidence with the reason
+        ``from_contact_time``; the input is not changed.
+
+    Notes
+    -----
+    A walker crossing the frame shows few whole strides (contact, toe-off,
+    next contact of the same foot): the real two-person walking clip has two
+    per foot in its 5 s of walker, three contacts per foot.
+    """
+    out = dict(summ)
+    ct, cad, duty = summ.get("contact_time_ms"), summ.get("cadence_spm"), summ.get("duty_factor_pct")
+    few = ("few_steps", "no_contact_metric")
+    if duty and duty.value is None and getattr(duty.reason, "code", None) in few and ct and ct.value is not None \
+            and cad and cad.value is not None:
+        stride_ms = 120000.0 / cad.value
+
+        def pct(v):
+            return None if v is None else round(100.0 * v / stride_ms, 2)
+        why = reason("from_contact_time", spm=cad.value)
+        out["duty_factor_pct"] = MetricSummary(duty.name, duty.unit, pct(ct.value), pct(ct.left), pct(ct.right), None,
+                                               ct.n, ct.n_left, ct.n_right, ct.source, "low",
+                                               list(ct.confidence_reasons) + [why])
+        ds, st = summ.get("double_support_pct"), out["duty_factor_pct"]
+        if ds and ds.value is None and getattr(ds.reason, "code", None) in few and st.left is not None \
+                and st.right is not None:
+            out["double_support_pct"] = MetricSummary(ds.name, ds.unit, round(st.left + st.right - 100.0, 2), None,
+                                                      None, None, st.n, st.n_left, st.n_right, "both", "low",
+                                                      list(st.confidence_reasons))
+    return out
 
 
 def _distrust_far_step_times(summ, strides, cl: CleanSeries, hip_cadence_spm: float | None):
