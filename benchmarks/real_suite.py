@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.contract import VIEW_CANNOT_MEASURE
+
 ROOT = Path(__file__).resolve().parents[1]
 TRUTH = ROOT / "tests" / "data" / "real"
 VIDEOS = (ROOT / ".." / "shared" / "videos").resolve()
@@ -118,7 +120,7 @@ def clip_row(truth: dict, res: dict) -> dict:
     metrics = res["metrics"]
     row["implausible"] = sorted(n for n, m in metrics.items() if m.get("reason_code") == "implausible_value")
     row["null"] = {n: m.get("reason_code") for n, m in metrics.items()
-                   if m["value"] is None and m.get("reason_code") not in ("needs_side_view", "needs_rear_view")}
+                   if m["value"] is None and m.get("reason_code") not in VIEW_CANNOT_MEASURE}  # nor the other gait's
     row["warnings"] = [w["code"] for w in res["quality"]["warnings"]]
     return row
 

@@ -109,3 +109,23 @@ def test_cadence_is_the_counted_one(clip, model_path):
         assert truth["cadence"].get("within_2pct_applies") is not True or not res["quality"]["ok"]
         return
     assert value == pytest.approx(counted, rel=0.02)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", sorted(c for c, t in TRUTHS.items() if t.get("gait") == "walk"))
+def test_a_real_walk_is_measured_and_answered_as_a_walk(clip, model_path):
+    """gaits.md section 1: a walk gets walking metrics, walking norms and walking advice, never running cues."""
+    res = _result(clip, model_path)
+    m = res["metrics"]
+    for name in ("knee_flexion_peak_stance_deg", "hip_extension_to_deg", "flight_time_ms"):
+        assert m[name]["value"] is None and m[name]["reason_code"] == "running_metric"
+    assert all(c["id"].startswith("walk_") for c in res["cues"])
+    assert any("walking norms" in a for a in res["advice"])
+    assert "walking" in [w["code"] for w in res["quality"]["warnings"]]
+    if len(TRUTHS[clip]["events"]["near"]["ic"]) >= 3:  # the two-person clip: 7.7 s, five of them walking
+        for name in ("cadence_spm", "duty_factor_pct", "knee_flexion_ic_deg", "knee_flexion_loading_peak_deg",
+                     "hip_extension_peak_stance_deg"):
+            assert m[name]["value"] is not None, (name, m[name].get("reason"))
+        assert m["knee_flexion_loading_peak_deg"]["normal"]["gait"] == "walk"
+        assert 50.0 <= m["duty_factor_pct"]["value"] <= 75.0  # a walk's stance: more than half the stride
