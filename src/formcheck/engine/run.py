@@ -63,7 +63,8 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         measured = _measure(cl, ev)
         view = _view(cl, ev, measured)
         if not measured.frontal and view.direction == "backward":
-            measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
+            ev, measured, view = _backward_pass(cl, ev, measured, view)
+            measured.summ = distrust_backward(measured.summ)
         scale = _speed_metrics(measured, cl, ev, view, speed_mps)
         measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
         strike, uncertain, strike_reasons = _foot_strike(cl, measured)
@@ -80,6 +81,19 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         result.cues = select_cues(metrics, view.to_dict())
         result.advice = _advice(result.cues, view)
         return result, cl, angle_curves(cl)
+
+
+def _backward_pass(cl: CleanSeries, ev: GaitEvents, measured: _Measured, view: View):
+    """Events, strides and view again with toe-first contacts timed for backward gait.
+
+    The direction comes from the stance foot's drift, which does not rest on
+    the contact timing; the first pass's events are kept if the second pass
+    no longer reads the clip as backward.
+    """
+    ev2 = detect_events(cl, backward=True)
+    measured2 = _measure(cl, ev2)
+    view2 = _view(cl, ev2, measured2)
+    return (ev2, measured2, view2) if view2.direction == "backward" else (ev, measured, view)
 
 
 def _measure(cl: CleanSeries, ev: GaitEvents) -> _Measured:
