@@ -78,7 +78,8 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
             strides=[x.to_dict() for x in measured.strides], metrics=metrics,
             foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
             cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
-        result.cues = select_cues(metrics, view.to_dict())
+        near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
+        result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
         result.advice = _advice(result.cues, view)
         return result, cl, angle_curves(cl)
 
