@@ -28,13 +28,15 @@ test: setup browser
 	$(PY) -m pytest
 
 # The real-browser test drives Debian's Chromium, the network test watches with
-# strace and the database tests start a throw-away PostgreSQL server: install
+# strace, the database tests start a throw-away PostgreSQL server and the PDF
+# tests render pages with poppler's pdftoppm: install
 # the Debian packages when missing (needs root or password-less sudo; without
 # them those tests are skipped and say why).
 browser:
 	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
 	  command -v strace >/dev/null 2>&1 || missing="$$missing strace"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "installing Debian package(s)$$missing for the browser and database tests"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo -n ); \

@@ -145,6 +145,24 @@ def test_backward_running_gets_no_overstride_cues_but_keeps_trunk():
     assert [c.id for c in cues] == ["run_tall"]
 
 
+def test_backward_cues_heel_first_and_leaning_back():
+    """gaits.md §2: a heel-first backward landing and a trunk behind the hips each get their cue."""
+    back = {**RUN, "direction": "backward"}
+    metrics = {"foot_strike_angle_ic_deg": dataclasses.replace(m(9.0), confidence="low"),
+               "trunk_lean_deg": m(-4.0)}
+    cues = select_cues(metrics, back, near_strike="rearfoot")
+    assert [(c.id, c.metric, c.value) for c in cues] == [
+        ("backward_ball_first", "foot_strike_angle_ic_deg", 9.0), ("backward_stay_over_feet", "trunk_lean_deg", -4.0)]
+    assert render(cues[0].text, "de") == "Lande auf dem Fußballen, dann senk die Ferse ab."
+    assert render(cues[1].text, "en") == "Stay over your feet, slightly forward."
+    # toes first, a trunk within the measurement tolerance of upright: nothing to say
+    assert select_cues({**metrics, "trunk_lean_deg": m(-1.5)}, back, near_strike="forefoot") == []
+    # an uncertain class is passed as None: no heel-first cue on a guess
+    assert [c.id for c in select_cues(metrics, back, near_strike=None)] == ["backward_stay_over_feet"]
+    # forward running never gets the backward cues
+    assert "backward_ball_first" not in [c.id for c in select_cues(metrics, RUN, near_strike="rearfoot")]
+
+
 def test_rear_view_cues_pelvic_drop_beyond_noise_floor_only():
     rear = {**RUN, "plane": "frontal", "facing": "away"}
     assert [c.id for c in select_cues({"pelvic_drop_deg": m(5.0)}, rear)] == ["level_pelvis"]

@@ -7,7 +7,9 @@ Rules
   :func:`walking_cues`); running cues are never given for a walk.
 - Backward running: contact starts at the toes, so the forward-running
   overstride, shank and cadence rules are not applied; trunk and vertical
-  oscillation cues still are.
+  oscillation cues still are, and two backward cues of gaits.md §2: a heel-first
+  landing ("Land on the ball of your foot …", from the near foot's strike class)
+  and a trunk behind the hips (:data:`BACKWARD_LEAN_BACK_DEG`).
 - Each cue names the metric and value that triggered it.
 """
 
@@ -15,6 +17,12 @@ from __future__ import annotations
 
 from formcheck.contract import Cue, Message, MetricResult
 from formcheck.engine.registry import SPECS, threshold
+
+BACKWARD_LEAN_BACK_DEG = -2.0
+"""Backward running: a trunk leaning behind the vertical by more than this (°, + forward) gets the
+"stay over your feet" cue. Backward runners keep a slight forward lean (Cavagna et al. 2012,
+gaits.md §2) and a trunk behind the hips is a fall risk (gaits.md, *starting value* [I]); 2° is
+the trunk's measurement tolerance on the synthetic suite, so a lean beyond it is not noise."""
 
 UPRIGHT_TRUNK_DEG = 7.0
 """A trunk lean below this (°) is upright for the deep-knee cue: under the self-chosen mean of
@@ -28,7 +36,8 @@ def _usable(metrics: dict[str, MetricResult], name: str) -> MetricResult | None:
     return m
 
 
-def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3) -> list[Cue]:
+def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
+                near_strike: str | None = None) -> list[Cue]:
     """Choose cues from the metric results (their ``value``, ``flag`` and ``confidence``).
 
     Parameters
@@ -39,6 +48,9 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3)
         ``plane``, ``direction`` and ``gait`` of the clip.
     max_cues : int
         At most this many (metrics.md: three).
+    near_strike : str or None
+        The near foot's strike class (``"rearfoot"`` …, None when not read
+        or uncertain); used for backward running only.
 
     Returns
     -------
@@ -76,6 +88,12 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3)
         if knee and knee.flag == "flag":
             add("soft_knee", "knee_flexion_ic_deg")
     peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
+    if backward:
+        strike = metrics.get("foot_strike_angle_ic_deg")
+        if near_strike == "rearfoot" and strike is not None and strike.value is not None:
+            add("backward_ball_first", "foot_strike_angle_ic_deg")  # the class needs enough steps; angle at low conf.
+        if trunk and trunk.value < BACKWARD_LEAN_BACK_DEG:
+            add("backward_stay_over_feet", "trunk_lean_deg")
     if (not backward and peak and peak.value > threshold("knee_flexion_peak_stance_deg", "flag_above")
             and trunk and trunk.value < UPRIGHT_TRUNK_DEG):
         add("lean_from_ankles", "knee_flexion_peak_stance_deg")

@@ -1017,7 +1017,7 @@ def far_events_from_hip(near_ic: np.ndarray, near_to: np.ndarray, lows: np.ndarr
     return far_lows - np.median(off_ic), far_lows + np.median(off_to)
 
 
-def detect_events(clean: CleanSeries, gait: str = "run") -> GaitEvents:
+def detect_events(clean: CleanSeries, gait: str = "run", backward: bool = False) -> GaitEvents:
     """Detect IC and TO for both feet (see the module docstring).
 
     Parameters
@@ -1025,9 +1025,14 @@ def detect_events(clean: CleanSeries, gait: str = "run") -> GaitEvents:
     clean : CleanSeries
         Output of :func:`formcheck.engine.clean.clean`.
     gait : {"run", "walk"}
-        ``"walk"`` (the view found walking): toe-off from the foot signal alone,
-        never from the knee (a walking knee flexes through toe-off, to 35–40°,
-        and is straightest in terminal stance, Perry), see :func:`_toe_off`.
+        ``"walk"`` (the view found forward walking): toe-off from the toes'
+        departure, never from the knee (a walking knee flexes through toe-off, to
+        35–40°, and is straightest in terminal stance, Perry), see
+        :func:`ground_speed_departure`; not with ``backward``.
+    backward : bool
+        The runner moves backward (known from a first pass: the direction
+        does not rest on the contact timing): a toe-first contact is then
+        timed by the knee (:func:`backward_contact`).
 
     Returns
     -------
@@ -1039,7 +1044,8 @@ def detect_events(clean: CleanSeries, gait: str = "run") -> GaitEvents:
     leg_px = clean.leg_length_px()
     signals = {side: foot_signal(clean, side, leg_px) for side in SIDES}
     _gate_swinging_feet(clean, signals, leg_px)
-    if gait == "walk":
+    walk = gait == "walk" and not backward  # backward walking: the backward timing, as a backward run's
+    if walk:
         for side in SIDES:
             signals[side].contact = close_gaps(signals[side].contact, WALK_MAX_GAP_S * clean.fps)
     runs = {side: _runs(signals[side].contact) for side in SIDES}
@@ -1050,13 +1056,14 @@ def detect_events(clean: CleanSeries, gait: str = "run") -> GaitEvents:
     ic_idx, to_idx, ic_s, to_s, contacts = {}, {}, {}, {}, {}
     for side in SIDES:
         ic_idx[side], to_idx[side], ic_s[side], to_s[side], contacts[side] = _foot_events(
-            clean, side, signals[side], runs[side], dt, heel_kink=side == near, knee_to=gait != "walk")
+            clean, side, signals[side], runs[side], dt, heel_kink=side == near, knee_to=not walk,
+            backward=backward)
     # the far foot is often hidden at contact; where its measured IC strays from
     # the estimate given by the hip motion (consistent for the near foot), the
     # hip-based estimate is used instead
     far_from_hip = 0
     # (not for a walk: its hip is lowest through double support, a broad low that times no contact)
-    from_hip = _far_times_from_hip(clean, ic_s[near], to_s[near], ic_s[far], to_s[far]) if gait != "walk" else None
+    from_hip = _far_times_from_hip(clean, ic_s[near], to_s[near], ic_s[far], to_s[far]) if not walk else None
     if from_hip is not None:
         ic_s[far], to_s[far], far_from_hip = from_hip
         ic_idx[far], to_idx[far] = _sample_index(clean, ic_s[far], dt), _sample_index(clean, to_s[far], dt)
@@ -1092,7 +1099,7 @@ def _sample_index(clean: CleanSeries, times: np.ndarray, dt: float) -> np.ndarra
 
 
 def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tuple[int, int]], dt: float,
-                 heel_kink: bool, knee_to: bool = True):
+                 heel_kink: bool, knee_to: bool = True, backward: bool = False):
     """Refined initial contacts and toe-offs of one foot from its contact runs.
 
     Parameters
@@ -1114,6 +1121,8 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
         Let the knee's peak extension overrule the foot signal's toe-off
         (:func:`_toe_off`); off for walking, whose toe-off is where the toes
         leave the ground's motion (:func:`ground_speed_departure`).
+    backward : bool
+        Backward gait: toe-first contacts timed by the knee (:func:`backward_contact`).
 
     Returns
     -------
@@ -1129,10 +1138,11 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
     """
     ics = [s for s, e in runs if s > 0 and np.isfinite(sig.h[s - 1])]
     tos = [e for s, e in runs if e < len(sig.h) - 1 and np.isfinite(sig.h[e + 1])]
-    ic_ref = _refined_ics(sig, runs, ics, clean.fps, heel_kink, walk=not knee_to)
+    knee = joint_flexion(clean.xy[f"{side}_hip"], clean.xy[f"{side}_knee"], clean.xy[f"{side}_ankle"])
+    ic_ref = _refined_ics(sig, runs, ics, clean.fps, heel_kink, walk=not knee_to,
+                          backward_knee=knee if backward else None)
     # two runs refined onto the same instant are one contact
     ics = _spaced(ics, [ic_ref[i] for i in ics], MIN_EVENT_GAP_S / dt)
-    knee = joint_flexion(clean.xy[f"{side}_hip"], clean.xy[f"{side}_knee"], clean.xy[f"{side}_ankle"])
     if knee_to:
         to_ref = {i: _toe_off(sig.h, knee, i, sig.threshold, dt) for i in tos}
     else:  # walking: where the toes stop moving with the ground, else the height crossing
@@ -1150,7 +1160,7 @@ def _foot_events(clean: CleanSeries, side: str, sig: FootSignal, runs: list[tupl
 
 
 def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], fps: float,
-                 heel_kink: bool, walk: bool = False) -> dict[int, float]:
+                 heel_kink: bool, walk: bool = False, backward_knee: np.ndarray | None = None) -> dict[int, float]:
     """Sub-sample initial contact (fractional sample index) of each contact start in ``ics``.
 
     The landing kink of a heel landing where ``heel_kink`` allows and there is
@@ -1158,7 +1168,9 @@ def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], f
     resting level (:func:`_refine_ic_rest`); without mid-stance samples to
     find those levels, the tangent onto the stance level (:func:`_refine_ic`).
     ``fps`` is the sample rate (1/s); ``walk``: the heel is with the ground
-    below :data:`WALK_MATCH_SPEED`.
+    below :data:`WALK_MATCH_SPEED`. ``backward_knee`` (knee flexion, deg),
+    given for a backward gait: a toe-first contact is moved to the knee's
+    extension peak before it (:func:`backward_contact`).
     """
     level = float(np.nanmedian(sig.h[sig.contact])) if sig.contact.any() else 0.0
     rel = rest_relative_points(sig, runs)
@@ -1176,7 +1188,66 @@ def _refined_ics(sig: FootSignal, runs: list[tuple[int, int]], ics: list[int], f
             continue
         kink = landing_kink(rel["heel"], rel["toe"], i, fps) if heel_kink else None
         ic_ref[i] = kink if kink is not None else _refine_ic_rest(h_rel, i, sig.threshold - level, fps)
+        if backward_knee is not None and not heel_first:
+            ic_ref[i] = backward_contact(backward_knee, ic_ref[i], fps)
     return ic_ref
+
+
+BACKWARD_IC_SEARCH_S = (0.15, 0.10)
+"""Window (s before, s after) around the foot signal's contact in which a backward contact's
+knee extension is looked for: the foot signal finds the near foot's toe-first contacts
+4–6 frames (67–100 ms) late at 60 fps on the synthetic backward runner, and the far
+foot's, hidden behind the near leg, up to 4 frames early (:func:`backward_contact`)."""
+
+
+def backward_contact(knee_flex: np.ndarray, idx: float, fps: float) -> float:
+    """Initial contact of a toe-first backward landing: the knee's straightest point near the foot signal's contact.
+
+    Parameters
+    ----------
+    knee_flex : ndarray, shape (n,)
+        Knee flexion of the landing leg (deg, 0 = straight), NaN where not seen.
+    idx : float
+        The foot signal's contact (fractional sample index).
+    fps : float
+        Sample rate (1/s).
+
+    Returns
+    -------
+    float
+        Index of the smallest flexion within :data:`BACKWARD_IC_SEARCH_S` of
+        ``idx``, refined by a parabola through it and its neighbours; ``idx``
+        when that smallest value lies at the window's edge (no extension peak
+        inside) or a sample in the window is not seen.
+
+    Notes
+    -----
+    Backward gait is forward gait nearly reversed in time (Winter et al.
+    1989; Lee et al. 2013: joint angles time-reversed except the ankle): the
+    backward contact is the reversed forward toe-off, and as a forward
+    toe-off coincides with the knee's peak extension (Fellin et al. 2010), a
+    backward contact coincides with the knee's extension before it flexes
+    under load (the knee "goes fully straight" as the toes land:
+    ``gaits.md``). Around it the knee is bent far more on both sides (the
+    swing's flexion before, the stance's loading after), so the smallest
+    flexion in the window is that point. The foot signal cannot time it: the
+    pose model draws a foot landing toes-first flatter than it is, so its toe
+    landmark hovers about 0.03 leg lengths above the ground until the heel
+    comes down.
+    """
+    before, after = (int(round(x * fps)) for x in BACKWARD_IC_SEARCH_S)
+    lo, hi = int(np.floor(idx)) - max(2, before), int(np.ceil(idx)) + max(2, after)
+    if lo < 1 or hi > len(knee_flex) - 2:
+        return idx
+    seg = knee_flex[lo:hi + 1]
+    if not np.all(np.isfinite(seg)):
+        return idx
+    j = int(np.argmin(seg))
+    if j in (0, len(seg) - 1):
+        return idx
+    a, b, c = seg[j - 1], seg[j], seg[j + 1]
+    curv = a - 2 * b + c
+    return float(lo + j + (0.5 * (a - c) / curv if curv > 0 else 0.0))
 
 
 def _toe_off(h: np.ndarray, knee_flex: np.ndarray, idx: int, thr: float, dt: float) -> float:

@@ -766,14 +766,18 @@ def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[
     return out
 
 
-#: Read at a toe-first (backward running) contact several frames late, when knee and foot have moved on: null.
-BACKWARD_UNMEASURABLE = ("knee_flexion_ic_deg", "foot_strike_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg")
-#: Read at (or timed from) that late contact, but changing slowly enough there to keep, at low confidence.
-BACKWARD_DOUBTFUL = ("shank_angle_ic_deg", "contact_time_ms", "flight_time_ms", "duty_factor_pct")
+#: Forward-running measures with no meaning in backward gait (gaits.md §2: "switch off shank angle,
+#: heel ahead of hip, … and hip extension at toe-off"): null, with the reason.
+BACKWARD_UNMEASURABLE = ("heel_ahead_of_hip_ic_pct_leg", "shank_angle_ic_deg", "hip_extension_to_deg")
+#: Read at a toe-first contact timed from the knee (:func:`formcheck.engine.events.backward_contact`),
+#: checked on the synthetic backward runner only: kept, at low confidence. The foot strike angle is
+#: the contact pattern gaits.md keeps backward (toes first: negative; heel first: a cue).
+BACKWARD_DOUBTFUL = ("knee_flexion_ic_deg", "foot_strike_angle_ic_deg", "contact_time_ms", "flight_time_ms",
+                     "duty_factor_pct")
 
 
 def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary]:
-    """Summaries for backward running (toe-first contacts).
+    """Summaries for backward gait (toe-first contacts).
 
     Parameters
     ----------
@@ -783,25 +787,29 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     Returns
     -------
     dict of str to MetricSummary
-        :data:`BACKWARD_UNMEASURABLE` null, :data:`BACKWARD_DOUBTFUL` at low
-        confidence, each with the reason; the rest unchanged.
+        :data:`BACKWARD_UNMEASURABLE` null (reason ``backward_not_defined``),
+        :data:`BACKWARD_DOUBTFUL` at low confidence (``backward_timing``); the
+        rest unchanged.
 
     Notes
     -----
-    The pose model keeps the toes of a foot landing toes-first hovering
-    about 0.03 leg lengths above the ground from shortly before the contact
-    until the heel comes down, so the contact is found when the heel lands:
-    4 to 5 frames late at 60 fps on the synthetic backward runner. By then
-    the knee has flexed by about 20° and the foot has rotated by about 20–25°
-    (knee flexion at contact +21°, foot strike angle +24°, heel position
-    +19 % of leg length against the truth), while the shank has turned by
-    under 2° and the contact time is off by 10–70 ms.
+    Backward contacts are timed from the knee's extension at landing
+    (:func:`formcheck.engine.events.backward_contact`): on the synthetic
+    backward runner within a frame at 60 fps (the foot signal alone found
+    them 4–6 frames late, when the heel came down), knee flexion at contact
+    within 3.2° on the treadmill and 5.0° overground (there the pose model
+    reads the knee 5° too bent at the true contact). No real backward clip
+    has been labelled, so these stay at low confidence. Shank angle, heel
+    position and hip extension at toe-off describe overstriding and push-off
+    in forward running; gaits.md switches them off backward. The foot
+    strike angle stays (low confidence): toes first or heel first is the
+    contact pattern gaits.md asks for backward.
     """
     out = dict(summ)
     for name in BACKWARD_UNMEASURABLE:
         m = summ.get(name)
         if m is not None and m.value is not None:
-            out[name] = nulled(m, _reason("backward_contact"))
+            out[name] = nulled(m, _reason("backward_not_defined"))
     for name in BACKWARD_DOUBTFUL:
         m = summ.get(name)
         if m is not None and m.value is not None:

@@ -62,13 +62,14 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
         ev = detect_events(cl)
         measured = _measure(cl, ev)
         view = _view(cl, ev, measured)
-        if view.gait == "walk" and cl.plane == "sagittal":
+        if view.gait == "walk" and cl.plane == "sagittal" and view.direction == "forward":
             # a walk's events and metrics are its own (double support is normal there); the view stays
             ev = detect_events(cl, gait="walk")
             measured = _measure(cl, ev, "walk")
             measured.summ = walk_stance_from_contacts(measured.summ)
         if not measured.frontal and view.direction == "backward":
-            measured.summ = distrust_backward(measured.summ)  # toe-first contacts are found late
+            ev, measured, view = _backward_pass(cl, ev, measured, view)
+            measured.summ = distrust_backward(measured.summ)
         scale = _speed_metrics(measured, cl, ev, view, speed_mps)
         measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
         strike, uncertain, strike_reasons = _foot_strike(cl, measured)
@@ -82,9 +83,26 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
             strides=[x.to_dict() for x in measured.strides], metrics=metrics,
             foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
             cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
-        result.cues = select_cues(metrics, view.to_dict())
+        near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
+        result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
         result.advice = _advice(result.cues, view)
         return result, cl, angle_curves(cl)
+
+
+def _backward_pass(cl: CleanSeries, ev: GaitEvents, measured: _Measured, view: View):
+    """Events, strides and view again with toe-first contacts timed for backward gait.
+
+    The direction comes from the stance foot's drift, which does not rest on
+    the contact timing; the first pass's events are kept if the second pass
+    no longer reads the clip as backward. The strides are measured with the
+    metric set of the gait found (a backward walk keeps the walking set).
+    """
+    ev2 = detect_events(cl, gait=view.gait, backward=True)
+    measured2 = _measure(cl, ev2, view.gait)
+    view2 = _view(cl, ev2, measured2)
+    if view2.gait != view.gait:
+        measured2 = _measure(cl, ev2, view2.gait)
+    return (ev2, measured2, view2) if view2.direction == "backward" else (ev, measured, view)
 
 
 def _measure(cl: CleanSeries, ev: GaitEvents, gait: str = "run") -> _Measured:

@@ -115,17 +115,28 @@ def stance_foot_drift(t: np.ndarray, foot_x: np.ndarray, hip_x: np.ndarray, cont
     Negative (the foot moves back under the body) for forward running on a
     treadmill or overground; positive for backward running.
     """
-    vals = []
-    for s, e in contacts:
+    vals = stance_foot_drifts(t, foot_x, hip_x, contacts, forward)
+    vals = vals[np.isfinite(vals)]
+    return float(np.median(vals)) if len(vals) else float("nan")
+
+
+def stance_foot_drifts(t: np.ndarray, foot_x: np.ndarray, hip_x: np.ndarray, contacts, forward: float) -> np.ndarray:
+    """The stance foot's velocity relative to the hip along ``forward`` (px/s) in each of ``contacts``.
+
+    ``contacts`` are (first, last) sample indices; a line is fitted to the
+    foot's position relative to the hip over each. NaN for a contact under
+    three samples or with fewer than three seen.
+    """
+    vals = np.full(len(contacts), np.nan)
+    for k, (s, e) in enumerate(contacts):
         if e - s < 2:
             continue
         rel = foot_x[s:e + 1] - hip_x[s:e + 1]
         ok = np.isfinite(rel)
         if ok.sum() < 3:
             continue
-        slope = np.polyfit(t[s:e + 1][ok], rel[ok], 1)[0]
-        vals.append(forward * slope)
-    return float(np.median(vals)) if vals else float("nan")
+        vals[k] = forward * np.polyfit(t[s:e + 1][ok], rel[ok], 1)[0]
+    return vals
 
 
 def hip_height_at_midstance(clean, contacts) -> float | None:
