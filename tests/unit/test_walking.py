@@ -188,3 +188,38 @@ def test_stance_from_contact_time_when_few_whole_strides():
     assert summ["duty_factor_pct"].value is None  # input unchanged
     measured = {**summ, "duty_factor_pct": s("duty_factor_pct", 60.0)}
     assert walk_stance_from_contacts(measured)["duty_factor_pct"].value == 60.0
+
+
+# --------------------------------------------------------------------------- what the pages and the report show
+def test_a_walks_cards_follow_its_own_set():
+    from formcheck.engine.registry import WALK_CARDS, card_order
+    from formcheck.ui.widgets import patient_cards
+
+    order = card_order("walk")
+    assert order[:len(WALK_CARDS)] == list(WALK_CARDS) and sorted(order) == sorted(card_order("run"))
+    metrics = {n: {"value": 1.0} for n in order}
+    assert patient_cards(metrics, "walk") == ["cadence_spm", "knee_flexion_swing_peak_deg", "trunk_lean_deg"]
+    assert patient_cards(metrics) == ["cadence_spm", "heel_ahead_of_hip_ic_pct_leg", "trunk_lean_deg"]
+
+
+def test_the_session_report_of_a_walk_is_a_walking_report(walk_truth):
+    import io
+    import re
+
+    pdfplumber = pytest.importorskip("pdfplumber", reason="pdfplumber is in the test extra")
+    from formcheck.i18n import METRIC_LABELS
+    from formcheck.outputs.report import pdf_report
+
+    assert METRIC_LABELS["knee_flexion_loading_peak_deg"]["de"].endswith("Belastungsantwort")
+
+    result = to_json(run(oracle_series(walk_truth), oracle_info(walk_truth))[0], "de")
+    with pdfplumber.open(io.BytesIO(pdf_report(result, "de"))) as doc:
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in doc.pages))
+    assert "Ganganalyse" in text
+    table = text[text.index("Messwert"):]
+    # labels wrap inside their cells: one word of each, in the walking set's order
+    where = [table.find(x) for x in ("Schrittfrequenz", "Kontaktanteil", "Doppelstützphase", "Belastungsantwort",
+                                     "Schwungphase", "Rumpfvorlage")]
+    assert all(w >= 0 for w in where) and where == sorted(where), where  # the walking set, in its order
+    assert "15–20°" in text and "~25 %" in text  # walking norms (catalog norm_walk.*)
+    assert METRIC_LABELS["hip_extension_to_deg"]["de"] not in text  # a running metric: not a row

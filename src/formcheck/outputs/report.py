@@ -538,7 +538,8 @@ def pdf_report(result: dict, lang: str = "de", key_frames: dict | None = None, t
     """
     header = header or ReportHeader()
     pdf = _document(lang, header.address)
-    _title(pdf, tr("report_title", lang))
+    walk = (result.get("view") or {}).get("gait") == "walk"
+    _title(pdf, tr("report_title_walk" if walk else "report_title", lang))
     if title_note:
         _paragraph(pdf, title_note, 9.5, "I")
     v = result.get("video") or {}

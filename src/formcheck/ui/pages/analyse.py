@@ -68,7 +68,7 @@ def patient_results(entry: Entry) -> None:
     L = lang()
     r = entry.analysis.result_in(L)  # as the therapist mode: the live result in the page language
     st.subheader(md_text(entry.name))
-    st.caption(tr("patient_intro", L))
+    st.caption(tr("patient_intro_walk" if (r.get("view") or {}).get("gait") == "walk" else "patient_intro", L))
     _cues(r, L, with_values=False)
     _quality(r, L)
     gait = (r.get("view") or {}).get("gait")
