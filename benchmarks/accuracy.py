@@ -12,6 +12,19 @@ target of the engine issue. Run by hand:
 each contact (``synth.Gait.landing``; clips in ``benchmarks/out/suite_falling/``):
 how much the contact timing and the angles at contact depend on the way the
 synthetic runner lands.
+
+``--looks`` runs ``synth.looks_suite`` instead: validation-suite runners in
+varied looks drawn from seeds (``synth.Look``: skin, patterned and loose
+clothes, dark shoes on a dark floor, light and shadow, clutter, a moving
+poster, motion blur, compression, pan/tilt/zoom, an occluder in front of the
+far leg, text overlays, body proportions), and after the clip table a table
+per look feature: of the clips that have it, how many meet each target.
+``--looks plain`` runs the same clips without their looks (the baseline).
+``--oracle`` feeds the engine the truth's exact landmarks instead of the pose
+model's (``tests/oracle.py``): a target missed there is the engine's, one
+missed only with the pose model is the model's.
+
+    .venv/bin/python benchmarks/accuracy.py --looks [plain] --landing falling [--variant heavy] [--oracle]
 """
 
 from __future__ import annotations
@@ -23,10 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.pipeline import analyze_video
-from formcheck.synth import generate, load_truth, validation_suite
+from formcheck.pipeline import analyze_video, run_engine
+from formcheck.synth import LOOK_FEATURES, generate, load_truth, looks_suite, validation_suite
 
 OUT_ROOT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parents[1]
+#: per-clip targets of the engine issue, in the order the look tables print them
+CLIP_TARGETS = ("cad%", "kneeIC", "kneePk", "trunk", "shank", "hipExt", "strike", "IC")
 
 #: metric -> (absolute tolerance, unit); cadence is relative (1 %)
 TARGETS = {
@@ -103,12 +119,39 @@ def angles_at_true_events(series, truth: dict) -> dict:
             "hipExt": float(np.median(-np.interp(tos, cl.t, thigh))) - m["hip_extension_to_deg"]}
 
 
+def ic_target_met(ic_near: np.ndarray, fps: float) -> bool:
+    """IC target of the engine issue: median |error| within 1 frame up to 60 fps, within 10 ms from 120 fps on."""
+    tol = 1.0 if fps < 120 else 0.010 * fps
+    return bool(np.isfinite(ic_near).all() and np.median(np.abs(ic_near)) <= tol)
+
+
+def oracle_analysis(truth: dict):
+    """The engine's result on the truth's exact landmarks (no pose model), and that series."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.oracle import oracle_info, oracle_series
+
+    series = oracle_series(truth)
+    res = run_engine(series, oracle_info(truth), lang="en")
+    res.setdefault("analysis", {})
+    return res, series
+
+
 def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, variant: str | None = None,
-              workers: int | None = None, echo=print) -> dict:
-    """Analyse the validation suite and return its summary (``echo`` receives the table's lines)."""
-    suite = validation_suite(landing)
-    out = OUT_ROOT / ("suite" if landing == "soft" else f"suite_{landing}")
+              workers: int | None = None, echo=print, looks: str | None = None, oracle: bool = False) -> dict:
+    """Analyse the validation suite and return its summary (``echo`` receives the table's lines).
+
+    ``looks``: None = the validation suite; ``"looks"`` = :func:`formcheck.synth.looks_suite`;
+    ``"plain"`` = the same clips without their looks. ``oracle``: the engine on exact landmarks.
+    """
+    if looks is None:
+        suite = validation_suite(landing)
+        out = OUT_ROOT / ("suite" if landing == "soft" else f"suite_{landing}")
+    else:
+        suite = looks_suite(landing, plain=looks == "plain")
+        out = OUT_ROOT / f"looks{'_plain' if looks == 'plain' else ''}_{landing}"
     names = names or list(suite)
+    clips = []
     out.mkdir(parents=True, exist_ok=True)
     rows, all_ic, passes = [], [], {k: 0 for k in TARGETS}
     abs_err, nulls = {k: [] for k in TARGETS}, {k: 0 for k in TARGETS}
@@ -126,9 +169,13 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         truth = load_truth(path)
         capture = scene.fps if scene.playback_fps else None
         t0 = time.monotonic()
-        res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True, model_variant=variant,
-                                    workers=workers)
+        if oracle:
+            res, series = oracle_analysis(truth)
+        else:
+            res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True, model_variant=variant,
+                                        workers=workers)
         dt = time.monotonic() - t0
+        met = {}
         frames += series.n_frames
         seconds += dt
         ident = leg_identity_error(series, truth)
@@ -141,13 +188,15 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
             if est is None:
                 cells.append(f"{SHORT[m]:>6} None  ✗")
                 nulls[m] += 1
+                met[SHORT[m]] = False
                 continue
             err = (est - tru) / tru if kind == "rel" else est - tru
             abs_err[m].append(abs(err) * (100 if kind == "rel" else 1))
             ok = abs(err) <= tol
+            met[SHORT[m]] = bool(ok)
             passes[m] += ok
             cells.append(f"{SHORT[m]:>6} {err * 100 if kind == 'rel' else err:+5.1f} {'✓' if ok else '✗'}")
-        near = res["analysis"]["near_side"]
+        near = res["analysis"].get("near_side") or truth["near_side"]
         v = res["view"]
         tv = truth["view"]
         vok = all(v[k] == tv[k] for k in ("facing", "direction", "setting", "gait"))
@@ -166,6 +215,12 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         if ct is not None:
             contact_err.append(ct - truth["metrics"]["contact_time_ms"])
         all_ic.append(ic)
+        met["strike"] = bool(sok)
+        met["IC"] = ic_target_met(ic[near], scene.fps)
+        missed = [k for k in CLIP_TARGETS if not met[k]]
+        # the plain baseline is tabled under the features its clip has in the looks suite
+        features = list(looks_suite(landing)[name][1].look.features(scene.setting)) if looks else []
+        clips.append({"name": name, "features": features, "met": met})
         asym = ""
         if truth["gait"]["right_knee_offset_deg"]:
             kl, kr = res["metrics"]["knee_flexion_ic_deg"]["left"], res["metrics"]["knee_flexion_ic_deg"]["right"]
@@ -177,6 +232,8 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
             + f" | IC frames med near {np.median(ic[near]):+.1f} far {np.median(ic['left' if near == 'right' else 'right']):+.1f}"
             + f" | legs off {ident['near']:.0%}/{ident['far']:.0%}"
             + f" | {dt:4.1f} s{asym}"
+            + f" | met {len(CLIP_TARGETS) - len(missed)}/{len(CLIP_TARGETS)}" + (f" (miss {' '.join(missed)})" if missed else "")
+            + (f" | {' '.join(features)}" if features else "")
         )
         echo(rows[-1])
     n = len(names)
@@ -185,7 +242,24 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
             "wrong_flagged": wrong_flagged, "far_reported": far_reported, "far_wrong": far_wrong,
             "contact_err": contact_err, "at_true": at_true_all, "ic_median_frames": float(np.median(near_med)),
             "ic_within_1": sum(m <= 1.0 for m in near_med), "ic_sides": len(near_med), "frames": frames,
-            "seconds": seconds}
+            "seconds": seconds, "clips": clips}
+
+
+def print_look_table(r: dict, echo=print) -> None:
+    """Per look feature: of the clips that have it, how many meet each target (and all of them).
+
+    For the plain baseline (``--looks plain``) the features are those the same clips have in the looks suite.
+    """
+    clips = r["clips"]
+    if not any(c["features"] for c in clips):
+        return
+    echo(f"{'look feature':<19} {'clips':>5} " + " ".join(f"{k:>6}" for k in CLIP_TARGETS) + "    all")
+    rows = [("(every clip)", clips)] + [(f, [c for c in clips if f in c["features"]]) for f in LOOK_FEATURES]
+    for feat, cs in rows:
+        if not cs:
+            continue
+        echo(f"{feat:<19} {len(cs):>5} " + " ".join(f"{sum(c['met'][k] for c in cs):>3}/{len(cs):<2}" for k in CLIP_TARGETS)
+             + f"  {sum(all(c['met'].values()) for c in cs):>2}/{len(cs)}")
 
 
 def print_summary(r: dict, echo=print) -> None:
@@ -218,12 +292,18 @@ def main(argv=None) -> int:
                     help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
     ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None, help="pose model (default: the default)")
     ap.add_argument("--workers", type=int, default=None, help="pose chunks in parallel (default: one per core)")
+    ap.add_argument("--looks", nargs="?", const="looks", choices=("looks", "plain"), default=None,
+                    help="run synth.looks_suite (varied looks) instead; 'plain': the same clips without their looks")
+    ap.add_argument("--oracle", action="store_true", help="the engine on the truth's exact landmarks (no pose model)")
     args = ap.parse_args(argv)
     echo = lambda line: print(line, flush=True)  # noqa: E731
     r = run_suite(args.landing, args.only, regenerate=args.regenerate, variant=args.variant, workers=args.workers,
-                  echo=echo)
+                  echo=echo, looks=args.looks, oracle=args.oracle)
     print()
     print_summary(r)
+    if args.looks:
+        print()
+        print_look_table(r)
     return 0
 
 
