@@ -19,7 +19,8 @@ clothes, dark shoes on a dark floor, light and shadow, clutter, a moving
 poster, motion blur, compression, pan/tilt/zoom, an occluder in front of the
 far leg, text overlays, body proportions), and after the clip table a table
 per look feature: of the clips that have it, how many meet each target.
-``--looks plain`` runs the same clips without their looks (the baseline).
+``--looks plain`` runs the same clips without their looks (the baseline);
+``--looks single`` one runner with one feature per clip (which feature costs what).
 ``--oracle`` feeds the engine the truth's exact landmarks instead of the pose
 model's (``tests/oracle.py``): a target missed there is the engine's, one
 missed only with the pose model is the model's.
@@ -141,15 +142,18 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
               workers: int | None = None, echo=print, looks: str | None = None, oracle: bool = False) -> dict:
     """Analyse the validation suite and return its summary (``echo`` receives the table's lines).
 
-    ``looks``: None = the validation suite; ``"looks"`` = :func:`formcheck.synth.looks_suite`;
-    ``"plain"`` = the same clips without their looks. ``oracle``: the engine on exact landmarks.
+    ``looks``: None = the validation suite; ``"looks"`` = :func:`formcheck.synth.looks_suite` (seeded
+    looks); ``"plain"`` = the same clips without their looks; ``"single"`` = one feature per clip.
+    ``oracle``: the engine on exact landmarks.
     """
     if looks is None:
         suite = validation_suite(landing)
         out = OUT_ROOT / ("suite" if landing == "soft" else f"suite_{landing}")
     else:
-        suite = looks_suite(landing, plain=looks == "plain")
-        out = OUT_ROOT / f"looks{'_plain' if looks == 'plain' else ''}_{landing}"
+        kind = "single" if looks == "single" else "seeded"
+        suite = looks_suite(landing, plain=looks == "plain", kind=kind)
+        look_of = {k: sc.look for k, (_, sc) in looks_suite(landing, kind=kind).items()}
+        out = OUT_ROOT / f"looks{'' if looks == 'looks' else '_' + looks}_{landing}"
     names = names or list(suite)
     clips = []
     out.mkdir(parents=True, exist_ok=True)
@@ -219,7 +223,7 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         met["IC"] = ic_target_met(ic[near], scene.fps)
         missed = [k for k in CLIP_TARGETS if not met[k]]
         # the plain baseline is tabled under the features its clip has in the looks suite
-        features = list(looks_suite(landing)[name][1].look.features(scene.setting)) if looks else []
+        features = list(look_of[name].features(scene.setting)) if looks else []
         clips.append({"name": name, "features": features, "met": met})
         asym = ""
         if truth["gait"]["right_knee_offset_deg"]:
@@ -292,8 +296,9 @@ def main(argv=None) -> int:
                     help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
     ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None, help="pose model (default: the default)")
     ap.add_argument("--workers", type=int, default=None, help="pose chunks in parallel (default: one per core)")
-    ap.add_argument("--looks", nargs="?", const="looks", choices=("looks", "plain"), default=None,
-                    help="run synth.looks_suite (varied looks) instead; 'plain': the same clips without their looks")
+    ap.add_argument("--looks", nargs="?", const="looks", choices=("looks", "plain", "single"), default=None,
+                    help="run synth.looks_suite (varied looks) instead; 'plain': the same clips without their looks; "
+                         "'single': one look feature per clip")
     ap.add_argument("--oracle", action="store_true", help="the engine on the truth's exact landmarks (no pose model)")
     args = ap.parse_args(argv)
     echo = lambda line: print(line, flush=True)  # noqa: E731

@@ -36,6 +36,20 @@ Sagittal plane, x forward (the way the runner faces), y up, metres, hip at x = 0
   and the body (overground) or the stance foot (treadmill) moves toward the side
   the runner faces.
 
+Looks
+-----
+``Scene(look=Look(...))`` varies everything but the motion: skin tone,
+patterned and loose clothes, shoe colour (dark shoes on a dark floor), a light
+gradient and a cast shadow, a cluttered background and a sliding poster,
+motion blur (sub-frames over a 180° shutter), H.264 compression, camera pan,
+tilt and zoom, treadmill furniture in front of the far leg, burnt-in text,
+and body proportions (``Body.leg_ratio``, ``trunk_ratio``) and height in the
+frame. ``Look.from_seed(seed)`` draws one reproducibly; ``looks_suite`` is the
+fixed set the accuracy benchmark runs. The truth's angles and events do not
+depend on the look; its pixels follow the camera (``frames.camera``), and
+the truth file records the look (``look``, with its ``features``) and the
+body (``body``). ``look=None`` renders exactly as before looks existed.
+
 Conventions
 -----------
 Angles in degrees. ``thigh`` angle: hip → knee against the downward vertical,
@@ -1312,18 +1326,54 @@ LOOK_VARIANTS = (("tm_right_60", 1), ("tm_left_60", 3), ("tm_right_30", 6), ("tm
                  ("tm_midfoot_left_60", 19), ("tm_overstride_right_60", 42), ("tm_deepknee_left_60", 17))
 
 
-def looks_suite(landing: str = "falling", plain: bool = False) -> dict[str, tuple[Gait, Scene]]:
-    """Validation-suite runners in varied looks (:data:`LOOK_VARIANTS`), short and at modest sizes.
+#: one look per feature with only that feature on (hand-set; the seeded looks switch on several at once)
+SINGLE_FEATURE_LOOKS = {
+    "dark_skin": Look(skin=SKIN_TONES[-1]),
+    "patterned_shirt": Look(shirt_pattern="stripes"),
+    "patterned_shorts": Look(shorts_pattern="checks"),
+    "loose_clothing": Look(loose=1.0),
+    "dark_shoes": Look(shoes=(20, 20, 25), floor=(35, 35, 40)),
+    "lighting": Look(light_deg=30.0, light_gain=0.3, brightness=0.8),
+    "shadow": Look(shadow=True, light_deg=30.0),
+    "clutter": Look(clutter=12),
+    "moving_background": Look(moving_background=True),
+    "motion_blur": Look(motion_blur=4),
+    "compression": Look(crf=36),
+    "pan": Look(pan=0.6),
+    "tilt": Look(tilt_deg=2.5),
+    "zoom": Look(zoom=0.12),
+    "occluder": Look(occluder="console"),
+    "overlay": Look(overlay=True),
+    "proportions": Look(leg_ratio=1.07, trunk_ratio=0.93),
+    "height_in_frame": Look(scale=0.8),
+}
 
-    Treadmill clips are 4.5 s at 960×540, overground ones 1280×720 for the
-    crossing. ``plain=True`` gives the same clips without their looks (the
+
+def _short(scene: Scene) -> Scene:
+    """The looks suites' clip size and length: treadmill 4.5 s at 960×540, overground the crossing at 1280×720."""
+    size = dict(width=960, height=540, duration_s=4.5) if scene.setting == "treadmill" \
+        else dict(width=1280, height=720, duration_s=None)
+    return replace(scene, **size)
+
+
+def looks_suite(landing: str = "falling", plain: bool = False, kind: str = "seeded") -> dict[str, tuple[Gait, Scene]]:
+    """Validation-suite runners in varied looks, short and at modest sizes (:func:`_short`).
+
+    ``kind="seeded"``: the :data:`LOOK_VARIANTS` (looks drawn from seeds, several
+    features each); ``kind="single"``: the ``tm_right_60`` runner (``og_right_60``
+    for the pan) with each of :data:`SINGLE_FEATURE_LOOKS`, to tell which feature
+    costs what. ``plain=True`` gives the same clips without their looks (the
     baseline the looks are compared with).
     """
     base = validation_suite(landing)
     out = {}
+    if kind == "single":
+        for feature, look in SINGLE_FEATURE_LOOKS.items():
+            name = "og_right_60" if feature == "pan" else "tm_right_60"
+            gait, scene = base[name]
+            out[f"{name}_{feature}"] = (gait, replace(_short(scene), look=None if plain else look))
+        return out
     for name, seed in LOOK_VARIANTS:
         gait, scene = base[name]
-        size = dict(width=960, height=540, duration_s=4.5) if scene.setting == "treadmill" \
-            else dict(width=1280, height=720, duration_s=None)
-        out[f"{name}_look{seed}"] = (gait, replace(scene, **size, look=None if plain else Look.from_seed(seed)))
+        out[f"{name}_look{seed}"] = (gait, replace(_short(scene), look=None if plain else Look.from_seed(seed)))
     return out

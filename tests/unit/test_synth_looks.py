@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from dataclasses import asdict, replace
 
 import numpy as np
@@ -251,6 +252,11 @@ def test_looks_out_of_range_are_refused():
             Look(**bad)
 
 
+def test_the_single_feature_suite_has_each_feature_alone():
+    suite = looks_suite(kind="single")
+    assert [sc.look.features(sc.setting) for _, sc in suite.values()] == [(f,) for f in LOOK_FEATURES]
+
+
 def test_the_looks_suite_covers_every_feature_and_setting():
     suite = looks_suite()
     assert len(suite) == len(LOOK_VARIANTS) >= 8
@@ -271,3 +277,20 @@ def test_the_looks_suite_covers_every_feature_and_setting():
     assert all(replace(suite[k][1], look=None) == plain[k][1] and suite[k][0] == plain[k][0] for k in suite)
     base = validation_suite("falling")
     assert all(k.rsplit("_look", 1)[0] in base for k in suite)
+
+
+def test_the_command_line_draws_the_look_from_its_seed(tmp_path, capsys):
+    from formcheck import cli
+    from formcheck.synth import load_truth
+
+    out = tmp_path / "r.mp4"
+    args = ["synth", str(out), "--duration-s", "0.3", "--width", "160", "--height", "120", "--fps", "30"]
+    assert cli.main(args + ["--look", "12"]) == 0
+    truth = load_truth(out)
+    assert truth["look"]["seed"] == 12 and truth["look"]["features"] == list(Look.from_seed(12).features("treadmill"))
+    assert truth["body"]["leg_ratio"] == Look.from_seed(12).leg_ratio
+    assert "look 12: " in capsys.readouterr().out
+    out.unlink()
+    Path(str(out) + ".truth.json").unlink()
+    assert cli.main(args) == 0
+    assert load_truth(out)["look"] is None
