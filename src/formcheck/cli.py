@@ -19,6 +19,7 @@ import getpass
 import json
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -333,9 +334,12 @@ def cmd_synth(args) -> int:
     check_output_file(out, example="runner.mp4", devices=False)
     check_output_file(truth_out, example="runner.mp4.truth.json", devices=False)
     gait = synth.Gait(**{f.name: getattr(args, f.name) for f in dataclasses.fields(synth.Gait)})
-    scene_kw = {f.name: getattr(args, f.name) for f in dataclasses.fields(synth.Scene)}
+    scene_kw = {f.name: getattr(args, f.name) for f in dataclasses.fields(synth.Scene) if f.name != "look"}
     for key in ("width", "height", "seed", "rotation_deg"):
         scene_kw[key] = int(scene_kw[key])
+    look_seed = secrets.randbelow(1_000_000) if args.look_random else args.look
+    if look_seed is not None:
+        scene_kw["look"] = synth.Look.from_seed(look_seed)
     try:
         scene = synth.Scene(**scene_kw)
     except ValueError as exc:
@@ -349,6 +353,8 @@ def cmd_synth(args) -> int:
             raise FormcheckError(f"synth: {exc}") from None
         _move_pair(staging / out.name, out, staging / truth_out.name, truth_out)
     print(printable(f"wrote {out} ({truth['video']['n_frames']} frames) and {truth_out}"))
+    if look_seed is not None:
+        print(printable(f"look {look_seed}: {', '.join(truth['look']['features']) or 'plain'}"))
     return 0
 
 
@@ -711,7 +717,12 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     s.add_argument("out", help="output video path (.mp4)")
     _add_dataclass_options(s, synth.Gait)
-    _add_dataclass_options(s, synth.Scene)
+    _add_dataclass_options(s, synth.Scene, skip=("look",))
+    lk = s.add_mutually_exclusive_group()
+    lk.add_argument("--look", type=int, metavar="SEED", default=None,
+                    help="a varied look (clothes, light, scene, camera, body proportions) drawn from SEED; "
+                         "its colours replace --skin/--shirt/…")
+    lk.add_argument("--look-random", action="store_true", help="a varied look from a random seed (printed)")
     s.set_defaults(func=cmd_synth)
     return p
 

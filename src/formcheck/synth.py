@@ -36,6 +36,20 @@ Sagittal plane, x forward (the way the runner faces), y up, metres, hip at x = 0
   and the body (overground) or the stance foot (treadmill) moves toward the side
   the runner faces.
 
+Looks
+-----
+``Scene(look=Look(...))`` varies everything but the motion: skin tone,
+patterned and loose clothes, shoe colour (dark shoes on a dark floor), a light
+gradient and a cast shadow, a cluttered background and a sliding poster,
+motion blur (sub-frames over a 180° shutter), H.264 compression, camera pan,
+tilt and zoom, treadmill furniture in front of the far leg, burnt-in text,
+and body proportions (``Body.leg_ratio``, ``trunk_ratio``) and height in the
+frame. ``Look.from_seed(seed)`` draws one reproducibly; ``looks_suite`` is the
+fixed set the accuracy benchmark runs. The truth's angles and events do not
+depend on the look; its pixels follow the camera (``frames.camera``), and
+the truth file records the look (``look``, with its ``features``) and the
+body (``body``). ``look=None`` renders exactly as before looks existed.
+
 Conventions
 -----------
 Angles in degrees. ``thigh`` angle: hip → knee against the downward vertical,
@@ -136,26 +150,226 @@ class Scene:
     seed: int = 0
     codec: str = "h264"
     rotation_deg: int = 0  # store frames rotated, with display rotation metadata
+    look: "Look | None" = None  # varied looks, camera and proportions (Look); None renders the plain look
+
+
+PATTERNS = ("plain", "stripes", "checks", "print")
+OCCLUDERS = ("none", "console", "handrail")
+#: skin tones from very light to very dark (RGB), roughly Fitzpatrick I–VI
+SKIN_TONES = ((250, 222, 200), (234, 192, 160), (205, 150, 112), (160, 105, 72), (110, 70, 48), (68, 44, 32))
+#: every feature a Look can switch on, as :meth:`Look.features` names them
+LOOK_FEATURES = ("dark_skin", "patterned_shirt", "patterned_shorts", "loose_clothing", "dark_shoes", "lighting",
+                 "shadow", "clutter", "moving_background", "motion_blur", "compression", "pan", "tilt", "zoom",
+                 "occluder", "overlay", "proportions", "height_in_frame")
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a synthetic clip looks, besides the runner's motion: clothes, light, scene, camera, body build.
+
+    The default is the plain look (a :class:`Scene` with ``look=None`` renders
+    exactly as before looks existed); :meth:`from_seed` draws a varied one
+    reproducibly. Nothing here changes the runner's joint angles or events:
+    the truth stays in the body's sagittal frame, and its image coordinates
+    follow the camera (pan, tilt, zoom).
+
+    Attributes
+    ----------
+    seed : int or None
+        The seed :meth:`from_seed` drew this look from (informational).
+    skin, shirt, shorts, shoes, hair, background, floor : (R, G, B) or None
+        Colours (0–255) replacing the scene's; None keeps the scene's.
+    shirt_pattern, shorts_pattern : {"plain", "stripes", "checks", "print"}
+        Fabric pattern, in ``pattern_color`` over the garment's colour; it moves with the hip.
+    pattern_color : (R, G, B)
+    loose : float
+        0 = fitted; 1 = shirt and shorts about 45 % and 50 % wider, with a hem
+        below the hip and at the thigh that flaps at the step frequency. The
+        cloth hides the hip and thigh outline; the joints do not move.
+    light_deg, light_gain : float
+        A brightness gradient across the frame toward ``light_deg`` (0 = the
+        light comes from the image's right, 90 = from above), ±``light_gain``
+        at the frame's edges (fraction).
+    brightness : float
+        Overall exposure factor.
+    shadow : bool
+        A soft cast shadow of the runner on the floor, thrown away from the light.
+    clutter : int
+        Number of extra background objects (also textures wall and floor); 0 = the plain background.
+    moving_background : bool
+        A poster slides across the background at walking speed.
+    motion_blur : int
+        Sub-frames averaged over a 180° shutter (half the frame interval,
+        centred on the frame's time); 0 or 1 = sharp.
+    crf : int
+        H.264 quality (higher = more compression); 23 is what the plain look uses.
+    pan : float
+        Overground: fraction of the runner's travel the camera follows (0 = still).
+    tilt_deg : float
+        Camera roll, + counter-clockwise in the image; the image's vertical is then no longer the true vertical.
+    zoom : float
+        Relative change of the image scale from the first to the last frame (+ zooms in), about the frame centre.
+    occluder : {"none", "console", "handrail"}
+        Treadmill furniture between the camera and the far leg: a side handrail
+        across the far thigh (45 % of body height), or a console upright with a
+        side guard hiding the far foot in stance; overground both are a railing
+        on the far side.
+    overlay : bool
+        Burnt-in text: a running timestamp and a logo.
+    leg_ratio, trunk_ratio : float
+        Body proportions (:class:`Body`).
+    scale : float
+        Runner's height in the frame relative to the scene's default.
+    """
+
+    seed: int | None = None
+    skin: tuple[int, int, int] | None = None
+    shirt: tuple[int, int, int] | None = None
+    shorts: tuple[int, int, int] | None = None
+    shoes: tuple[int, int, int] | None = None
+    hair: tuple[int, int, int] | None = None
+    background: tuple[int, int, int] | None = None
+    floor: tuple[int, int, int] | None = None
+    shirt_pattern: str = "plain"
+    shorts_pattern: str = "plain"
+    pattern_color: tuple[int, int, int] = (235, 235, 235)
+    loose: float = 0.0
+    light_deg: float = 90.0
+    light_gain: float = 0.0
+    brightness: float = 1.0
+    shadow: bool = False
+    clutter: int = 0
+    moving_background: bool = False
+    motion_blur: int = 0
+    crf: int = 23
+    pan: float = 0.0
+    tilt_deg: float = 0.0
+    zoom: float = 0.0
+    occluder: str = "none"
+    overlay: bool = False
+    leg_ratio: float = 1.0
+    trunk_ratio: float = 1.0
+    scale: float = 1.0
+
+    def __post_init__(self):
+        if self.shirt_pattern not in PATTERNS or self.shorts_pattern not in PATTERNS:
+            raise ValueError(f"patterns must be one of {', '.join(PATTERNS)}")
+        if self.occluder not in OCCLUDERS:
+            raise ValueError(f"occluder must be one of {', '.join(OCCLUDERS)}")
+        if not (0.0 <= self.loose <= 1.0 and 0.0 <= self.pan < 1.0 and abs(self.tilt_deg) <= 10.0
+                and -0.5 < self.zoom < 0.5 and 0.8 <= self.leg_ratio <= 1.2 and 0.8 <= self.trunk_ratio <= 1.2
+                and 0.5 <= self.scale <= 1.3 and 0 <= self.motion_blur <= 16 and 0 <= self.crf <= 51):
+            raise ValueError("look out of range: loose 0–1, pan 0–<1, |tilt| ≤ 10°, |zoom| < 0.5, "
+                             "leg/trunk ratio 0.8–1.2, scale 0.5–1.3, motion_blur 0–16, crf 0–51")
+
+    @classmethod
+    def from_seed(cls, seed: int) -> "Look":
+        """A varied look drawn reproducibly from ``seed`` (see :func:`draw_look`)."""
+        return draw_look(seed)
+
+    def features(self, setting: str | None = None) -> tuple[str, ...]:
+        """Names (of :data:`LOOK_FEATURES`) of what this look changes from the plain one.
+
+        With ``setting`` ("treadmill" | "overground"), only what shows in it (a pan needs a runner crossing the frame).
+        """
+        lum = (lambda c: 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
+        dark_shoes = self.shoes is not None and lum(self.shoes) < 70
+        on = {"dark_skin": self.skin is not None and lum(self.skin) < 120,
+              "patterned_shirt": self.shirt_pattern != "plain", "patterned_shorts": self.shorts_pattern != "plain",
+              "loose_clothing": self.loose > 0, "dark_shoes": dark_shoes,
+              "lighting": self.light_gain > 0 or self.brightness != 1.0, "shadow": self.shadow,
+              "clutter": self.clutter > 0, "moving_background": self.moving_background,
+              "motion_blur": self.motion_blur > 1, "compression": self.crf > 23,
+              "pan": self.pan > 0 and setting != "treadmill",
+              "tilt": self.tilt_deg != 0, "zoom": self.zoom != 0, "occluder": self.occluder != "none",
+              "overlay": self.overlay, "proportions": self.leg_ratio != 1.0 or self.trunk_ratio != 1.0,
+              "height_in_frame": self.scale != 1.0}
+        return tuple(k for k in LOOK_FEATURES if on[k])
+
+
+def draw_look(seed: int) -> Look:
+    """A :class:`Look` drawn from ``seed`` (pure: the same seed gives the same look).
+
+    Every value is drawn every time, whether or not its feature is switched
+    on, so one feature's draw never shifts another's. Each feature is on with
+    probability about 0.4–0.5; ranges: tilt 1–3°, zoom 6–15 %, pan 40–70 % of
+    the travel, blur 3–4 sub-frames, CRF 32–38, leg and trunk ratios ±8 %,
+    height in frame 80–115 %; dark shoes come with a dark floor.
+    """
+    rng = np.random.default_rng([0x10C5, int(seed)])
+
+    def colour(lo=20, hi=235):
+        return tuple(int(v) for v in rng.integers(lo, hi, 3))
+
+    on = lambda p: bool(rng.random() < p)  # noqa: E731
+    skin = SKIN_TONES[int(rng.integers(len(SKIN_TONES)))]
+    skin = tuple(int(np.clip(c + d, 0, 255)) for c, d in zip(skin, rng.integers(-8, 9, 3)))
+    hair = (colour(10, 60), colour(120, 200))[int(on(0.25))]
+    shirt, shorts, pattern_color = colour(), colour(10, 160), colour(150, 255)
+    shirt_pattern = PATTERNS[int(rng.choice(4, p=[0.4, 0.2, 0.2, 0.2]))]
+    shorts_pattern = PATTERNS[int(rng.choice(4, p=[0.55, 0.15, 0.15, 0.15]))]
+    loose = float(rng.uniform(0.5, 1.0)) if on(0.45) else 0.0
+    dark = on(0.35)
+    dark_val = int(rng.integers(15, 40))
+    shoes = (dark_val, dark_val, dark_val + 5) if dark else colour(60, 255)
+    floor_dark = int(rng.integers(30, 50))
+    floor = (floor_dark, floor_dark, floor_dark + 4) if dark else colour(80, 170)
+    background = colour(120, 230)
+    light_deg, light_gain, brightness = float(rng.uniform(0, 360)), float(rng.uniform(0.15, 0.35)), float(rng.uniform(0.7, 1.15))
+    lit = on(0.5)
+    shadow = on(0.5)
+    clutter = int(rng.integers(6, 15)) if on(0.5) else 0
+    moving = on(0.4)
+    blur = int(rng.integers(3, 5)) if on(0.4) else 0
+    crf = int(rng.integers(32, 39)) if on(0.4) else 23
+    pan = float(rng.uniform(0.4, 0.7)) if on(0.5) else 0.0
+    tilt = float(rng.choice([-1, 1]) * rng.uniform(1.0, 3.0))
+    tilt = tilt if on(0.4) else 0.0
+    zoom = float(rng.choice([-1, 1]) * rng.uniform(0.06, 0.15))
+    zoom = zoom if on(0.4) else 0.0
+    occluder = OCCLUDERS[1 + int(rng.integers(2))]
+    occluder = occluder if on(0.4) else "none"
+    overlay = on(0.5)
+    leg, trunk = float(rng.uniform(0.92, 1.08)), float(rng.uniform(0.92, 1.08))
+    prop = on(0.5)
+    scale = float(rng.uniform(0.8, 1.15))
+    scale = scale if on(0.5) else 1.0
+    return Look(seed=int(seed), skin=skin, shirt=shirt, shorts=shorts, shoes=shoes, hair=hair, background=background,
+                floor=floor, shirt_pattern=shirt_pattern, shorts_pattern=shorts_pattern, pattern_color=pattern_color,
+                loose=loose, light_deg=light_deg, light_gain=light_gain if lit else 0.0,
+                brightness=brightness if lit else 1.0, shadow=shadow, clutter=clutter, moving_background=moving,
+                motion_blur=blur, crf=crf, pan=pan, tilt_deg=tilt, zoom=zoom, occluder=occluder, overlay=overlay,
+                leg_ratio=leg if prop else 1.0, trunk_ratio=trunk if prop else 1.0, scale=scale)
 
 
 @dataclass
 class Body:
-    """Segment lengths in metres (Winter's anthropometric fractions of height)."""
+    """Segment lengths in metres (Winter's anthropometric fractions of height).
+
+    ``leg_ratio`` scales the whole leg (thigh, shank, foot) and ``trunk_ratio``
+    the trunk, neck, head and arms against Winter's fractions (Winter 2009,
+    table 4.1): people of one height differ by several per cent in both. A
+    leg scaled as a whole keeps every joint angle of the gait (the stance
+    geometry scales with it), so the truth's angles and events do not change.
+    """
 
     height: float
+    leg_ratio: float = 1.0
+    trunk_ratio: float = 1.0
 
     def __post_init__(self):
         h = self.height
-        self.thigh = 0.245 * h
-        self.shank = 0.246 * h
-        self.foot = 0.152 * h
-        self.ankle_h = 0.039 * h
+        hl, ht = h * self.leg_ratio, h * self.trunk_ratio
+        self.thigh = 0.245 * hl
+        self.shank = 0.246 * hl
+        self.foot = 0.152 * hl
+        self.ankle_h = 0.039 * hl
         self.ankle_x = 0.25 * self.foot  # ankle ahead of the heel's back edge
-        self.trunk = 0.288 * h
-        self.upper_arm = 0.186 * h
-        self.forearm = 0.146 * h
-        self.neck = 0.052 * h
-        self.head_r = 0.062 * h
+        self.trunk = 0.288 * ht
+        self.upper_arm = 0.186 * ht
+        self.forearm = 0.146 * ht
+        self.neck = 0.052 * ht
+        self.head_r = 0.062 * ht
 
 
 def _rot(v: np.ndarray, deg: np.ndarray | float) -> np.ndarray:
@@ -195,7 +409,7 @@ def _piecewise(u, knots, values, first=_ease):
 class GaitModel:
     """Forward-running kinematics of one runner (hip-centred sagittal frame)."""
 
-    def __init__(self, gait: Gait):
+    def __init__(self, gait: Gait, body: Body | None = None):
         if gait.kind not in ("run", "walk"):
             raise ValueError("kind must be 'run' or 'walk'")
         self.walk = gait.kind == "walk"
@@ -206,7 +420,7 @@ class GaitModel:
         if gait.landing not in ("soft", "falling"):
             raise ValueError("landing must be 'soft' or 'falling'")
         self.g = gait
-        self.b = Body(gait.height_m)
+        self.b = body if body is not None else Body(gait.height_m)
         self.T = 120.0 / gait.cadence_spm  # stride time (two steps)
         self.Ts = gait.duty_factor * self.T
         self.leg = {}
@@ -426,7 +640,8 @@ class GaitModel:
         # 15 % of swing, and falls back to 0 at contact — the foot leaves the ground
         # at toe-off instead of dragging along it
         # (a walker's foot skims the ground: minimum toe clearance about 1-2 cm, Winter 1992)
-        need = (0.008 if self.walk else 0.02) * self.b.height * np.minimum(1.0, np.minimum(u / 0.15, (1.0 - u) / 0.15))
+        need = ((0.008 if self.walk else 0.02) * self.b.height * self.b.leg_ratio
+                * np.minimum(1.0, np.minimum(u / 0.15, (1.0 - u) / 0.15)))
 
         def foot_y(th, kn):
             _, a, heel, toe = self._leg_points(hip, th, kn, beta)
@@ -536,8 +751,9 @@ class GaitModel:
 class _Camera:
     """Maps sagittal metres to image pixels (y down) for one scene."""
 
-    def __init__(self, scene: Scene, body: Body, v: float, duration: float):
+    def __init__(self, scene: Scene, body: Body, v: float, duration: float, look: Look | None = None):
         self.scene = scene
+        self.look = look
         w, h = scene.width, scene.height
         self.sign = 1.0 if scene.facing == "right" else -1.0
         self.ground_y = h * 0.90
@@ -553,12 +769,65 @@ class _Camera:
             self.x0 = w / 2.0 - self.sign * dirn * span / 2.0
             self.travel = dirn * v
         self.margin_m = 0.0
+        self.canvas_w = w  # the scene is drawn on a canvas this wide; wider than the frame when the camera pans
+        self.pan_px = None  # per frame: canvas x of the frame's left edge
+        if look is not None:
+            if scene.setting == "treadmill":
+                self.ppm *= look.scale
+            else:  # the runner's crossing fits the frame with room left for a zoom-in
+                self.ppm = min(0.36 * h / (body.height * 1.08) * look.scale,
+                               _overground_width(w, look) / ((1.0 - look.pan) * v * duration + 1.6))
+
+    def follow(self, hip_x: np.ndarray) -> None:
+        """Set the pan from the hip's canvas x per frame (pixels, relative to ``x0``); overground only.
+
+        The camera follows ``look.pan`` of the runner's travel; the crossing
+        that is left is centred in the frame, and the canvas is widened to
+        hold every frame's view.
+        """
+        pan = self.look.pan if self.scene.setting == "overground" else 0.0
+        if pan == 0:  # a still camera: the frame is the canvas
+            self.pan_px = np.zeros_like(hip_x)
+            return
+        c = pan * (hip_x - hip_x[0])
+        c -= c.min()
+        rel = hip_x - c
+        self.x0 = self.scene.width / 2.0 - 0.5 * (rel.max() + rel.min())
+        self.canvas_w = self.scene.width + int(np.ceil(c.max())) + 2
+        self.pan_px = c
+
+    def affine(self, i: int, n: int) -> np.ndarray | None:
+        """2×3 map of canvas pixels to frame ``i``'s pixels (pan, then tilt and zoom about the frame centre).
+
+        None when the camera is still and level (the frame is the canvas).
+        """
+        lk = self.look
+        pan = 0.0 if self.pan_px is None else float(self.pan_px[i])
+        if lk is None or (lk.tilt_deg == 0 and lk.zoom == 0 and pan == 0 and self.canvas_w == self.scene.width):
+            return None
+        import cv2
+
+        z = 1.0 + lk.zoom * (i / max(n - 1, 1))
+        m = cv2.getRotationMatrix2D((self.scene.width / 2.0, self.scene.height / 2.0), lk.tilt_deg, z)
+        m[:, 2] -= m[:, 0] * pan
+        return m
+
 
     def __call__(self, pts: np.ndarray, t: float) -> np.ndarray:
         """(…, 2) metres (hip-centred) → pixels at time ``t``."""
         x = self.x0 + self.sign * (pts[..., 0] + self.travel * t) * self.ppm
         y = self.ground_y - pts[..., 1] * self.ppm
         return np.stack([x, y], -1)
+
+
+def _overground_width(w: int, look: Look) -> float:
+    """Frame width (px) the overground crossing may use: less when the camera zooms in."""
+    return w / (1.0 + max(look.zoom, 0.0))
+
+
+def _apply_affine(m: np.ndarray | None, pts: np.ndarray) -> np.ndarray:
+    """Pixels (…, 2) through a 2×3 affine map (None: unchanged)."""
+    return pts if m is None else pts @ m[:, :2].T + m[:, 2]
 
 
 def _capsule(img, p0, p1, r0, r1, color, outline: float = 0.0):
@@ -582,21 +851,30 @@ def _capsule(img, p0, p1, r0, r1, color, outline: float = 0.0):
         cv2.circle(img, tuple(np.round(p * (1 << shift)).astype(int)), int(round(r * (1 << shift))), color, -1, cv2.LINE_AA, shift)
 
 
+_LOOK_COLOURS = ("skin", "shirt", "shorts", "shoes", "hair", "background", "floor")
+
+
 def _shade(color, f):
     return tuple(int(max(0, min(255, c * f))) for c in color)
 
 
 class _Renderer:
-    def __init__(self, scene: Scene, body: Body, cam: _Camera):
+    def __init__(self, scene: Scene, body: Body, cam: _Camera, look: Look | None = None):
+        self.look = look
+        if look is not None:  # the look's colours replace the scene's
+            scene = replace(scene, **{k: getattr(look, k) for k in _LOOK_COLOURS if getattr(look, k) is not None})
         self.s, self.b, self.cam = scene, body, cam
         self.rng = np.random.default_rng(scene.seed)
+        self.step_hz = 3.0  # steps per second: how fast loose cloth flaps (generate sets it)
         self.bg = self._background()
+        if look is not None and look.clutter:
+            self._clutter(self.bg)
 
     def _background(self):
         import cv2
 
         s = self.s
-        h, w = s.height, s.width
+        h, w = s.height, self.cam.canvas_w
         img = np.empty((h, w, 3), np.uint8)
         top = np.array(s.background, float)
         grad = np.linspace(1.05, 0.85, h)[:, None, None]
@@ -613,12 +891,60 @@ class _Renderer:
         return img
 
     def render(self, pose: dict, i: int, t: float) -> np.ndarray:
+        """Frame ``i`` of the plain look: the scene at pose index ``i`` and camera time ``t``, with sensor noise."""
+        return self._noisy(self._draw(pose, i, t), i)
+
+    def render_look(self, pose: dict, idx: list[int], ts: list[float], clocks: list[float], i: int,
+                    m: np.ndarray | None) -> np.ndarray:
+        """Frame ``i`` with the look: sub-frames ``idx`` of ``pose`` averaged (motion blur), the camera map
+        ``m`` (canvas → frame), lighting, overlay, then sensor noise."""
         import cv2
 
-        s, cam = self.s, self.cam
+        if len(idx) == 1:
+            canvas = self._draw(pose, idx[0], ts[0], clocks[0])
+        else:
+            acc = np.zeros((self.s.height, self.cam.canvas_w, 3), np.float32)
+            for j, tj, cj in zip(idx, ts, clocks):
+                acc += self._draw(pose, j, tj, cj)
+            canvas = np.round(acc / len(idx)).astype(np.uint8)
+        w, h = self.s.width, self.s.height
+        frame = canvas[:, :w] if m is None else cv2.warpAffine(canvas, m, (w, h), flags=cv2.INTER_LINEAR,
+                                                               borderMode=cv2.BORDER_REFLECT101)
+        lk = self.look
+        if lk.light_gain > 0 or lk.brightness != 1.0:
+            if not hasattr(self, "_light"):
+                a = np.radians(lk.light_deg)
+                xn, yn = np.linspace(-1, 1, w)[None, :], np.linspace(-1, 1, h)[:, None]
+                self._light = (lk.brightness * (1.0 + lk.light_gain * (np.cos(a) * xn - np.sin(a) * yn)))[..., None]
+                self._light = self._light.astype(np.float32)
+            frame = np.clip(frame * self._light, 0, 255).astype(np.uint8)
+        if lk.overlay:
+            frame = np.ascontiguousarray(frame)
+            self._overlay(frame, clocks[len(clocks) // 2])
+        return self._noisy(frame, i)
+
+    def _noisy(self, img: np.ndarray, i: int) -> np.ndarray:
+        s = self.s
+        if s.noise > 0:
+            # sensor noise: a few pre-drawn noise fields, cycled with random offsets (fast)
+            if not hasattr(self, "_noise"):
+                self._noise = [np.clip(self.rng.normal(0.0, s.noise, img.shape), -127, 127).astype(np.int16)
+                               for _ in range(4)]
+            nz = np.roll(self._noise[i % 4], int(self.rng.integers(0, img.shape[1])), axis=1)
+            img = np.clip(img.astype(np.int16) + nz, 0, 255).astype(np.uint8)
+        return img
+
+    def _draw(self, pose: dict, i: int, t: float, clock: float = 0.0) -> np.ndarray:
+        """The scene on the canvas, without noise; ``clock`` (s) drives what moves on its own (poster, cloth)."""
+        import cv2
+
+        s, cam, lk = self.s, self.cam, self.look
+        self._clock = clock
         img = self.bg.copy()
         gy = int(cam.ground_y)
         ppm = cam.ppm
+        if lk is not None and lk.moving_background:
+            self._poster(img, clock)
         if s.setting == "treadmill":
             # belt with marks moving backward under the runner at belt speed
             x_lo, x_hi = int(cam.x0 - 1.1 * ppm), int(cam.x0 + 1.1 * ppm)
@@ -632,21 +958,18 @@ class _Renderer:
         far = "left" if near == "right" else "right"
         r = lambda m: m * ppm  # noqa: E731
         order = [(far, 0.72), (near, 1.0)]
+        if lk is not None and lk.shadow:
+            self._shadow(img, px, r)
         # far arm and leg behind the body
         for side, f in order[:1]:
             self._leg(img, px[side], f, r)
             self._arm(img, px[side], f, r)
+        if lk is not None and lk.occluder != "none":
+            self._occluder(img, r)
         self._torso(img, px, r)
         for side, f in order[1:]:
             self._leg(img, px[side], f, r)
             self._arm(img, px[side], f, r)
-        if s.noise > 0:
-            # sensor noise: a few pre-drawn noise fields, cycled with random offsets (fast)
-            if not hasattr(self, "_noise"):
-                self._noise = [np.clip(self.rng.normal(0.0, s.noise, img.shape), -127, 127).astype(np.int16)
-                               for _ in range(4)]
-            nz = np.roll(self._noise[i % 4], int(self.rng.integers(0, img.shape[1])), axis=1)
-            img = np.clip(img.astype(np.int16) + nz, 0, 255).astype(np.uint8)
         return img
 
     def _leg(self, img, p, f, r):
@@ -661,7 +984,18 @@ class _Renderer:
         _capsule(img, p["knee"], p["knee"] + 0.3 * (p["ankle"] - p["knee"]), r(0.058), r(0.05), _shade(s.skin, f * 0.93))
         # shorts over the upper thigh
         mid = p["hip"] + 0.45 * (p["knee"] - p["hip"])
-        _capsule(img, p["hip"], mid, r(0.085), r(0.075), shorts, edge)
+        lk = self.look
+        if lk is None or (lk.shorts_pattern == "plain" and lk.loose == 0):
+            _capsule(img, p["hip"], mid, r(0.085), r(0.075), shorts, edge)
+        else:  # loose shorts: wider, with a hem that flaps across the thigh
+            wide = 1.0 + 0.5 * lk.loose
+            pieces = [(p["hip"], mid, r(0.085) * wide, r(0.075) * wide)]
+            if lk.loose:
+                thigh = p["knee"] - p["hip"]
+                perp = np.array([-thigh[1], thigh[0]]) / max(np.hypot(*thigh), 1e-6)
+                hem = mid + 0.12 * thigh + perp * r(0.025) * lk.loose * self._flap(f)
+                pieces.append((mid, hem, r(0.075) * wide, r(0.08) * wide))
+            self._garment(img, pieces, s.shorts, lk.shorts_pattern, f, p["hip"], edge)
         # sock, then the shoe: heel, toe and a raised instep with a dark sole
         _capsule(img, p["ankle"] + 0.25 * (p["knee"] - p["ankle"]), p["ankle"], r(0.042), r(0.04), _shade((245, 245, 240), f))
         sole = _shade((50, 50, 55), f)
@@ -680,7 +1014,14 @@ class _Renderer:
         edge = max(1.0, r(0.006))
         _capsule(img, p["elbow"], p["wrist"], r(0.035), r(0.028), _shade(s.skin, f), edge)
         _capsule(img, p["shoulder"], p["elbow"], r(0.047), r(0.037), _shade(s.skin, f), edge)
-        _capsule(img, p["shoulder"], p["shoulder"] + 0.35 * (p["elbow"] - p["shoulder"]), r(0.055), r(0.05), _shade(s.shirt, f * 0.9))
+        sleeve = p["shoulder"] + 0.35 * (p["elbow"] - p["shoulder"])
+        lk = self.look
+        if lk is None or (lk.shirt_pattern == "plain" and lk.loose == 0):
+            _capsule(img, p["shoulder"], sleeve, r(0.055), r(0.05), _shade(s.shirt, f * 0.9))
+        else:
+            wide = 1.0 + 0.35 * lk.loose
+            self._garment(img, [(p["shoulder"], sleeve, r(0.055) * wide, r(0.05) * wide * 1.1)], s.shirt,
+                          lk.shirt_pattern, f * 0.9, p["shoulder"])
         hand = p["wrist"] + 0.35 * (p["wrist"] - p["elbow"])
         _capsule(img, p["wrist"], hand, r(0.03), r(0.03), _shade(s.skin, f))
 
@@ -690,8 +1031,12 @@ class _Renderer:
         s, b, cam = self.s, self.b, self.cam
         hip = 0.5 * (px["left"]["hip"] + px["right"]["hip"])
         sh = 0.5 * (px["left"]["shoulder"] + px["right"]["shoulder"])
-        _capsule(img, hip, sh, r(0.11), r(0.12), s.shirt, max(1.0, r(0.006)))
-        _capsule(img, hip, hip + 0.25 * (sh - hip), r(0.115), r(0.11), s.shorts)
+        lk = self.look
+        if lk is None or (lk.shirt_pattern == "plain" and lk.shorts_pattern == "plain" and lk.loose == 0):
+            _capsule(img, hip, sh, r(0.11), r(0.12), s.shirt, max(1.0, r(0.006)))
+            _capsule(img, hip, hip + 0.25 * (sh - hip), r(0.115), r(0.11), s.shorts)
+        else:
+            self._loose_torso(img, hip, sh, r)
         axis = (sh - hip) / max(np.hypot(*(sh - hip)), 1e-6)
         neck_top = sh + axis * r(b.neck + 0.02)
         _capsule(img, sh, neck_top, r(0.05), r(0.045), s.skin)
@@ -717,6 +1062,199 @@ class _Renderer:
         ear = head - fwd * hr * 0.1 + axis * hr * 0.05
         cv2.ellipse(img, tuple(np.round(ear * 16).astype(int)), (int(hr * 0.16 * 16), int(hr * 0.26 * 16)), ang, 0, 360,
                     _shade(s.skin, 0.85), -1, cv2.LINE_AA, 4)
+
+    # ------------------------------------------------------------------ looks
+    def _flap(self, f: float) -> float:
+        """Loose cloth's sideways flutter (−1…1) at the step frequency; the far side lags half a step."""
+        return float(np.sin(2 * np.pi * self.step_hz * self._clock + (np.pi if f < 1.0 else 0.0)))
+
+    def _garment(self, img, pieces, color, pattern, f, anchor, outline: float = 0.0):
+        """Fill the union of capsules ``pieces`` [(p0, p1, r0, r1)] with ``color`` in ``pattern``.
+
+        The pattern is laid out from ``anchor`` (a joint's pixel), so it moves with the body.
+        """
+        lk = self.look
+        if outline > 0:
+            for p0, p1, r0, r1 in pieces:
+                _capsule(img, p0, p1, r0 + outline, r1 + outline, _shade(color, f * 0.55))
+        ends = np.array([q for p0, p1, _, _ in pieces for q in (p0, p1)], float)
+        rad = max(max(r0, r1) for _, _, r0, r1 in pieces) + 2
+        x0, y0 = np.maximum(np.floor(ends.min(0) - rad).astype(int), 0)
+        x1, y1 = np.minimum(np.ceil(ends.max(0) + rad).astype(int), [img.shape[1], img.shape[0]])
+        if x1 <= x0 or y1 <= y0:
+            return
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        o = np.array([x0, y0], float)
+        for p0, p1, r0, r1 in pieces:
+            _capsule(mask, np.asarray(p0) - o, np.asarray(p1) - o, r0, r1, (255,))
+        base = np.array(_shade(color, f), np.float32)
+        if pattern == "plain":
+            col = np.broadcast_to(base, mask.shape + (3,))
+        else:
+            yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+            yy -= anchor[1]
+            xx -= anchor[0]
+            per = max(3.0, 0.035 * self.cam.ppm)
+            if pattern == "stripes":
+                on = (yy // per) % 2 == 0
+            elif pattern == "checks":
+                on = ((xx // per) + (yy // per)) % 2 == 0
+            else:  # print: polka dots on a staggered grid
+                cell = 1.6 * per
+                row = yy // cell
+                on = ((xx + 0.5 * cell * (row % 2)) % cell - cell / 2) ** 2 + (yy % cell - cell / 2) ** 2 < (0.3 * cell) ** 2
+            col = np.where(on[..., None], np.array(_shade(lk.pattern_color, f), np.float32), base)
+        a = mask[..., None].astype(np.float32) / 255.0
+        reg = img[y0:y1, x0:x1]
+        reg[:] = np.round(reg * (1.0 - a) + col * a).astype(np.uint8)
+
+    def _loose_torso(self, img, hip, sh, r):
+        """Shirt and shorts' waistband with the look's patterns; a loose shirt hangs below the hip and flaps."""
+        s, lk = self.s, self.look
+        edge = max(1.0, r(0.006))
+        axis = (sh - hip) / max(np.hypot(*(sh - hip)), 1e-6)
+        back = np.array([-self.cam.sign, 0.0])
+        if lk.loose:  # untucked: waistband first, the shirt hangs over it
+            self._garment(img, [(hip, hip + 0.25 * (sh - hip), r(0.115), r(0.11))], s.shorts, lk.shorts_pattern, 1.0, hip)
+        wide = 1.0 + 0.45 * lk.loose
+        pieces = [(hip, sh, r(0.11) * wide, r(0.12) * (1.0 + 0.25 * lk.loose))]
+        if lk.loose:
+            hem = hip - axis * r(0.09) * lk.loose + back * r(0.03) * lk.loose * (1.0 + self._flap(1.0))
+            pieces.append((hip, hem, r(0.11) * wide, r(0.115) * wide))
+        self._garment(img, pieces, s.shirt, lk.shirt_pattern, 1.0, sh, edge)
+        if not lk.loose:
+            self._garment(img, [(hip, hip + 0.25 * (sh - hip), r(0.115), r(0.11))], s.shorts, lk.shorts_pattern, 1.0, hip)
+
+    def _clutter(self, img):
+        """Texture the wall and floor and put ``look.clutter`` objects (shelves, posters, plants, machines) on the wall."""
+        import cv2
+
+        s, lk, cam = self.s, self.look, self.cam
+        h, w = img.shape[:2]
+        gy = int(cam.ground_y)
+        rng = np.random.default_rng([s.seed, 7, lk.seed or 0])
+        # blotchy plaster and tile joints on the wall, planks on the floor
+        small = rng.normal(0.0, 1.0, (h // 40 + 2, w // 40 + 2)).astype(np.float32)
+        blot = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
+        img[:] = np.clip(img.astype(np.float32) + 14.0 * blot, 0, 255).astype(np.uint8)
+        tile = max(8, int(0.4 * cam.ppm))
+        joint = _shade(s.background, 0.8)
+        for y in range(int(rng.integers(tile)), gy, tile):
+            cv2.line(img, (0, y), (w, y), joint, 1)
+        for x in range(int(rng.integers(tile)), w, tile):
+            cv2.line(img, (x, 0), (x, gy), joint, 1)
+        for x in range(int(rng.integers(tile)), w, int(0.8 * tile)):
+            cv2.line(img, (x, gy), (x - int(0.2 * tile), h), _shade(s.floor, 0.8), 1)
+        for _ in range(lk.clutter):
+            col = tuple(int(c) for c in rng.integers(0, 256, 3))
+            kind = int(rng.integers(4))
+            x = int(rng.uniform(0, w))
+            bw, bh = int(rng.uniform(0.2, 0.9) * cam.ppm), int(rng.uniform(0.2, 1.2) * cam.ppm)
+            y = int(rng.uniform(0.03 * h, max(0.04 * h, gy - bh - 4)))
+            if kind == 0:  # poster / window
+                cv2.rectangle(img, (x, y), (x + bw, y + bh), col, -1)
+                cv2.rectangle(img, (x, y), (x + bw, y + bh), _shade(col, 0.5), 2)
+            elif kind == 1:  # shelf with boxes
+                cv2.rectangle(img, (x, y + bh), (x + 2 * bw, y + bh + 6), (90, 70, 50), -1)
+                for k in range(int(rng.integers(2, 6))):
+                    bx = x + int(k * 2 * bw / 6)
+                    cv2.rectangle(img, (bx, y + bh - int(rng.uniform(0.2, 0.6) * bh)), (bx + bw // 4, y + bh),
+                                  tuple(int(c) for c in rng.integers(0, 256, 3)), -1)
+            elif kind == 2:  # plant: pot and round leaves, on the floor line
+                py = gy - 2
+                cv2.rectangle(img, (x, py - bw // 3), (x + bw // 3, py), (150, 80, 50), -1)
+                for k in range(5):
+                    c = (x + bw // 6 + int(rng.normal(0, bw / 5)), py - bw // 3 - int(rng.uniform(0.1, 0.6) * bh))
+                    cv2.circle(img, c, max(3, bw // 6), (40, int(rng.integers(100, 170)), 50), -1, cv2.LINE_AA)
+            else:  # dark machine (another treadmill, a rack) standing on the floor
+                cv2.rectangle(img, (x, gy - bh), (x + bw, gy), _shade(col, 0.35), -1)
+                cv2.rectangle(img, (x + bw // 5, gy - bh - bh // 4), (x + bw // 5 + 6, gy - bh), (70, 70, 75), -1)
+
+    def _poster(self, img, clock):
+        """A poster sliding across the background at 0.8 m/s (wrapping around the canvas)."""
+        import cv2
+
+        cam, lk = self.cam, self.look
+        ppm, gy = cam.ppm, cam.ground_y
+        pw, ph = int(0.6 * ppm), int(0.85 * ppm)
+        span = img.shape[1] + pw
+        x = int((0.2 * img.shape[1] + 0.8 * ppm * clock) % span) - pw
+        y = int(max(2, gy - 1.9 * ppm))
+        col = _shade(lk.pattern_color, 0.9)
+        cv2.rectangle(img, (x, y), (x + pw, y + ph), col, -1)
+        for k in range(0, ph, max(4, ph // 8)):
+            cv2.rectangle(img, (x, y + k), (x + pw, y + k + max(2, ph // 16)), (200, 40, 60), -1)
+        cv2.circle(img, (x + pw // 2, y + ph // 3), max(3, pw // 5), (30, 30, 30), -1, cv2.LINE_AA)
+
+    def _shadow(self, img, px, r):
+        """The runner's soft cast shadow on the floor, thrown away from the light."""
+        import cv2
+
+        gy = int(self.cam.ground_y)
+        top = max(gy - 4, 0)
+        shear = -0.9 * np.cos(np.radians(self.look.light_deg))  # light from the right throws it to the left
+
+        def proj(q):
+            hgt = gy - q[1]
+            return np.array([q[0] + shear * hgt, gy + 0.07 * hgt - top])
+
+        mask = np.zeros((img.shape[0] - top, img.shape[1]), np.uint8)
+        for side in SIDES:
+            p = px[side]
+            for a, b in (("hip", "knee"), ("knee", "ankle"), ("heel", "toe"), ("ankle", "heel")):
+                _capsule(mask, proj(p[a]), proj(p[b]), r(0.05), r(0.04), (255,))
+        hip = 0.5 * (px["left"]["hip"] + px["right"]["hip"])
+        sh = 0.5 * (px["left"]["shoulder"] + px["right"]["shoulder"])
+        _capsule(mask, proj(hip), proj(sh), r(0.08), r(0.08), (255,))
+        k = 2 * int(r(0.03)) + 1
+        mask = cv2.GaussianBlur(mask, (k, k), 0)
+        reg = img[top:]
+        reg[:] = np.round(reg * (1.0 - 0.45 * mask[..., None] / 255.0)).astype(np.uint8)
+
+    def _occluder(self, img, r):
+        """Furniture between the camera and the far leg (``look.occluder``), drawn over the far limbs."""
+        import cv2
+
+        cam, hb = self.cam, self.b.height
+        gy, x0, sg, ppm = cam.ground_y, cam.x0, cam.sign, cam.ppm
+        metal, dark = (165, 165, 172), (58, 58, 64)
+        if self.s.setting == "overground":  # a railing along the far side
+            y = gy - 0.5 * hb * ppm
+            _capsule(img, (0, y), (img.shape[1], y), r(0.025), r(0.025), metal, 1)
+            for x in np.arange(0.0, img.shape[1], 1.6 * ppm):
+                _capsule(img, (x, gy), (x, y), r(0.02), r(0.02), metal, 1)
+            return
+        front, back = x0 + sg * 1.1 * ppm, x0 - sg * 0.8 * ppm
+        if self.look.occluder == "handrail":  # side handrail across the far thigh
+            y = gy - 0.45 * hb * ppm
+            _capsule(img, (back, y), (front, y), r(0.028), r(0.028), metal, 1)
+            _capsule(img, (front, gy), (front, y), r(0.03), r(0.03), metal, 1)
+        else:  # console upright and a side guard that hides the far foot in stance
+            top = np.array([front - sg * 0.12 * ppm, gy - 0.75 * hb * ppm])
+            _capsule(img, (front, gy), top, r(0.04), r(0.035), dark, 1)
+            box = np.array([top + [-sg * 0.25 * ppm, -0.05 * ppm], top + [sg * 0.1 * ppm, -0.12 * ppm],
+                            top + [sg * 0.12 * ppm, 0.08 * ppm], top + [-sg * 0.22 * ppm, 0.1 * ppm]])
+            cv2.fillConvexPoly(img, np.round(box * 16).astype(np.int32), (40, 40, 46), cv2.LINE_AA, 4)
+            y_top = int(gy - 0.08 * hb * ppm)
+            xa, xb = sorted((int(back), int(front)))
+            cv2.rectangle(img, (xa, y_top), (xb, int(gy + 0.1 * ppm)), dark, -1)
+            cv2.line(img, (xa, y_top), (xb, y_top), metal, 2)
+
+    def _overlay(self, img, clock):
+        """Burnt-in text: a running timestamp (top left), a logo (top right), a speed readout (bottom left)."""
+        import cv2
+
+        h, w = img.shape[:2]
+        fs = h / 720.0
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        stamp = f"REC {int(clock // 60):02d}:{clock % 60:05.2f}"
+        for col, th in (((0, 0, 0), 5), ((255, 255, 255), 2)):
+            cv2.putText(img, stamp, (int(0.03 * w), int(0.07 * h)), font, 1.0 * fs, col, max(1, int(th * fs)), cv2.LINE_AA)
+        cv2.rectangle(img, (int(0.78 * w), int(0.03 * h)), (int(0.97 * w), int(0.11 * h)), (30, 110, 200), -1)
+        cv2.putText(img, "RUN LAB", (int(0.795 * w), int(0.09 * h)), font, 0.9 * fs, (255, 255, 255), max(1, int(2 * fs)),
+                    cv2.LINE_AA)
+        cv2.putText(img, "12.0 km/h  1.0 %", (int(0.03 * w), int(0.97 * h)), font, 0.7 * fs, (255, 255, 0),
+                    max(1, int(2 * fs)), cv2.LINE_AA)
 
 
 # ------------------------------------------------------------------------------ truth
@@ -815,14 +1353,18 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
             or scene.setting not in ("treadmill", "overground"):
         raise ValueError("facing must be left/right, direction forward/backward, setting treadmill/overground")
     out = Path(out)
-    model = GaitModel(gait)
+    look = scene.look
+    model = GaitModel(gait, Body(gait.height_m, look.leg_ratio, look.trunk_ratio) if look is not None else None)
     if scene.duration_s is not None:
         duration = scene.duration_s
     elif scene.setting == "treadmill":
         duration = 8.0
-    else:
+    elif look is None:
         ppm = 0.36 * scene.height / (gait.height_m * 1.08)
         duration = max((scene.width / ppm - 1.6) / model.v, 1.0)
+    else:  # the crossing time, longer when the camera follows part of the travel
+        ppm = 0.36 * scene.height / (gait.height_m * 1.08) * look.scale
+        duration = max((_overground_width(scene.width, look) / ppm - 1.6) / ((1.0 - look.pan) * model.v), 1.0)
     n = int(round(duration * scene.fps))
     t = np.arange(n) / scene.fps
     t_end = float(t[-1])
@@ -841,23 +1383,48 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
         events[side] = {"ic_s": sorted(float(x) for x in ic if 0.0 <= x <= t_end),
                         "to_s": sorted(float(x) for x in to if 0.0 <= x <= t_end)}
     pose = model.pose(to_model_time(t))
-    cam = _Camera(scene, model.b, model.v, duration)
+    cam = _Camera(scene, model.b, model.v, duration, look)
     if backward:
         cam.travel = -cam.travel if scene.setting == "overground" else 0.0
     # model time runs backward for a backward runner, so travel in clip time flips sign
-    rend = _Renderer(scene, model.b, cam)
-    rend.v_belt = model.v * (-1.0 if backward else 1.0)
     t_cam = to_model_time(t) - offset if not backward else to_model_time(t) - offset
+    # the camera's time per frame (the runner's travel overground; none on a treadmill)
+    cam_t = (t_cam if scene.setting == "overground" else np.zeros_like(t)) * (-1.0 if backward else 1.0)
+    if look is not None:
+        x0 = cam.x0
+        cam.follow(cam(pose["right"]["hip"], cam_t)[:, 0] - x0)
+    rend = _Renderer(scene, model.b, cam, look)
+    rend.v_belt = model.v * (-1.0 if backward else 1.0)
+    rend.step_hz = gait.cadence_spm / 60.0
+    k_blur = max(1, look.motion_blur) if look is not None else 1
+    if k_blur > 1:  # sub-frames across a 180° shutter centred on each frame's time
+        offs = ((np.arange(k_blur) + 0.5) / k_blur - 0.5) * (0.5 / scene.fps)
+        t_sub = (t[:, None] + offs[None, :]).ravel()
+        pose_sub = model.pose(to_model_time(t_sub))
+        cam_t_sub = ((to_model_time(t_sub) - offset) * (scene.setting == "overground")) * (-1.0 if backward else 1.0)
     frames_px = {side: {j: np.zeros((n, 2)) for j in JOINTS} for side in SIDES}
+    zoom = np.ones(n)
     k_rot = (scene.rotation_deg // 90) % 4
     with VideoWriter(out, scene.playback_fps or scene.fps, codec=scene.codec, rotation_deg=scene.rotation_deg,
-                     crf=23) as writer:
+                     crf=look.crf if look is not None else 23) as writer:
         for i in range(n):
-            tc = float(t_cam[i]) if scene.setting == "overground" else 0.0
-            img = rend.render(pose, i, tc if not backward else -tc)
+            tc = float(cam_t[i])
+            m = None
+            if look is None:
+                img = rend.render(pose, i, tc)
+            else:
+                m = cam.affine(i, n)
+                if m is not None:
+                    zoom[i] = float(np.hypot(*m[:, 0]))
+                if k_blur > 1:
+                    idx = list(range(i * k_blur, (i + 1) * k_blur))
+                    img = rend.render_look(pose_sub, idx, [float(cam_t_sub[j]) for j in idx], [float(t_sub[j]) for j in idx],
+                                           i, m)
+                else:
+                    img = rend.render_look(pose, [i], [tc], [float(t[i])], i, m)
             for side in SIDES:
                 for j in JOINTS:
-                    frames_px[side][j][i] = cam(pose[side][j][i], tc if not backward else -tc)
+                    frames_px[side][j][i] = _apply_affine(m, cam(pose[side][j][i], tc))
             writer.write(np.rot90(img, k=k_rot) if k_rot else img)
             if progress:
                 progress(i + 1, n)
@@ -868,12 +1435,14 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
         "video": {"path": out.name, "fps": scene.fps, "n_frames": n, "width": scene.width, "height": scene.height,
                   "playback_fps": scene.playback_fps, "rotation_deg": scene.rotation_deg},
         "gait": asdict(gait),
-        "scene": {k: v for k, v in asdict(scene).items()},
+        "scene": {k: v for k, v in asdict(scene).items() if k != "look"},
+        "look": None if look is None else {**asdict(look), "features": list(look.features(scene.setting))},
+        "body": {k: getattr(model.b, k) for k in ("height", "leg_ratio", "trunk_ratio", "thigh", "shank", "foot", "trunk")},
         "view": {"plane": "sagittal", "facing": scene.facing, "direction": scene.direction,
                  "setting": scene.setting, "gait": gait.kind},
         "near_side": scene.facing,
         "speed_m_s": model.v,
-        "px_per_m": cam.ppm,
+        "px_per_m": cam.ppm,  # at the first frame; a zoom scales it by frames.camera.zoom
         "events": events,
         **summary,
         "frames": {
@@ -883,6 +1452,9 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
                            for side in SIDES},
         },
     }
+    if look is not None:  # how the camera moved: the frame's left edge on the panorama, the scale against frame 0
+        truth["frames"]["camera"] = {"pan_px": np.round(np.asarray(cam.pan_px, float), 3).tolist(),
+                                     "zoom": np.round(zoom, 5).tolist(), "tilt_deg": look.tilt_deg}
     tmp = out.with_name(out.name + ".truth.json.part")
     tmp.write_text(json.dumps(truth))
     tmp.replace(out.with_name(out.name + ".truth.json"))
@@ -956,3 +1528,64 @@ def walking_suite() -> dict[str, tuple[Gait, Scene]]:
                                                 trunk_lean_deg=12.0, duty_factor=0.64),
                                    Scene(facing="left", fps=60, seed=26, **tm, **looks[2])),
     }
+
+
+#: (validation-suite clip, look seed) pairs of :func:`looks_suite`: every feature of
+#: :data:`LOOK_FEATURES` at least once, both facings, forward and backward,
+#: treadmill and overground, 30 and 60 fps.
+LOOK_VARIANTS = (("tm_right_60", 1), ("tm_left_60", 3), ("tm_right_30", 6), ("tm_back_left_60", 14),
+                 ("og_right_60", 9), ("og_back_left_60", 20), ("tm_forefoot_right_60", 36),
+                 ("tm_midfoot_left_60", 19), ("tm_overstride_right_60", 42), ("tm_deepknee_left_60", 17))
+
+
+#: one look per feature with only that feature on (hand-set; the seeded looks switch on several at once)
+SINGLE_FEATURE_LOOKS = {
+    "dark_skin": Look(skin=SKIN_TONES[-1]),
+    "patterned_shirt": Look(shirt_pattern="stripes"),
+    "patterned_shorts": Look(shorts_pattern="checks"),
+    "loose_clothing": Look(loose=1.0),
+    "dark_shoes": Look(shoes=(20, 20, 25), floor=(35, 35, 40)),
+    "lighting": Look(light_deg=30.0, light_gain=0.3, brightness=0.8),
+    "shadow": Look(shadow=True, light_deg=30.0),
+    "clutter": Look(clutter=12),
+    "moving_background": Look(moving_background=True),
+    "motion_blur": Look(motion_blur=4),
+    "compression": Look(crf=36),
+    "pan": Look(pan=0.6),
+    "tilt": Look(tilt_deg=2.5),
+    "zoom": Look(zoom=0.12),
+    "occluder": Look(occluder="console"),
+    "overlay": Look(overlay=True),
+    "proportions": Look(leg_ratio=1.07, trunk_ratio=0.93),
+    "height_in_frame": Look(scale=0.8),
+}
+
+
+def _short(scene: Scene) -> Scene:
+    """The looks suites' clip size and length: treadmill 4.5 s at 960×540, overground the crossing at 1280×720."""
+    size = dict(width=960, height=540, duration_s=4.5) if scene.setting == "treadmill" \
+        else dict(width=1280, height=720, duration_s=None)
+    return replace(scene, **size)
+
+
+def looks_suite(landing: str = "falling", plain: bool = False, kind: str = "seeded") -> dict[str, tuple[Gait, Scene]]:
+    """Validation-suite runners in varied looks, short and at modest sizes (:func:`_short`).
+
+    ``kind="seeded"``: the :data:`LOOK_VARIANTS` (looks drawn from seeds, several
+    features each); ``kind="single"``: the ``tm_right_60`` runner (``og_right_60``
+    for the pan) with each of :data:`SINGLE_FEATURE_LOOKS`, to tell which feature
+    costs what. ``plain=True`` gives the same clips without their looks (the
+    baseline the looks are compared with).
+    """
+    base = validation_suite(landing)
+    out = {}
+    if kind == "single":
+        for feature, look in SINGLE_FEATURE_LOOKS.items():
+            name = "og_right_60" if feature == "pan" else "tm_right_60"
+            gait, scene = base[name]
+            out[f"{name}_{feature}"] = (gait, replace(_short(scene), look=None if plain else look))
+        return out
+    for name, seed in LOOK_VARIANTS:
+        gait, scene = base[name]
+        out[f"{name}_look{seed}"] = (gait, replace(_short(scene), look=None if plain else Look.from_seed(seed)))
+    return out
