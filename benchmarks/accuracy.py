@@ -6,10 +6,12 @@ error of each headline metric against the truth and whether it meets the
 target of the engine issue. Run by hand:
 
     .venv/bin/python benchmarks/accuracy.py [--only NAME ...] [--regenerate] [--landing falling]
-                                            [--variant lite|full|heavy] [--workers N] [--gait walk]
+                                            [--variant lite|full|heavy] [--workers N] [--gait walk|bouts]
 
 ``--gait walk`` runs the synthetic walkers instead (``synth.walking_suite``,
-clips in ``benchmarks/out/suite_walk/``) against the walking metric set.
+clips in ``benchmarks/out/suite_walk/``) against the walking metric set;
+``--gait bouts`` the clips that switch gait (``synth.bouts_suite``: walk → run →
+walk and run → walk → run, ``benchmarks/out/suite_bouts/``), per bout.
 
 ``--landing falling`` runs the same suite with runners whose body falls into
 each contact (``synth.Gait.landing``; clips in ``benchmarks/out/suite_falling/``):
@@ -41,7 +43,8 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.pipeline import analyze_video, run_engine
-from formcheck.synth import LOOK_FEATURES, generate, load_truth, looks_suite, validation_suite, walking_suite
+from formcheck.synth import (LOOK_FEATURES, bouts_suite, generate, load_truth, looks_suite, validation_suite,
+                             walking_suite)
 
 OUT_ROOT = Path(__file__).resolve().parent / "out"
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,6 +324,77 @@ def print_summary(r: dict, echo=print) -> None:
          f"{r['ic_within_1']}/{r['ic_sides']}")
 
 
+#: the bouts suite's targets (``--gait bouts``, issue 18): per bout, as for the gait of the bout; bout
+#: boundaries within 0.5 s
+BOUT_KEYS = {"walk": ("cadence_spm", "knee_flexion_ic_deg", "knee_flexion_loading_peak_deg", "trunk_lean_deg"),
+             "run": ("cadence_spm", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg", "trunk_lean_deg")}
+BOUT_BOUNDARY_S = 0.5
+
+
+def run_bouts_suite(names=None, *, regenerate: bool = False, variant: str | None = None, echo=print) -> dict:
+    """Clips that switch gait (:func:`formcheck.synth.bouts_suite`): bouts found, their boundaries and metrics.
+
+    One row per true bout: its kind and the found one, the boundary errors (s) and each target metric's error;
+    the summary counts bouts with every target met.
+    """
+    suite = bouts_suite()
+    out = OUT_ROOT / "suite_bouts"
+    out.mkdir(parents=True, exist_ok=True)
+    n_bouts = ok_bouts = 0
+    boundary_err, ic_err, checks, passed = [], [], 0, 0
+    for name in names or list(suite):
+        parts, scene = suite[name]
+        path = out / f"{name}.mp4"
+        if regenerate or not path.exists() or not Path(str(path) + ".truth.json").exists():
+            generate(path, scene=scene, bouts=parts)
+        truth = load_truth(path)
+        res = analyze_video(path, lang="en", model_variant=variant)
+        near, fps = truth["near_side"], truth["video"]["fps"]
+        det = np.array(res["events"][near]["ic_s"])
+        errs = [(det[np.argmin(np.abs(det - t))] - t) * fps for t in truth["events"][near]["ic_s"]] if len(det) else []
+        ic_err.append(float(np.median(np.abs(errs))) if errs else float("nan"))
+        found = res.get("bouts", [])
+        echo(f"{name}: {len(found)} bouts found ({', '.join(b['kind'] for b in found)}), truth "
+             f"{', '.join(b['kind'] for b in truth['bouts'])}; near IC |error| median {ic_err[-1]:.2f} frames")
+        for tb in truth["bouts"]:
+            n_bouts += 1
+            mid = (tb["start_s"] + tb["end_s"]) / 2
+            fb = min(found, key=lambda b: abs((b["start_s"] + b["end_s"]) / 2 - mid), default=None)
+            if fb is None:
+                echo(f"  {tb['kind']:5} {tb['start_s']:5.2f}–{tb['end_s']:5.2f} s: not found  ✗")
+                continue
+            d0, d1 = fb["start_s"] - tb["start_s"], fb["end_s"] - tb["end_s"]
+            boundary_err += [abs(d0), abs(d1)]
+            good = fb["kind"] == tb["kind"] and abs(d0) <= BOUT_BOUNDARY_S and abs(d1) <= BOUT_BOUNDARY_S
+            cells = []
+            for m in BOUT_KEYS[tb["kind"]]:
+                est, tru = fb["metrics"].get(m, {}).get("value"), tb["metrics"][m]
+                checks += 1
+                if est is None:
+                    cells.append(f"{SHORT.get(m, m)} None ✗")
+                    good = False
+                    continue
+                err = (est - tru) / tru if m == "cadence_spm" else est - tru
+                tol = 0.01 if m == "cadence_spm" else TARGETS_WALK.get(m, TARGETS.get(m, (4.0,)))[0]
+                hit = abs(err) <= tol
+                passed += hit
+                good &= hit
+                cells.append(f"{SHORT.get(m, m)} {100 * err if m == 'cadence_spm' else err:+5.1f}{'%' if m == 'cadence_spm' else '°'}"
+                             f" {'✓' if hit else '✗'}")
+            ok_bouts += good
+            echo(f"  {tb['kind']:5} {tb['start_s']:5.2f}–{tb['end_s']:5.2f} s → {fb['kind']:5} "
+                 f"{fb['start_s']:5.2f}–{fb['end_s']:5.2f} s (Δ {d0:+.2f}/{d1:+.2f} s){' main' if fb['main'] else ''}: "
+                 + "  ".join(cells))
+    r = {"bouts": n_bouts, "bouts_ok": ok_bouts, "checks": checks, "checks_passed": passed,
+         "boundary_max_s": max(boundary_err) if boundary_err else None,
+         "ic_median_frames": float(np.nanmedian(ic_err)) if ic_err else None}
+    echo(f"bouts with kind, boundaries (≤ {BOUT_BOUNDARY_S} s) and every metric on target: {ok_bouts}/{n_bouts}; "
+         f"metric checks {passed}/{checks}; largest boundary error "
+         f"{r['boundary_max_s'] if r['boundary_max_s'] is None else round(r['boundary_max_s'], 2)} s; "
+         f"near IC median of clip medians {r['ic_median_frames']:.2f} frames")
+    return r
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", nargs="*", help="clip names to run")
@@ -329,14 +403,18 @@ def main(argv=None) -> int:
                     help="how the synthetic runners land (synth.Gait.landing); default: the validation suite's")
     ap.add_argument("--variant", choices=("lite", "full", "heavy"), default=None, help="pose model (default: the default)")
     ap.add_argument("--workers", type=int, default=None, help="pose chunks in parallel (default: one per core)")
-    ap.add_argument("--gait", choices=("run", "walk"), default="run",
-                    help="walk: the synthetic walkers (synth.walking_suite, benchmarks/out/suite_walk/)")
+    ap.add_argument("--gait", choices=("run", "walk", "bouts"), default="run",
+                    help="walk: the synthetic walkers (synth.walking_suite, benchmarks/out/suite_walk/); bouts: "
+                         "clips that switch gait (synth.bouts_suite, benchmarks/out/suite_bouts/)")
     ap.add_argument("--looks", nargs="?", const="looks", choices=("looks", "plain", "single"), default=None,
                     help="run synth.looks_suite (varied looks) instead; 'plain': the same clips without their looks; "
                          "'single': one look feature per clip")
     ap.add_argument("--oracle", action="store_true", help="the engine on the truth's exact landmarks (no pose model)")
     args = ap.parse_args(argv)
     echo = lambda line: print(line, flush=True)  # noqa: E731
+    if args.gait == "bouts":
+        run_bouts_suite(args.only, regenerate=args.regenerate, variant=args.variant, echo=echo)
+        return 0
     r = run_suite(args.landing, args.only, regenerate=args.regenerate, variant=args.variant, workers=args.workers,
                   echo=echo, gait=args.gait, looks=args.looks, oracle=args.oracle)
     print()

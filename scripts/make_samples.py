@@ -6,7 +6,7 @@ They are made by the project's own synthetic runner, so they carry exact truth
 
 from pathlib import Path
 
-from formcheck.synth import Gait, Scene, generate
+from formcheck.synth import Gait, Scene, generate, walking_gait
 
 OUT = Path(__file__).resolve().parents[1] / "sample_videos"
 
@@ -19,7 +19,17 @@ SAMPLES = {
                                            Scene(facing="right", fps=60, width=960, height=540, duration_s=8, noise=2, seed=1)),
 }
 
+#: clips that switch gait (synth.BoutModel): walk–run intervals as Lauftherapie doses them, shortened
+BOUT_SAMPLES = {
+    "synthetic_walk_run_walk.mp4": ([(walking_gait(), 5.0), (Gait(cadence_spm=166.0, landing="falling"), 6.0),
+                                     (walking_gait(), 5.0)],
+                                    Scene(facing="right", fps=30, width=960, height=540, noise=2, seed=31)),
+}
+
 if __name__ == "__main__":
     for name, (gait, scene) in SAMPLES.items():
         generate(OUT / name, gait, scene)
+        print("wrote", OUT / name)
+    for name, (parts, scene) in BOUT_SAMPLES.items():
+        generate(OUT / name, scene=scene, bouts=parts)
         print("wrote", OUT / name)

@@ -253,6 +253,29 @@ class AnalysisFacts:
 
 
 @dataclass
+class BoutResult:
+    """One bout of the clip (``bouts[]``): a stretch of one gait, with its own metrics and cues.
+
+    ``kind``: walking, running, backward gait or standing (:mod:`formcheck.engine.bouts`); ``start_s`` and
+    ``end_s`` on the clip's clock (the near foot's initial contacts that open its first stride and close its
+    last); ``main``: the bout the top-level metrics describe (the longest running bout, else the longest walk).
+    A clip of one gait has one bout, with the top-level view, metrics and cues; standing has none (``view``
+    null, ``metrics`` empty).
+    """
+
+    kind: Literal["walk", "run", "backward", "standing"]
+    start_s: float
+    end_s: float
+    strides: int
+    main: bool
+    view: ViewResult | None
+    metrics: dict[str, MetricResult]
+    foot_strike: dict[str, Literal["rearfoot", "midfoot", "forefoot"] | None]
+    cues: list[Cue]
+    advice: list[Message]
+
+
+@dataclass
 class EngineResult:
     """What the gait engine found in one pose series (the JSON's engine part)."""
 
@@ -267,6 +290,7 @@ class EngineResult:
     cues: list[Cue]
     advice: list[Message]
     analysis: AnalysisFacts
+    bouts: list[BoutResult] = field(default_factory=list, metadata={"optional": True})  # added 2026-12; older: absent
 
 
 @dataclass
@@ -288,6 +312,7 @@ class AnalysisResult:
     cues: list[Cue]
     advice: list[Message]
     analysis: AnalysisFacts
+    bouts: list[BoutResult] = field(default_factory=list, metadata={"optional": True})  # added 2026-12; older: absent
 
     @classmethod
     def of(cls, engine: EngineResult, *, version: str, video: VideoFacts, pose: PoseFacts) -> "AnalysisResult":
@@ -464,6 +489,7 @@ def upgrade(result: dict) -> dict:
     if r.get("schema_version") is None:
         r["schema_version"] = 1
     r.setdefault("advice", [])
+    r.setdefault("bouts", [])
     r.setdefault("cues", [])
     r.setdefault("foot_strike", {s: None for s in SIDES})
     r.setdefault("foot_strike_uncertain", {s: False for s in SIDES})

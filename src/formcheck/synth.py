@@ -747,6 +747,112 @@ class GaitModel:
         return ev
 
 
+class BoutModel:
+    """A treadmill runner who switches gait: walk → run → walk, say, with exactly known bout times.
+
+    Each part is a :class:`GaitModel` of its own gait, started at an initial
+    contact of the near foot and run for a whole number of its strides, so
+    every switch falls on a near-foot contact of both gaits. Around each
+    switch the joint positions and angles are blended with a smoothstep over
+    ``blend_s`` (the switch between walking and running takes about one step:
+    Segers et al. 2007, gaits.md §1); the truth keeps the events outside the
+    blends (and the near foot's contact at the switch, a contact of both
+    gaits). Model time 0 is the first part's near-foot contact.
+
+    Parameters
+    ----------
+    parts : sequence of (Gait, float)
+        Each gait and about how long it lasts (s), rounded to whole strides
+        (at least two).
+    body : Body
+    near : {"left", "right"}
+        The foot nearer the camera (the side the runner faces).
+    blend_s : float
+        Length of each blend (s).
+    """
+
+    def __init__(self, parts, body: Body, near: str = "right", blend_s: float = 0.3):
+        if len(parts) < 2:
+            raise ValueError("a clip with bouts needs at least two parts")
+        self.models = [GaitModel(g, body) for g, _ in parts]
+        self.b, self.near, self.h = body, near, blend_s / 2.0
+        self.n_strides = [max(2, int(round(d / m.T))) for m, (_, d) in zip(self.models, parts)]
+        self.starts = np.concatenate([[0.0], np.cumsum([n * m.T for n, m in zip(self.n_strides, self.models)])])
+        self.T = self.models[0].T
+        self.v = float(max(m.v for m in self.models))
+        self.walk = False
+        runs = [k for k, m in enumerate(self.models) if not m.walk]
+        durations = np.diff(self.starts)
+        self.main = max(runs or range(len(self.models)), key=lambda k: durations[k])
+        self.g = self.models[self.main].g
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.starts[-1])
+
+    def _local(self, k: int, t):
+        return np.asarray(t, float) - self.starts[k] + self.models[k].phase0[self.near]
+
+    def weights(self, t) -> np.ndarray:
+        """(n_parts, n) weight of each part's pose at model times ``t``: one part, or two inside a blend."""
+        t = np.asarray(t, float)
+        k = np.clip(np.searchsorted(self.starts, t, side="right") - 1, 0, len(self.models) - 1)
+        w = (np.arange(len(self.models))[:, None] == k[None, :]).astype(float)
+        for j in range(1, len(self.models)):
+            u = np.clip((t - (self.starts[j] - self.h)) / (2 * self.h), 0.0, 1.0)
+            inside = (u > 0) & (u < 1)
+            s = u * u * (3 - 2 * u)
+            w[:, inside] = 0.0
+            w[j - 1, inside], w[j, inside] = 1.0 - s[inside], s[inside]
+        return w
+
+    def pose(self, t):
+        """As :meth:`GaitModel.pose`, blended across the switches."""
+        t = np.asarray(t, float)
+        w = self.weights(t)
+        poses = [m.pose(self._local(k, t)) for k, m in enumerate(self.models)]
+        top = np.argmax(w, axis=0)
+
+        def mix(xs):
+            if isinstance(xs[0], dict):
+                return {key: mix([x[key] for x in xs]) for key in xs[0]}
+            a = np.stack([np.asarray(x) for x in xs])
+            if a.dtype == bool:
+                return np.take_along_axis(a, top[None, :], 0)[0]
+            ww = w.reshape(w.shape + (1,) * (a.ndim - 2))
+            return np.sum(a * ww, axis=0)
+        return mix(poses)
+
+    def part_events(self, k: int) -> dict:
+        """Part ``k``'s IC and TO times per leg (model time) outside the blends, and the near contacts at its ends."""
+        m, a, b = self.models[k], self.starts[k], self.starts[k + 1]
+        lo = a + (self.h if k > 0 else -np.inf)
+        hi = b - (self.h if k + 1 < len(self.models) else -np.inf)
+        ev = m.events(float(self._local(k, b)) + 2 * m.T)
+        out = {}
+        for side in SIDES:
+            shift = a - m.phase0[self.near]
+            ic = np.array(ev[side]["ic_s"]) + shift
+            to = np.array(ev[side]["to_s"]) + shift
+            keep_ic = (ic > lo) & (ic < hi)
+            if side == self.near:
+                keep_ic |= np.isclose(ic, a) | np.isclose(ic, b)
+            out[side] = {"ic_s": [float(x) for x in ic[keep_ic]], "to_s": [float(x) for x in to[(to > lo) & (to < hi)]]}
+        return out
+
+    def events(self, t_end: float) -> dict:
+        """IC and TO times per leg in [0, t_end] (model time), each part's own (:meth:`part_events`)."""
+        ev = {s: {"ic_s": [], "to_s": []} for s in SIDES}
+        for k in range(len(self.models)):
+            for side, e in self.part_events(k).items():
+                for key in ("ic_s", "to_s"):
+                    ev[side][key] += [x for x in e[key] if 0 <= x <= t_end]
+        for side in SIDES:
+            for key in ("ic_s", "to_s"):
+                ev[side][key] = sorted(set(round(x, 9) for x in ev[side][key]))
+        return ev
+
+
 # --------------------------------------------------------------------------- rendering
 class _Camera:
     """Maps sagittal metres to image pixels (y down) for one scene."""
@@ -1336,10 +1442,41 @@ def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: 
             "foot_strike": {s: strike_class(per_side[s]["foot_strike_angle_ic_deg"]) for s in per_side}}
 
 
-def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progress: Callable[[int, int], None] | None = None) -> dict:
+def _bout_truth(model: BoutModel, scene: Scene, events: dict, offset: float, t_end: float) -> dict:
+    """Truth of a clip with bouts: each part's metrics (:func:`_truth_metrics` on its events) and the main part's.
+
+    A bout runs from the near foot's first contact in the clip (of its part) to
+    the contact where the next part starts (the last bout: to its last contact).
+    """
+    near = scene.facing
+    out_bouts = []
+    for k, m in enumerate(model.models):
+        ev = {side: {key: [x - offset for x in e[key] if 0.0 <= x - offset <= t_end] for key in e}
+              for side, e in model.part_events(k).items()}
+        local = (lambda k: lambda x: np.asarray(x, float) + offset - model.starts[k]
+                 + model.models[k].phase0[near])(k)
+        near_ic = ev[near]["ic_s"]
+        if len(near_ic) < 2:
+            continue
+        truth = _truth_metrics(m, scene, ev, local)
+        out_bouts.append({"kind": m.g.kind, "start_s": float(near_ic[0]), "end_s": float(near_ic[-1]),
+                          "strides": len(near_ic) - 1, "part": k, "gait": asdict(m.g), **truth})
+    main = next((b for b in out_bouts if b["part"] == model.main), out_bouts[0])
+    return {"metrics": main["metrics"], "leg_length_m": main["leg_length_m"], "foot_strike": main["foot_strike"],
+            "bouts": out_bouts}
+
+
+def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progress: Callable[[int, int], None] | None = None,
+             *, bouts: "list[tuple[Gait, float]] | None" = None) -> dict:
     """Render a synthetic runner to ``out`` and write ``<out>.truth.json`` beside it.
 
     Returns the truth dictionary (also written as JSON).
+
+    ``bouts``: (gait, seconds) parts the runner goes through in turn on a
+    treadmill, forward (:class:`BoutModel`; ``gait`` is then not used). The
+    truth gets ``bouts`` (kind, start and end at the near foot's contacts,
+    strides and metrics of each part) and the top-level metrics of the
+    longest running part.
 
     Notes
     -----
@@ -1354,9 +1491,19 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
         raise ValueError("facing must be left/right, direction forward/backward, setting treadmill/overground")
     out = Path(out)
     look = scene.look
-    model = GaitModel(gait, Body(gait.height_m, look.leg_ratio, look.trunk_ratio) if look is not None else None)
+    if bouts is not None:
+        if scene.setting != "treadmill" or scene.direction != "forward":
+            raise ValueError("a clip with bouts is a forward gait on a treadmill")
+        h = bouts[0][0].height_m
+        model = BoutModel(bouts, Body(h, look.leg_ratio, look.trunk_ratio) if look is not None else Body(h),
+                          near=scene.facing)
+        gait = model.g
+    else:
+        model = GaitModel(gait, Body(gait.height_m, look.leg_ratio, look.trunk_ratio) if look is not None else None)
     if scene.duration_s is not None:
         duration = scene.duration_s
+    elif bouts is not None:  # to a little after the last part's last near-foot contact
+        duration = model.duration_s - 0.123 * model.T + 0.3
     elif scene.setting == "treadmill":
         duration = 8.0
     elif look is None:
@@ -1428,7 +1575,10 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
             writer.write(np.rot90(img, k=k_rot) if k_rot else img)
             if progress:
                 progress(i + 1, n)
-    summary = _truth_metrics(model, scene, events, to_model_time)
+    if bouts is None:
+        summary = _truth_metrics(model, scene, events, to_model_time)
+    else:
+        summary = _bout_truth(model, scene, events, offset, t_end)
     truth = {
         "kind": "formcheck-synthetic-truth",
         "version": 1,
@@ -1440,6 +1590,7 @@ def generate(out: str | Path, gait: Gait = Gait(), scene: Scene = Scene(), progr
         "body": {k: getattr(model.b, k) for k in ("height", "leg_ratio", "trunk_ratio", "thigh", "shank", "foot", "trunk")},
         "view": {"plane": "sagittal", "facing": scene.facing, "direction": scene.direction,
                  "setting": scene.setting, "gait": gait.kind},
+        **({"parts": [asdict(m.g) for m in model.models]} if bouts is not None else {}),
         "near_side": scene.facing,
         "speed_m_s": model.v,
         "px_per_m": cam.ppm,  # at the first frame; a zoom scales it by frames.camera.zoom
@@ -1527,6 +1678,31 @@ def walking_suite() -> dict[str, tuple[Gait, Scene]]:
         "walk_tm_crouch_left_60": (walking_gait(knee_ic_deg=14.0, knee_peak_deg=28.0, knee_midstance_deg=12.0,
                                                 trunk_lean_deg=12.0, duty_factor=0.64),
                                    Scene(facing="left", fps=60, seed=26, **tm, **looks[2])),
+    }
+
+
+def bouts_suite() -> dict[str, tuple[list[tuple[Gait, float]], Scene]]:
+    """Treadmill clips that switch gait (:class:`BoutModel`): walk → run → walk and run → walk → run.
+
+    Walk–run intervals as Lauftherapie doses them (gaits.md §3), shortened:
+    6–8 s per part, both facings, 30 and 60 fps, the soft and the falling
+    landing, one clip in a seeded look. Pass each as
+    ``generate(path, scene=scene, bouts=parts)``.
+    """
+    return {
+        "bouts_wrw_right_30": ([(walking_gait(), 6.0), (Gait(cadence_spm=166.0, landing="falling"), 8.0),
+                                (walking_gait(), 6.0)],
+                               Scene(facing="right", fps=30, width=960, height=540, seed=31)),
+        "bouts_rwr_left_60": ([(Gait(cadence_spm=174.0, trunk_lean_deg=9.0, knee_ic_deg=15.0), 6.0),
+                               (walking_gait(cadence_spm=100.0, trunk_lean_deg=5.0), 7.0),
+                               (Gait(cadence_spm=174.0, trunk_lean_deg=9.0, knee_ic_deg=15.0), 6.0)],
+                              Scene(facing="left", fps=60, width=1280, height=720, seed=32, skin=(150, 100, 70),
+                                    shirt=(200, 40, 40), shorts=(20, 40, 90), background=(180, 190, 170))),
+        "bouts_wrw_left_60_look5": ([(walking_gait(cadence_spm=112.0), 6.0),
+                                     (Gait(cadence_spm=168.0, landing="falling", strike_deg=6.0), 7.0),
+                                     (walking_gait(cadence_spm=112.0), 5.0)],
+                                    Scene(facing="left", fps=60, width=960, height=540, seed=33,
+                                          look=Look.from_seed(5))),
     }
 
 

@@ -10,13 +10,14 @@ codes with parameters, rendered where they are shown).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.contract import (AnalysisFacts, EngineResult, Events, Message, MetricResult, Normal, Quality,
-                                ViewResult, reason)
+from formcheck.contract import (AnalysisFacts, BoutResult, EngineResult, Events, Message, MetricResult, Normal,
+                                Quality, QualityWarning, ViewResult, reason, warning)
 from formcheck.engine.body import body_proportions
+from formcheck.engine.bouts import Bout, main_bout, segment
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.clean import clean as clean_series
 from formcheck.engine.cues import select_cues
@@ -30,7 +31,7 @@ from formcheck.engine.quality import assess
 from formcheck.engine.registry import SPECS, measured_in, threshold
 from formcheck.engine.speed import (MAX_SCALE_SPREAD, SPEED_METRICS, STEP_LENGTH, VERTICAL_OSCILLATION_CM,
                                     belt_px_per_s, cadence_norm_spm, step_length_cm)
-from formcheck.engine.view import View, detect_view
+from formcheck.engine.view import View, detect_view, stance_foot_drifts
 from formcheck.io.pose import PoseSeries
 from formcheck.io.video import VideoInfo
 
@@ -54,39 +55,245 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
     ``speed_mps``: the treadmill's belt speed, when known (:mod:`formcheck.engine.speed`): the cadence norm for
     that speed, the step length and the vertical oscillation in cm.
 
+    A clip of several gaits (walk–run intervals, :mod:`formcheck.engine.bouts`) is split into bouts, each
+    analysed on its own stretch of the series; the result's view, metrics, foot strike, cues and advice are
+    then those of the main bout (the longest running bout, else the longest walk) and ``bouts`` lists them
+    all. Events, strides and the curves stay those of the whole clip.
+
     numpy's all-NaN warnings are silenced: they are expected where the runner is hidden.
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        cl = clean_series(series)
-        ev = detect_events(cl)
-        measured = _measure(cl, ev)
-        view = _view(cl, ev, measured)
-        if view.gait == "walk" and cl.plane == "sagittal" and view.direction == "forward":
-            # a walk's events and metrics are its own (double support is normal there); the view stays
-            ev = detect_events(cl, gait="walk")
-            measured = _measure(cl, ev, "walk")
-            measured.summ = walk_stance_from_contacts(measured.summ)
-        if not measured.frontal and view.direction == "backward":
-            ev, measured, view = _backward_pass(cl, ev, measured, view)
-            measured.summ = distrust_backward(measured.summ)
-        scale = _speed_metrics(measured, cl, ev, view, speed_mps)
-        measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
-        strike, uncertain, strike_reasons = _foot_strike(cl, measured)
-        metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm,
-                                  speed_mps)
-        result = EngineResult(
-            view=ViewResult(view.plane, view.facing, view.direction, view.setting, view.gait),
-            quality=_quality(series, info, cl, ev, measured, view),
-            events={s: Events([round(float(x), 4) for x in ev.ic_s[s]], [round(float(x), 4) for x in ev.to_s[s]])
-                    for s in SIDES},
-            strides=[x.to_dict() for x in measured.strides], metrics=metrics,
-            foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
-            cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
-        near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
-        result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
-        result.advice = _advice(result.cues, view)
+        result, cl, ev = _analyse(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
+        found = _segment(cl, ev)
+        result = _with_bouts(result, found, series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
         return result, cl, angle_curves(cl)
+
+
+BOUT_PAD_S = 0.6
+"""Pose kept on each side of a bout when it is analysed on its own (s): the events at its first and last contact
+need the motion around them (the contact detector reads a foot's approach and its stance)."""
+
+
+def _segment(cl: CleanSeries, ev: GaitEvents) -> list[Bout]:
+    """The clip's bouts from the near foot's contacts (a side view; a rear view is one bout).
+
+    A stride's direction is read from the stance foot's drift only where it is clear (above
+    :data:`MIN_DRIFT_LEG_PER_S`): a treadmill's stance foot moves at the belt speed, more than a leg length
+    per second even in slow walking.
+    """
+    if cl.plane == "frontal":
+        return []
+    near = cl.near_side
+    ic, to = np.asarray(ev.ic_s[near], float), np.asarray(ev.to_s[near], float)
+    if len(ic) < 2:
+        return []
+    to_after = np.array([next((x for x in to if a < x < b), np.nan) for a, b in zip(ic, list(ic[1:]) + [np.inf])])
+    fwd = 1.0 if cl.facing == "right" else -1.0
+    foot_x = np.nanmean(np.stack([cl.xy[f"{near}_heel"][:, 0], cl.xy[f"{near}_toe"][:, 0]]), axis=0)
+    idx = np.asarray(ev.ic_idx[near], int)
+    ends = [next((j for j in ev.to_idx[near] if a < j < b), None)
+            for a, b in zip(idx, list(idx[1:]) + [len(cl.t)])]
+    contacts = [(a, e) if e is not None else (a, a) for a, e in zip(idx, ends)]
+    drift = stance_foot_drifts(cl.t, foot_x, cl.xy["mid_hip"][:, 0], contacts, fwd) / cl.leg_length_px()
+    drift[np.abs(drift) < MIN_DRIFT_LEG_PER_S] = np.nan
+    return segment(ic, to_after, drift)
+
+
+MIN_DRIFT_LEG_PER_S = 0.3
+"""Stance-foot drift (leg lengths/s) below which a stride's direction is not read from it."""
+
+
+def _slice(series: PoseSeries, t0: float, t1: float) -> PoseSeries:
+    """The frames of ``series`` from ``t0`` to ``t1`` (s), their clock starting at 0."""
+    keep = (series.t >= t0) & (series.t <= t1)
+    t = series.t[keep]
+    return replace(series, t=t - t[0], image=series.image[keep], world=series.world[keep],
+                   n_people=series.n_people[keep], notes=list(series.notes))
+
+
+def _kind(view: ViewResult) -> str:
+    return "backward" if view.direction == "backward" else view.gait
+
+
+def _bout_result(r: EngineResult, b: Bout, main: bool) -> BoutResult:
+    return BoutResult(kind=_kind(r.view), start_s=round(b.start_s, 3), end_s=round(b.end_s, 3), strides=b.strides,
+                      main=main, view=r.view, metrics=r.metrics, foot_strike=r.foot_strike, cues=r.cues,
+                      advice=r.advice)
+
+
+def _with_bouts(result: EngineResult, found: list[Bout], series: PoseSeries, info: VideoInfo,
+                **kw) -> EngineResult:
+    """``result`` with its bouts; with more than one bout of moving gait, headed by the main bout's own analysis.
+
+    Each moving bout is analysed on its own stretch (:func:`_own_analyses`); neighbours its own analysis finds to
+    be of one gait are joined and analysed again (the first pass's contacts are timed for running, so a walk can
+    look like short runs there). The first bout starts, and the last ends, at its own first and last near-foot
+    contact.
+    """
+    own = _own_analyses(found, series, info, **kw) if sum(b.kind != "standing" for b in found) > 1 else []
+    if len(own) <= 1:  # one gait: the clip's own analysis is the bout's
+        moving = [b for b in found if b.kind != "standing"]
+        if len(moving) > 1:  # joined into one: the clip's own analysis, over the joined span
+            a, e = moving[0].start_s, moving[-1].end_s
+            found = [b for b in found if b.kind == "standing" and not a <= b.start_s < e] + \
+                [Bout(_kind(result.view), a, e, sum(b.strides for b in moving))]
+            found.sort(key=lambda b: b.start_s)
+            moving = [b for b in found if b.kind != "standing"]
+        one = moving[0] if moving else None
+        if one is None and found:  # standing only
+            result.bouts = [_standing(b) for b in found]
+            return result
+        if one is None:
+            ics = sorted(x for s in SIDES for x in result.events[s].ic_s)
+            if len(ics) < 2:
+                return result
+            one = Bout(_kind(result.view), ics[0], ics[-1], len(result.events[_near_side(result)].ic_s) - 1)
+        result.bouts = [_standing(b) if b.kind == "standing" else _bout_result(result, b, True)
+                        for b in (found if moving else [one])]
+        return result
+    found = sorted([b for b in found if b.kind == "standing"] + [b for b, _, _ in own], key=lambda b: b.start_s)
+    main = main_bout(found)
+    by_bout = {id(b): r for b, r, _ in own}
+    head = by_bout[id(main)]
+    result.bouts = [_standing(b) if b.kind == "standing" else _bout_result(by_bout[id(b)], b, b is main)
+                    for b in found]
+    result.events, result.strides = _bout_events(result, own, found)
+    for name in ("view", "metrics", "foot_strike", "foot_strike_uncertain", "foot_strike_reasons", "cues", "advice"):
+        setattr(result, name, getattr(head, name))
+    result.quality = Quality(head.quality.ok, list(head.quality.warnings) + [QualityWarning("bouts", warning(
+        "bouts", n=len(own), kind=_kind(head.view), start=round(main.start_s, 1), end=round(main.end_s, 1)))])
+    return result
+
+
+def _own_analyses(found: list[Bout], series: PoseSeries, info: VideoInfo, **kw) -> list:
+    """(bout, its own result, its slice's first time) per moving bout, neighbours of one gait joined.
+
+    A bout's kind becomes what its own analysis saw (:func:`_kind`); its first (a clip's first bout) and last (a
+    clip's last bout) instant the near foot's first and last contact there.
+    """
+    moving = [b for b in found if b.kind != "standing"]
+    for _ in range(len(moving)):
+        own = []
+        for b in moving:
+            part = _slice(series, b.start_s - BOUT_PAD_S, b.end_s + BOUT_PAD_S)
+            r, _, _ = _analyse(part, info, **kw)
+            own.append((replace(b, kind=_kind(r.view)), r, float(series.t[series.t >= b.start_s - BOUT_PAD_S][0])))
+        joined = []
+        for b, _, _ in own:
+            if joined and joined[-1].kind == b.kind and abs(joined[-1].end_s - b.start_s) < 1e-6:
+                joined[-1] = Bout(b.kind, joined[-1].start_s, b.end_s, joined[-1].strides + b.strides)
+            else:
+                joined.append(b)
+        if len(joined) == len(own):
+            break
+        moving = joined
+    if len(own) < 2:
+        return own
+    (b0, r0, t0), (b1, r1, t1) = own[0], own[-1]
+    near = r0.analysis.near_side
+    first = [x + t0 for x in r0.events[near].ic_s if b0.start_s - BOUT_EDGE_S <= x + t0 < b0.end_s] if near else []
+    last = [x + t1 for x in r1.events[near].ic_s if b1.start_s < x + t1 <= b1.end_s + BOUT_EDGE_S] if near else []
+    if first:
+        own[0] = (replace(b0, start_s=first[0]), r0, t0)
+    if last:
+        own[-1] = (replace(own[-1][0], end_s=last[-1]), r1, t1)
+    return own
+
+
+def _bout_events(whole: EngineResult, own: list, found: list[Bout]) -> tuple[dict[str, Events], list[dict]]:
+    """Events and strides of a clip with bouts: each bout's own (timed for its gait) on the clip's clock.
+
+    ``own``: (bout, its result, its slice's first time) per moving bout. A bout owns the time from
+    :data:`BOUT_EDGE_S` before its first contact to as much before the next bout's (the last bout: as much after
+    its last contact); the whole clip's events fill the rest (standing, the clip's ends). Where two bouts saw the
+    contact between them, the earlier reading is kept.
+    """
+    starts = [b.start_s for b in found]
+    windows = []
+    for b, r, t0 in own:
+        k = found.index(b)
+        hi = starts[k + 1] - BOUT_EDGE_S if k + 1 < len(found) else b.end_s + BOUT_EDGE_S
+        windows.append((b.start_s - BOUT_EDGE_S, hi, r, t0))
+
+    def owned(x):
+        return any(lo <= x < hi for lo, hi, _, _ in windows)
+
+    def merged(times):
+        out = []
+        for x in sorted(times):
+            if not out or x - out[-1] > MIN_EVENT_GAP_S:
+                out.append(x)
+        return out
+    events = {}
+    for side in SIDES:
+        got = {}
+        for kind in ("ic_s", "to_s"):
+            xs = [x for x in getattr(whole.events[side], kind) if not owned(x)]
+            for lo, hi, r, t0 in windows:
+                xs += [round(x + t0, 4) for x in getattr(r.events[side], kind) if lo <= x + t0 < hi]
+            got[kind] = merged(xs)
+        events[side] = Events(got["ic_s"], got["to_s"])
+    strides = [x for x in whole.strides if not owned(x["ic_s"])]
+    for lo, hi, r, t0 in windows:
+        for x in r.strides:
+            if lo <= x["ic_s"] + t0 < hi:
+                strides.append({k: (round(v + t0, 4) if k in ("ic_s", "to_s", "next_ic_s") and v is not None else v)
+                                for k, v in x.items()})
+    return events, sorted(strides, key=lambda x: (x["ic_s"], x["side"]))
+
+
+BOUT_EDGE_S = 0.15
+"""How far before its first contact a bout's own events start (s): less than half the shortest running step
+(~0.3 s at 200 steps/min), so a contact between two bouts falls to one of them."""
+
+MIN_EVENT_GAP_S = 0.15
+"""Two events of one foot closer than this (s) are one event seen by two bouts."""
+
+
+def _near_side(result: EngineResult) -> str:
+    """The near side of a side view, else the side with more contacts."""
+    near = result.analysis.near_side
+    return near or max(SIDES, key=lambda s: len(result.events[s].ic_s))
+
+
+def _standing(b: Bout) -> BoutResult:
+    return BoutResult(kind="standing", start_s=round(b.start_s, 3), end_s=round(b.end_s, 3), strides=0, main=False,
+                      view=None, metrics={}, foot_strike={}, cues=[], advice=[])
+
+
+def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None,
+             speed_mps: float | None = None) -> tuple[EngineResult, CleanSeries, GaitEvents]:
+    """One pass of the engine over the whole of ``series`` (see :func:`run`); also the cleaned series and events."""
+    cl = clean_series(series)
+    ev = detect_events(cl)
+    measured = _measure(cl, ev)
+    view = _view(cl, ev, measured)
+    if view.gait == "walk" and cl.plane == "sagittal" and view.direction == "forward":
+        # a walk's events and metrics are its own (double support is normal there); the view stays
+        ev = detect_events(cl, gait="walk")
+        measured = _measure(cl, ev, "walk")
+        measured.summ = walk_stance_from_contacts(measured.summ)
+    if not measured.frontal and view.direction == "backward":
+        ev, measured, view = _backward_pass(cl, ev, measured, view)
+        measured.summ = distrust_backward(measured.summ)
+    scale = _speed_metrics(measured, cl, ev, view, speed_mps)
+    measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
+    strike, uncertain, strike_reasons = _foot_strike(cl, measured)
+    metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm,
+                              speed_mps)
+    result = EngineResult(
+        view=ViewResult(view.plane, view.facing, view.direction, view.setting, view.gait),
+        quality=_quality(series, info, cl, ev, measured, view),
+        events={s: Events([round(float(x), 4) for x in ev.ic_s[s]], [round(float(x), 4) for x in ev.to_s[s]])
+                for s in SIDES},
+        strides=[x.to_dict() for x in measured.strides], metrics=metrics,
+        foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
+        cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
+    near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
+    result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
+    result.advice = _advice(result.cues, view)
+    return result, cl, ev
 
 
 def _backward_pass(cl: CleanSeries, ev: GaitEvents, measured: _Measured, view: View):

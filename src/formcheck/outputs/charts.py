@@ -144,3 +144,29 @@ def progress_chart(points: list, name: str, lang: str = "de") -> go.Figure:
     fig.update_layout(height=300, margin=dict(l=40, r=10, t=40, b=10), showlegend=False,
                       title=f"{METRIC_LABELS[name][lang]} ({unit})", xaxis=dict(type="category"))
     return _localised(fig, lang)
+
+
+#: bout kind -> colour of its bar in the timeline
+BOUT_COLORS = {"walk": "rgb(90,170,110)", "run": "rgb(220,90,60)", "backward": "rgb(140,100,200)",
+               "standing": "rgb(170,170,170)"}
+
+
+def bout_label(b: dict, lang: str) -> str:
+    """``Laufen 5,5–13,5 s`` (and ``(Hauptabschnitt)`` for the main bout): one bout named for a list or a chart."""
+    label = f"{tr('bout_' + b['kind'], lang)} {number(b['start_s'], lang, 1)}–{number(b['end_s'], lang, 1)} s"
+    return label + (f" ({tr('bout_main', lang)})" if b.get("main") else "")
+
+
+def bout_timeline(bouts: list[dict], lang: str, selected: int | None = None) -> go.Figure:
+    """The clip's bouts (``bouts[]`` of the result) as bars along its time axis, the selected one outlined."""
+    fig = go.Figure()
+    for i, b in enumerate(bouts):
+        fig.add_trace(go.Bar(
+            x=[b["end_s"] - b["start_s"]], base=[b["start_s"]], y=[""], orientation="h",
+            name=bout_label(b, lang), marker=dict(color=BOUT_COLORS.get(b["kind"], "gray"),
+                                                  line=dict(color="black", width=3 if i == selected else 0)),
+            text=[tr("bout_" + b["kind"], lang)], textposition="inside", insidetextanchor="middle",
+            hovertemplate=f"{bout_label(b, lang)}<extra></extra>", showlegend=False))
+    fig.update_layout(barmode="overlay", height=120, margin=dict(l=10, r=10, t=10, b=40),
+                      xaxis_title=tr("time_s", lang), yaxis=dict(visible=False))
+    return _localised(fig, lang)

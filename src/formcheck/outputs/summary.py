@@ -41,6 +41,7 @@ def summary_text(result: dict, lang: str = "de") -> str:
         norm = normal_text("cadence_spm", cadence, L) if cadence.get("normal") else None
         if norm:
             lines.append(f"{METRIC_LABELS['cadence_spm'][L]} – {tr('normal', L)}: {norm}")
+    lines += _bout_lines(result, L)
     warnings = result["quality"]["warnings"]
     lines += ["", f"{tr('cli_warnings', L)}:"] + ([f"  - {w['message']}" for w in warnings] or [f"  {tr('quality_ok', L)}"])
     lines += ["", *_metric_table(result, L)]
@@ -66,3 +67,18 @@ def _metric_table(result: dict, L: str) -> list[str]:
                      tr(m["confidence"], L) if m.get("confidence") else ""])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _bout_lines(result: dict, L: str) -> list[str]:
+    """With several bouts of moving gait: one line per bout (kind, times, cadence), the main one marked."""
+    from formcheck.outputs.charts import bout_label
+
+    bouts = result.get("bouts") or []
+    if sum(b["kind"] != "standing" for b in bouts) < 2:
+        return []
+    out = ["", f"{tr('bouts', L)}:"]
+    for b in bouts:
+        cad = (b.get("metrics") or {}).get("cadence_spm") or {}
+        value = f": {format_value(cad, cad['unit'], L)}" if cad.get("value") is not None else ""
+        out.append(f"  - {bout_label(b, L)}{value}")
+    return out

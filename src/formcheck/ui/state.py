@@ -115,6 +115,6 @@ KEPT_WIDGETS = ("page", "mode", "source_kind", "sample_choice", "model_variant",
 
 def keep_widgets(keys=KEPT_WIDGETS) -> None:
     """Call at the top of every run: values set through the Session State API survive a widget's new identity."""
-    for k in keys:
+    for k in list(keys) + [k for k in st.session_state if isinstance(k, str) and k.startswith("bout-")]:
         if k in st.session_state:
             st.session_state[k] = st.session_state[k]

@@ -63,6 +63,29 @@ def _video(entry: Entry, L: str) -> None:
             st.rerun()
 
 
+def _bout_choice(r: dict, label: str, L: str) -> dict:
+    """With several bouts of moving gait: their timeline and a choice; ``r`` as the chosen bout shows it.
+
+    The main bout (the top-level values) is chosen at first. The chosen bout's view, metrics, foot strike, cues
+    and advice replace the clip's; events, strides and curves stay the whole clip's.
+    """
+    bouts = r.get("bouts") or []
+    moving = [i for i, b in enumerate(bouts) if b["kind"] != "standing"]
+    if len(moving) < 2:
+        return r
+    st.markdown(f"#### {tr('bouts', L)}")
+    main = next((i for i in moving if bouts[i]["main"]), moving[0])
+    pick = st.radio(tr("bout_pick", L), moving, index=moving.index(main), horizontal=True, key=f"bout-{label}",
+                    format_func=lambda i: charts.bout_label(bouts[i], L))
+    st.plotly_chart(charts.bout_timeline(bouts, L, pick), width="stretch", key=f"bouts-{label}")
+    st.caption(tr("bout_scope", L))
+    if pick == main:
+        return r
+    b = bouts[pick]
+    return {**r, "view": b["view"], "metrics": b["metrics"], "foot_strike": b["foot_strike"], "cues": b["cues"],
+            "advice": b["advice"], "foot_strike_uncertain": {}, "foot_strike_reasons": {}}
+
+
 def patient_results(entry: Entry) -> None:
     """Patient mode: the cues, the filming feedback, three cards and the video; nothing a patient cannot act on."""
     L = lang()
@@ -88,8 +111,9 @@ def results(entry: Entry) -> None:
     L = lang()
     a = entry.analysis
     r = a.result_in(L)
-    v = r["view"]
     st.subheader(md_text(entry.name if entry.stored is None else entry.label))
+    r = _bout_choice(r, entry.label, L)
+    v = r["view"]
     st.markdown(view_text(v, L))
     if (speed := (r.get("analysis") or {}).get("speed_mps")) is not None:
         st.markdown(tr("speed_line", L, kmh=number(speed * 3.6, L, 1), mps=number(speed, L, 2)))
