@@ -200,3 +200,49 @@ def test_pdf_report_download_from_the_analyse_page(server, overstriding_clip, tm
                     str(tmp_path / "p1")], check=True)
     img = np.asarray(Image.open(tmp_path / "p1.png").convert("L"))
     assert (img[int(img.shape[0] * 0.4):int(img.shape[0] * 0.85)] < 128).mean() > 0.01  # the table is drawn
+
+
+def test_a_walk_run_clip_shows_its_bouts_and_the_running_bout_can_be_picked(server):
+    """The bundled walk → run → walk sample: three bouts on a timeline, the running one chosen; picking a walking
+    bout shows its walking cadence, picking the running bout again its running cadence (truth: the synthetic
+    runner's parts)."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    from formcheck.synth import load_truth
+
+    clip = ROOT / "sample_videos" / "synthetic_walk_run_walk.mp4"
+    truth = load_truth(clip)
+    walk_spm, run_spm = (truth["bouts"][i]["metrics"]["cadence_spm"] for i in (0, 1))
+
+    def cadence(page) -> float:
+        card = page.get_by_text(re.compile(r"^\d+(,\d+)? Schritte/min$")).first
+        card.wait_for(timeout=60_000)
+        return float(card.inner_text().split()[0].replace(",", "."))
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(server, wait_until="networkidle")
+        _choose(page, page.locator('.st-key-sample_choice [role="combobox"]'), clip.name)
+        page.get_by_role("button", name="Beispiel analysieren").click()
+        page.get_by_text("Abschnitt für Werte und Hinweise").wait_for(timeout=300_000)
+        options = page.get_by_text(re.compile(r"^(Gehen|Laufen) \d+,\d–\d+,\d s"))
+        labels = [options.nth(i).inner_text() for i in range(options.count())]
+        assert [x.split()[0] for x in labels] == ["Gehen", "Laufen", "Gehen"], labels
+        assert cadence(page) == pytest.approx(run_spm, rel=0.01)
+        page.get_by_text(re.compile(r"^Gehen \d+,\d–\d+,\d s$")).first.click()
+        page.wait_for_function(
+            "() => /Laufband, Gehen/.test(document.body.innerText)", timeout=60_000)
+        assert cadence(page) == pytest.approx(walk_spm, rel=0.01)
+        page.get_by_text(re.compile(r"^Laufen .*\(Hauptabschnitt\)$")).click()
+        page.wait_for_function("() => /Laufband, Laufen/.test(document.body.innerText)", timeout=60_000)
+        assert cadence(page) == pytest.approx(run_spm, rel=0.01)
+        body = page.inner_text("body")
+        assert page.locator('[data-testid="stException"]').count() == 0 and "Traceback" not in body
+        page.get_by_text("Abschnitt für Werte und Hinweise").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ROOT / "docs" / "bouts.png"), full_page=False)
+        browser.close()
