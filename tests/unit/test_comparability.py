@@ -144,3 +144,63 @@ def test_the_progress_history_marks_a_session_at_another_speed_not_comparable():
                                                                                     "not_comparable"]
     trunk = metric_history([("1", a), ("3", c)], "trunk_lean_deg")
     assert trunk[1].since_baseline.verdict != "not_comparable"  # speed does not make the trunk not comparable
+
+
+# ------------------------------------------------------------ across gaits (engine on exact landmarks)
+@pytest.fixture(scope="module")
+def gait_sessions(tmp_path_factory):
+    """A walking session, a walk → run → walk interval session and a running session of one synthetic person."""
+    from formcheck.pipeline import run_engine
+    from formcheck.synth import Gait, Scene, generate, walking_gait
+    from tests.oracle import oracle_info, oracle_series
+
+    tmp = tmp_path_factory.mktemp("gaits")
+    scene = Scene(facing="right", fps=30, width=640, height=360, seed=5)
+    clips = {"walk": dict(gait=walking_gait(), scene=Scene(**{**scene.__dict__, "duration_s": 6.0})),
+             "intervals": dict(scene=scene, bouts=[(walking_gait(), 4.5), (Gait(cadence_spm=168.0), 4.5),
+                                                   (walking_gait(), 4.5)]),
+             "run": dict(gait=Gait(cadence_spm=172.0), scene=Scene(**{**scene.__dict__, "duration_s": 5.0}))}
+    out = {}
+    for name, kw in clips.items():
+        truth = generate(tmp / f"{name}.mp4", **kw)
+        out[name] = run_engine(oracle_series(truth), oracle_info(truth), lang="en")
+    return out
+
+
+def test_a_walk_against_a_run_shows_the_shared_metrics_and_judges_none(gait_sessions):
+    from formcheck.engine.registry import measured_in
+    from formcheck.outputs.compare import matched
+
+    walk, run = gait_sessions["walk"], gait_sessions["run"]
+    a, b, bout_a, bout_b = matched(walk, run)
+    assert (a, b, bout_a, bout_b) == (walk, run, None, None)  # no bout of the other gait: kept as they are
+    c = comparability(a, b)
+    assert [m.aspect for m in c.mismatches] == ["gait"] and c.not_comparable == ALL
+    changes = {ch.name: ch for ch in compare_results(a, b, c)}
+    shared = [n for n in ("cadence_spm", "knee_flexion_ic_deg", "trunk_lean_deg", "contact_time_ms")]
+    for n in shared:  # measured in both gaits: both values shown, no verdict
+        assert measured_in(n, "walk") and measured_in(n, "run")
+        assert changes[n].before is not None and changes[n].after is not None and changes[n].verdict == "not_comparable"
+    # one gait's own metrics: measured on one side only
+    assert changes["knee_flexion_loading_peak_deg"].after is None
+    assert changes["knee_flexion_loading_peak_deg"].verdict == "not_measured"
+    assert changes["hip_extension_to_deg"].before is None
+    assert "real_change" not in {ch.verdict for ch in changes.values()}
+
+
+def test_a_walk_is_compared_with_the_walking_bout_of_an_interval_session(gait_sessions):
+    from formcheck.outputs.compare import gait_kind, matched
+
+    walk, intervals = gait_sessions["walk"], gait_sessions["intervals"]
+    assert gait_kind(intervals) == "run"  # its headline is the running bout
+    a, b, bout_a, bout_b = matched(walk, intervals)
+    assert bout_a is None and bout_b["kind"] == "walk" and gait_kind(b) == "walk"
+    assert bout_b == max((x for x in intervals["bouts"] if x["kind"] == "walk"), key=lambda x: x["end_s"] - x["start_s"])
+    c = comparability(a, b)
+    assert "gait" not in [m.aspect for m in c.mismatches]
+    changes = {ch.name: ch for ch in compare_results(a, b, c)}
+    assert changes["cadence_spm"].verdict == "within_noise"  # the same walk (108 steps/min)
+    assert changes["knee_flexion_loading_peak_deg"].after == b["metrics"]["knee_flexion_loading_peak_deg"]["value"]
+    # and the other way round: the run of an interval session against a running session
+    a2, b2, bout_a2, _ = matched(intervals, gait_sessions["run"])
+    assert bout_a2 is None and a2 is intervals  # both headlines are runs already

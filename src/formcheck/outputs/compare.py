@@ -102,6 +102,40 @@ def _affected(aspect: str, plane: str | None) -> tuple[str, ...]:
     return every  # another view, gait or direction, or another body: nothing compares
 
 
+def gait_kind(result: dict) -> str | None:
+    """``"walk"``, ``"run"`` or ``"backward"``: the gait of a result's headline values (its main bout)."""
+    view = result.get("view") or {}
+    return "backward" if view.get("direction") == "backward" else view.get("gait")
+
+
+def as_bout(result: dict, bout: dict) -> dict:
+    """``result`` as one of its ``bouts[]`` shows it: the bout's view, metrics, foot strike, cues and advice."""
+    return {**result, "view": bout["view"], "metrics": bout["metrics"], "foot_strike": bout["foot_strike"],
+            "cues": bout["cues"], "advice": bout["advice"], "bouts": [{**bout, "main": True}]}
+
+
+def matched(before: dict, after: dict) -> tuple[dict, dict, dict | None, dict | None]:
+    """Two results compared like with like: a walk with a walk, a run with a run.
+
+    Where the headline gaits differ (:func:`gait_kind`) and the second result has a bout of the first's gait
+    (a walk–run interval session after a walking session, say), the second is compared as that bout
+    (:func:`as_bout`; the longest one of that gait); else the first as a bout of the second's gait. Returns
+    ``(before, after, bout of before used, bout of after used)``, the bouts ``None`` where the headline was kept.
+    """
+    ka, kb = gait_kind(before), gait_kind(after)
+    if ka == kb or ka is None or kb is None:
+        return before, after, None, None
+
+    def longest(result, kind):
+        of = [b for b in result.get("bouts") or [] if b.get("kind") == kind and b.get("view")]
+        return max(of, key=lambda b: b["end_s"] - b["start_s"]) if of else None
+    if (bb := longest(after, ka)) is not None:
+        return before, as_bout(after, bb), None, bb
+    if (ba := longest(before, kb)) is not None:
+        return as_bout(before, ba), after, ba, None
+    return before, after, None, None
+
+
 def comparability(before: dict, after: dict) -> Comparability:
     """What differs between two recordings, and which metrics that makes not comparable.
 

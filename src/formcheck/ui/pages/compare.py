@@ -20,7 +20,8 @@ from formcheck.config import cache_dir
 from formcheck.engine.metrics import METRICS
 from formcheck.i18n import METRIC_LABELS, number, say, signed, tr
 from formcheck.outputs import charts, render
-from formcheck.outputs.compare import Comparability, comparability, compare_results
+from formcheck.outputs.charts import bout_label
+from formcheck.outputs.compare import Comparability, comparability, compare_results, matched
 from formcheck.outputs.report import ReportHeader, ReportSession, comparison_report, format_value, speed_text
 from formcheck.ui.actions import run_analysis
 from formcheck.ui.state import Entry, analyses, lang
@@ -117,9 +118,12 @@ def compare_page(root: Path) -> None:
         ea, eb = eb, ea
         st.caption(tr("cmp_swapped", L))
     a, b = ea.analysis, eb.analysis
-    ra, rb = ea.result, eb.result
+    ra, rb, bout_a, bout_b = matched(_checked_result(ea), _checked_result(eb))
+    for bout, which in ((bout_a, "before"), (bout_b, "after")):
+        if bout is not None:  # a walk with the other session's walking bout, a run with its running bout
+            st.info(tr("cmp_bout", L, which=tr(which, L), bout=bout_label(bout, L)))
 
-    checked = comparability(_checked_result(ea), _checked_result(eb))
+    checked = comparability(ra, rb)
     comparability_notice(checked, L)  # before any verdict
 
     st.markdown(f"#### {tr('differences', L)}")
@@ -185,8 +189,9 @@ def _comparison_pdf(ea: Entry, eb: Entry) -> None:
             if not e.key_frames and e.analysis.clean.plane == "sagittal":
                 e.key_frames = {s: render.key_frames(e.analysis, s, **render.PRINT_KEY_FRAMES)
                                 for s in ("left", "right")}
-        sessions = [ReportSession(e.result, e.name, h.session_date, e.analysis, e.key_frames)
-                    for e, h in ((ea, ha), (eb, hb))]
+        ra, rb, _, _ = matched(ea.result, eb.result)  # like with like, as on the page
+        sessions = [ReportSession(r, e.name, h.session_date, e.analysis, e.key_frames)
+                    for r, e, h in ((ra, ea, ha), (rb, eb, hb))]
         patient = ha.patient if ha.patient == hb.patient else ""
         eb.reports[key] = comparison_report(*sessions, L, header=ReportHeader(
             patient=patient, therapist=ha.therapist, practice=ha.practice, address=ha.address))
