@@ -1654,7 +1654,7 @@ def validation_suite(landing: str = "soft") -> dict[str, tuple[Gait, Scene]]:
 def walking_suite() -> dict[str, tuple[Gait, Scene]]:
     """Synthetic walkers for the accuracy benchmark and tests (:func:`walking_gait`).
 
-    Both facings, treadmill and overground (4:3, 4.5–5.5 s across the frame),
+    Both facings, treadmill and overground (4:3, 4.5–5.5 s across the frame), forward and backward,
     30 and 60 fps, a healthy walk at
     96–112 steps/min, a stiff-knee walk (swing peak 42°, below the 40–60° of
     gaits.md only by the model's margin) and a crouched walk with a forward
@@ -1678,6 +1678,11 @@ def walking_suite() -> dict[str, tuple[Gait, Scene]]:
         "walk_tm_crouch_left_60": (walking_gait(knee_ic_deg=14.0, knee_peak_deg=28.0, knee_midstance_deg=12.0,
                                                 trunk_lean_deg=12.0, duty_factor=0.64),
                                    Scene(facing="left", fps=60, seed=26, **tm, **looks[2])),
+        # backward walking (rehab: knee arthrosis, gaits.md §2): a forward walk reversed in time, toes first
+        "walk_back_tm_left_60": (walking_gait(cadence_spm=100.0, duty_factor=0.64),
+                                 Scene(facing="left", direction="backward", fps=60, seed=27, **tm)),
+        "walk_back_og_right_30": (walking_gait(cadence_spm=96.0, duty_factor=0.65, trunk_lean_deg=5.0),
+                                  Scene(facing="right", direction="backward", fps=30, seed=28, **og, **looks[1])),
     }
 
 

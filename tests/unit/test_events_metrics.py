@@ -540,3 +540,36 @@ def test_ground_speed_match_skips_a_noisy_sample_and_refuses_what_it_cannot_time
     slow = np.r_[step * np.arange(10), np.full(10, step * 9)]
     assert ground_speed_match(slow, np.zeros_like(slow), 11, fps=30.0) is None
     assert ground_speed_match(slow * 4, np.zeros_like(slow), 11, fps=30.0) == pytest.approx(9.5)
+
+
+def test_a_foot_landing_at_a_steady_speed_is_timed_inside_its_last_interval():
+    """Relative to a static ground the heel moves 0.2 per sample until it stops at 10.3 (a falling landing that
+    arrives at full speed): displacements ..., 0.2, 0.2, 0.06, 0, ... The zero crossing between the last moving
+    and the first still velocity (at 10.5 and 11.5) says 11.5, 1.2 samples late; the steady approach says 10.3."""
+    from formcheck.engine.events import ground_speed_match
+
+    t_stop = 10.3
+    i = np.arange(24, dtype=float)
+    x = 0.2 * np.minimum(i, t_stop)
+    assert ground_speed_match(x, np.zeros(24), 12, fps=60.0) == pytest.approx(t_stop, abs=1e-9)
+
+
+@pytest.mark.parametrize("d0, d1, d2, tau", [
+    (0.2, 0.2, 0.1, 0.5),        # steady: half the interval at the same speed
+    (0.2, 0.2, 0.0, 0.0),        # stopped right at the frame
+    (0.21, 0.2, 0.05, None),     # braking by 5 % ... still steady: solved at that deceleration
+    (0.3, 0.2, 0.05, None),      # braking by a third: unevenly for all we know, the interpolation stays
+    (0.2, 0.2, 0.25, None),      # moved more than a whole interval at that speed: not a stop in it
+    (-0.1, 0.2, 0.05, None),     # not an approach
+])
+def test_stop_in_interval(d0, d1, d2, tau):
+    from formcheck.engine.events import stop_in_interval
+
+    got = stop_in_interval(d0, d1, d2)
+    if (d0, d1, d2) == (0.21, 0.2, 0.05):
+        # a = -0.01 per frame², v = 0.195 at the interval's start: 0.195 t - 0.005 t² = 0.05
+        assert got == pytest.approx((0.195 - np.sqrt(0.195 ** 2 - 4 * 0.005 * 0.05)) / (2 * 0.005))
+    elif tau is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(tau)

@@ -223,3 +223,44 @@ def test_the_session_report_of_a_walk_is_a_walking_report(walk_truth):
     assert all(w >= 0 for w in where) and where == sorted(where), where  # the walking set, in its order
     assert "15–20°" in text and "~25 %" in text  # walking norms (catalog norm_walk.*)
     assert METRIC_LABELS["hip_extension_to_deg"]["de"] not in text  # a running metric: not a row
+
+
+# --------------------------------------------------------------------------- backward walking
+def test_a_slowly_rising_heel_leaves_the_ground_at_the_landing_speed():
+    """A backward walker's heel leaves the ground as a forward heel lands, reversed: slowly at first. Timed at the
+    landing's own speed (WALK_MATCH_SPEED), the departure is found where it starts; the toes' rule (30 % of the
+    fastest departure) finds it frames late."""
+    n, to = 80, 40.0
+    i = np.arange(n, dtype=float)
+    v = np.where(i >= to, 0.12 * np.clip((i - to) / 6.0, 0.0, 1.0), 0.0)  # per sample, accelerating off the ground
+    x = np.concatenate([[0.0], np.cumsum(v[:-1])])
+    vg = np.zeros(n)
+    assert ground_speed_departure(x, vg, 42, FPS, WALK_MATCH_SPEED) == pytest.approx(to, abs=0.7)  # frame differences
+    assert ground_speed_departure(x, vg, 42, FPS) > to + 1.0
+
+
+@pytest.fixture(scope="module")
+def backward_walk_truth(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bwalk") / "bwalk.mp4"
+    return generate(path, walking_gait(cadence_spm=100.0, duty_factor=0.64),
+                    Scene(facing="left", direction="backward", fps=30, width=640, height=360, duration_s=6.0, seed=7))
+
+
+def test_a_backward_walk_on_exact_landmarks(backward_walk_truth):
+    """Toes first, heel last: contacts and heel-offs within a frame, stance % within 1.5 points, knee at the
+    toe-first contact (the forward toe-off's ~40°, time-reversed: Winter 1989) within 1°; no flags or cues."""
+    t = backward_walk_truth
+    res = to_json(run(oracle_series(t), oracle_info(t))[0], "en")
+    assert res["view"]["gait"] == "walk" and res["view"]["direction"] == "backward"
+    assert [b["kind"] for b in res["bouts"]] == ["backward"]
+    near, fps = t["near_side"], t["video"]["fps"]
+    for kind in ("ic_s", "to_s"):
+        det = np.asarray(res["events"][near][kind])
+        err = [(det[np.argmin(np.abs(det - x))] - x) * fps for x in t["events"][near][kind] if 0.3 < x < 5.7]
+        assert np.max(np.abs(err)) <= 1.0, (kind, err)
+    m, tm = res["metrics"], t["metrics"]
+    assert m["cadence_spm"]["value"] == pytest.approx(tm["cadence_spm"], rel=0.005)
+    assert m["duty_factor_pct"]["value"] == pytest.approx(tm["duty_factor_pct"], abs=1.5)
+    assert m["knee_flexion_ic_deg"]["value"] == pytest.approx(tm["knee_flexion_ic_deg"], abs=1.0)
+    assert m["trunk_lean_deg"]["value"] == pytest.approx(tm["trunk_lean_deg"], abs=0.5)
+    assert all(x["flag"] is None for x in m.values() if x.get("value") is not None)
