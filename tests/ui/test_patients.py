@@ -248,13 +248,19 @@ def test_md_text_escapes_every_markdown_and_html_character():
 
 
 def test_error_details_quoting_user_text_are_markdown_safe_and_export_names_are_plain():
+    from formcheck.i18n import ERRORS
     from formcheck.ui.messages import error_message
     from formcheck.ui.actions import export_file_name
     from formcheck.store import StoreError
 
     exc = StoreError(f"a patient called '![n]({BEACON})' exists already; choose another pseudonym", "patient_exists")
-    shown = error_message(exc, "de")
+    shown = error_message(exc, "en")  # the English page shows the specific reason below the plain text
     assert md_text(str(exc)) in shown and "![n](" not in shown
+    # a German page: the German text alone, never the English reason (it goes to the log)
+    assert error_message(exc, "de") == ERRORS["patient_exists"]["de"]
+    from formcheck.errors import WriteError
+    write = WriteError(f"writing /data/x_{BEACON}*.pdf failed (disk full)", "disk_full", f"/data/x_{BEACON}*.pdf")
+    assert error_message(write, "de") == f"{ERRORS['disk_full']['de']}  \n*{md_text(write.subject)}*"
     assert export_file_name("M.K.") == "formcheck-M.K.zip"
     assert export_file_name("../../etc/passwd") == "formcheck-etc_passwd.zip"
     assert export_file_name("Jürgen Ä") == "formcheck-Jürgen_Ä.zip"

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -204,6 +205,9 @@ def save_panel(entry: Entry) -> None:
     L = lang()
     if msg := st.session_state.pop("save_msg", None):  # outside the expander, which closes on the rerun
         st.success(msg, icon=":material/check:")
+    if refused := st.session_state.pop("save_refused", None):  # why not saved: also outside, and the form kept open
+        kind, msg = refused
+        (st.info if kind == "info" else st.error)(msg)
     # kept open while the patient is being chosen: the choice reruns the page, and a
     # collapsed-by-default expander would close under the user's hand
     with st.expander(tr("save_title", L), expanded=st.session_state.pop("save_choosing", False)):
@@ -237,29 +241,36 @@ def save_panel(entry: Entry) -> None:
         if not submitted:
             return
         if pid in entry.saved:
-            st.info(tr("already_saved", L, name=md_text(names[pid])))
-            return
+            _refuse("info", tr("already_saved", L, name=md_text(names[pid])))
         try:
             if not pid:
                 if not new_name.strip():
-                    st.error(tr("need_pseudonym", L))
-                    return
+                    _refuse("error", tr("need_pseudonym", L))
                 pid = store.add_patient(new_name).id
                 names[pid] = new_name.strip()
             rec = store.save_session(pid, entry.path, entry.result, recorded_on=day, notes=notes,
                                      tags=_tags(tags), video_name=entry.name)
         except FormcheckError as exc:
-            st.error(f"**{tr('error_title', L)}** – {error_message(exc, L)}")
-            return
+            _refuse("error", f"**{tr('error_title', L)}** – {error_message(exc, L)}")
         except Exception as exc:
             log.error("saving the session failed: %s", traceback.format_exc())
-            st.error(f"**{tr('error_title', L)}** – {tr('error_unexpected', L, kind=type(exc).__name__)}")
-            return
+            _refuse("error", f"**{tr('error_title', L)}** – {tr('error_unexpected', L, kind=type(exc).__name__)}")
         entry.saved[pid] = rec.id
         audit("save", patient_id=pid, session_id=rec.id)
         st.session_state["save_reset"] = pid
         st.session_state["save_msg"] = tr("saved", L, date=_fmt_date(rec.recorded_on, L), name=md_text(names[pid]))
         st.rerun()
+
+
+def _refuse(kind: str, msg: str) -> NoReturn:
+    """Say why the save form did not save, and keep the form open with what was typed (reruns the page).
+
+    Said above the form, as the success message: the form sits in an expander, which the rerun after the
+    submit collapses (it was drawn open while the patient was being chosen) and a message inside would go with it.
+    """
+    st.session_state["save_refused"] = (kind, msg)
+    st.session_state["save_choosing"] = True
+    st.rerun()
 
 
 def _scope() -> str:

@@ -59,11 +59,12 @@ def comparability_notice(c: Comparability, L: str) -> None:
             lines.append("- " + say(f"ui.cmp_aspect_diff.{m.aspect}", L, before=_say_value(m.aspect, m.before, L),
                                     after=_say_value(m.aspect, m.after, L), tol=number(m.tolerance or 0, L, 2)))
         if set(c.not_comparable) >= {n for n in METRICS}:
-            lines.append(tr("cmp_none_comparable", L))
+            last = tr("cmp_none_comparable", L)
         else:
-            lines.append(tr("cmp_metrics_not_comparable", L,
-                            metrics=", ".join(METRIC_LABELS[n][L] for n in c.not_comparable)))
-        st.warning("\n".join(lines), icon=":material/warning:")
+            last = tr("cmp_metrics_not_comparable", L,
+                      metrics=", ".join(METRIC_LABELS[n][L] for n in c.not_comparable))
+        # a paragraph of its own: after a plain line break markdown would run it on into the last list item
+        st.warning("\n".join(lines) + "\n\n" + last, icon=":material/warning:")
     else:
         st.success(tr("cmp_comparable", L), icon=":material/check:")
     if c.unchecked:
