@@ -128,6 +128,7 @@ class StoreError(FormcheckError):
 
     exit_code = 6
 
-    def __init__(self, message: str, code: str = "store"):
+    def __init__(self, message: str, code: str = "store", subject: str | None = None):
         super().__init__(message)
         self.code = code  # e.g. "store_unusable", "import_invalid" or "store"; plain texts in formcheck.i18n.ERRORS
+        self.subject = subject  # the database the message is about, shown beside a translated text

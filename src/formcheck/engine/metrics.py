@@ -817,6 +817,10 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     return out
 
 
+FRONTAL_CURVE_LIMIT_DEG = 45.0
+"""A rear view's knee FPPA or hip-line tilt beyond this (deg) is no upright runner: left out of the curves."""
+
+
 def angle_curves(clean: CleanSeries) -> dict[str, np.ndarray]:
     """Per-frame joint angles on ``clean.t`` (degrees, the conventions of the metrics).
 
@@ -824,7 +828,8 @@ def angle_curves(clean: CleanSeries) -> dict[str, np.ndarray]:
     ``hip_extension_{left,right}`` (thigh behind the vertical, +),
     ``shank_angle_{left,right}`` (+ ankle ahead of knee) and ``trunk_lean``
     (+ forward). Side view only: a frontal clip gives ``knee_fppa_{left,right}``
-    and ``pelvis_tilt`` (left hip above right +) instead.
+    and ``pelvis_tilt`` (left hip above right +) instead, NaN beyond
+    :data:`FRONTAL_CURVE_LIMIT_DEG`.
     """
     xy = clean.xy
     out: dict[str, np.ndarray] = {}
@@ -833,6 +838,10 @@ def angle_curves(clean: CleanSeries) -> dict[str, np.ndarray]:
             out[f"knee_fppa_{side}"] = joint_flexion(xy[f"{side}_hip"], xy[f"{side}_knee"], xy[f"{side}_ankle"])
         d = xy["right_hip"] - xy["left_hip"]
         out["pelvis_tilt"] = np.degrees(np.arctan2(d[:, 1], np.abs(d[:, 0]) + 1e-9))
+        # beyond the FPPA's plausible ±45° (registry) no upright runner is seen: the pose model has not found
+        # the legs yet (the real rear-view clip's first 0.6 s read 160°): a gap in the curve, not a spike
+        for key, v in out.items():
+            out[key] = np.where(np.abs(v) <= FRONTAL_CURVE_LIMIT_DEG, v, np.nan)
         return out
     fwd = 1.0 if clean.facing == "right" else -1.0
     for side in SIDES:

@@ -236,7 +236,8 @@ class Store:
             tables = set(inspect(self.engine).get_table_names())
             if tables and "alembic_version" not in tables:
                 raise StoreError(f"{self._where()} holds another program's tables, not a formcheck database; "
-                                 "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere", "store_unusable")
+                                 "point FORMCHECK_DATABASE_URL or FORMCHECK_HOME elsewhere", "store_unusable",
+                                 subject=self._where() if sqlite else None)
             migrate(self.engine)
             if sqlite:
                 self._flush_erased(wait=False)  # finish an erasure a reader held up last time
@@ -246,7 +247,8 @@ class Store:
             failure = database_failure(exc, self._where(), self.home)
             if failure.code == "store":
                 failure = StoreError(f"{self._where()} cannot be used as a database ({_reason(exc.orig)}); "
-                                     "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable")
+                                     "restore it from a backup or point FORMCHECK_HOME elsewhere", "store_unusable",
+                                     subject=self._where() if sqlite else None)
             raise failure from None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
@@ -712,23 +714,28 @@ def database_failure(exc: Exception, where: str, home: Path) -> StoreError:
     if isinstance(exc, OSError):
         return _os_failure(exc, home)
     text = _reason(getattr(exc, "orig", None) or exc)
+    subj = None if where == "the database" else where  # a file path; a server is named by its URL's setting
     low = text.lower()
     if "readonly" in low or "read-only" in low or "unable to open" in low:
         return StoreError(f"{where} cannot be written ({text}): the data folder is read-only or not yours; make "
-                          f"{home} writable or point FORMCHECK_HOME to a writable folder", "store_readonly")
+                          f"{home} writable or point FORMCHECK_HOME to a writable folder", "store_readonly",
+                          subject=subj)
     if "full" in low or "no space" in low:
-        return StoreError(f"the disk holding {where} is full ({text}); free some space and try again", "disk_full")
-    if "malformed" in low or "not a database" in low or "corrupt" in low or "encrypted" in low:
+        return StoreError(f"the disk holding {where} is full ({text}); free some space and try again", "disk_full",
+                          subject=subj)
+    # "could not decode to UTF-8": a damaged page inside a stored record (the text of a result is garbage)
+    if "malformed" in low or "not a database" in low or "corrupt" in low or "encrypted" in low \
+            or "could not decode" in low:
         return StoreError(f"{where} is damaged ({text}); restore it from a backup or point FORMCHECK_HOME "
-                          "elsewhere", "store_unusable")
+                          "elsewhere", "store_unusable", subject=subj)
     if "locked" in low or "busy" in low:
         return StoreError(f"{where} is busy with another formcheck window or program ({text}); try again in a "
-                          "moment", "store_busy")
+                          "moment", "store_busy", subject=subj)
     if "connect" in low or "server" in low or "timeout" in low or "password" in low:
         return StoreError(f"the database server cannot be reached ({text}); check FORMCHECK_DATABASE_URL and that "
-                          "the server is running", "store_unreachable")
+                          "the server is running", "store_unreachable", subject=subj)
     return StoreError(f"{where} refused the change ({text}); nothing was changed — check the database and try "
-                      "again", "store")
+                      "again", "store", subject=subj)
 
 
 def db_failure(exc: Exception, store: "Store") -> StoreError:

@@ -55,7 +55,12 @@ def _quality(r: dict, L: str) -> None:
 def _video(entry: Entry, L: str) -> None:
     st.markdown(f"#### {tr('video', L)}")
     if video_in(entry, L):
-        st.video(entry.video)
+        v = entry.result.get("video") or {}
+        if (v.get("height") or 0) > (v.get("width") or 0) > 0:  # portrait: as tall as a laptop screen, not wider
+            col, _ = st.columns([2, 3])
+            col.video(entry.video)
+        else:
+            st.video(entry.video)
     else:  # analysed for a comparison, without the annotated video: say so, and offer it
         st.caption(tr("video_not_drawn", L))
         if st.button(tr("draw_video", L), key=f"draw-video-{entry.label}"):
