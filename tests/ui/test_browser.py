@@ -78,7 +78,7 @@ def _choose(page, combobox, option: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     combobox.wait_for(state="visible", timeout=30_000)
-    item = page.get_by_role("option", name=option)
+    item = page.get_by_role("option", name=option) if isinstance(option, str) else option  # a name or a locator
     for _ in range(5):
         combobox.click()
         try:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.i18n import ERRORS, tr
+from tests.ui.test_browser import _choose  # the same retrying selectbox pick
 from tests.conftest import ROOT, shared_video, streamlit_server
 from tests.ui.page_text import english_words, words
 
@@ -65,22 +66,6 @@ def english_in(text: str) -> dict[str, list[str]]:
 def plain(markdown: str) -> str:
     """A catalog text as the browser shows it: without the markdown emphasis."""
     return markdown.replace("**", "").replace("*", "")
-
-
-def _choose(page, combobox, option) -> None:
-    """Pick ``option`` (a name, or a locator of the option) in a Streamlit selectbox; retried like test_browser."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    combobox.wait_for(state="visible", timeout=30_000)
-    item = page.get_by_role("option", name=option) if isinstance(option, str) else option
-    for _ in range(5):
-        combobox.click()
-        try:
-            item.wait_for(state="visible", timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    item.click()
 
 
 def _wait_idle(page) -> None:
