@@ -58,7 +58,8 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
     A clip of several gaits (walk–run intervals, :mod:`formcheck.engine.bouts`) is split into bouts, each
     analysed on its own stretch of the series; the result's view, metrics, foot strike, cues and advice are
     then those of the main bout (the longest running bout, else the longest walk) and ``bouts`` lists them
-    all. Events, strides and the curves stay those of the whole clip.
+    all. Events and strides are then each bout's own, on the clip's clock (:func:`_bout_events`); the curves
+    stay those of the whole clip.
 
     numpy's all-NaN warnings are silenced: they are expected where the runner is hidden.
     """
@@ -173,11 +174,14 @@ def _own_analyses(found: list[Bout], series: PoseSeries, info: VideoInfo, **kw) 
     clip's last bout) instant the near foot's first and last contact there.
     """
     moving = [b for b in found if b.kind != "standing"]
+    done: dict[tuple[float, float], EngineResult] = {}  # a span analysed once: only joined bouts are new
     for _ in range(len(moving)):
         own = []
         for b in moving:
-            part = _slice(series, b.start_s - BOUT_PAD_S, b.end_s + BOUT_PAD_S)
-            r, _, _ = _analyse(part, info, **kw)
+            span = (b.start_s, b.end_s)
+            if span not in done:
+                done[span], _, _ = _analyse(_slice(series, b.start_s - BOUT_PAD_S, b.end_s + BOUT_PAD_S), info, **kw)
+            r = done[span]
             own.append((replace(b, kind=_kind(r.view)), r, float(series.t[series.t >= b.start_s - BOUT_PAD_S][0])))
         joined = []
         for b, _, _ in own:
