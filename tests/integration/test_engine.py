@@ -287,3 +287,19 @@ def test_cli_prints_a_readable_summary_or_the_csv():
     assert csv.returncode == 0, csv.stderr
     head, *rows = csv.stdout.splitlines()
     assert head.startswith("side,ic_s,to_s,next_ic_s,") and len(rows) >= 20
+
+
+def test_cli_summary_of_the_too_short_clip_prints_the_warning_and_exits_zero():
+    """A 1.6 s clip is a recording problem, not an error: the summary says so in words
+    (the catalog's too-few-steps sentence), lists no metric value and no cue, exits 0."""
+    clip = shared_video("outdoor_side_run_short.mp4")
+    r = subprocess.run([sys.executable, "-m", "formcheck", "analyze", str(clip), "--lang", "de"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == "" or "Traceback" not in r.stderr
+    import re
+    assert re.search(r"^  - Zu wenige Schritte: \d links und \d rechts gemessen", r.stdout, re.M), r.stdout
+    assert "Die Aufnahme ist für die Auswertung geeignet." not in r.stdout
+    cadence = next(line for line in r.stdout.splitlines() if line.startswith("Schrittfrequenz"))
+    assert "Schritte/min" not in cadence, cadence  # no number with its unit, only why it is absent
+    assert "1. " not in r.stdout.split("Hinweise")[-1]  # no numbered cue after the cue heading
