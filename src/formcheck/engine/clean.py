@@ -85,6 +85,9 @@ class CleanSeries:
     plane: str = "sagittal"
     frontal_facing: str | None = None
     spread: float = float("nan")
+    held_share: float = 0.0
+    """Share of the frames that repeat the picture before (:attr:`formcheck.io.pose.PoseSeries.held`); 0
+    unless a clip repeats pictures systematically (:data:`HELD_SHARE`): its times are the file's, not the runner's."""
 
     @property
     def far_side(self) -> str:
@@ -416,6 +419,24 @@ def lowpass(x: np.ndarray, fps: float, cutoff: float, order: int = 2) -> np.ndar
     return out
 
 
+# --------------------------------------------------------------- held pictures
+HELD_SHARE = 0.4
+"""A clip in which at least this share of the frames repeat the picture before
+(:attr:`formcheck.io.pose.PoseSeries.held`, measured on the pixels) is slowed down
+or converted with frame doubling: the real track clip is a 30 fps file made of 9
+new pictures per 30 frames (0.70 of its frames repeat). Its repeated frames are
+left out and its times are the file's own, not the runner's."""
+
+
+def _longest_run(mask: np.ndarray) -> int:
+    """Length of the longest run of True in ``mask``."""
+    best = run = 0
+    for v in mask:
+        run = run + 1 if v else 0
+        best = max(best, run)
+    return best
+
+
 # ---------------------------------------------------------------------- main
 def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float = 0.1) -> CleanSeries:
     """Clean a raw :class:`~formcheck.io.pose.PoseSeries` (see the module docstring).
@@ -450,6 +471,16 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
     image = series.image.astype(float)
     if resampled:
         image = _resample(series.t, image, t_grid)
+    held = series.held if series.held is not None and not resampled else np.zeros(len(t_grid), bool)
+    held_share = float(held.mean()) if held.size else 0.0
+    max_gap = max(1, int(round(max_gap_s * fps)))
+    if held_share >= HELD_SHARE:
+        # repeats carry no new picture: leave them out and join the pictures across them
+        image = image.copy()
+        image[held] = np.nan
+        max_gap = max(max_gap, _longest_run(held) + 1)
+    else:
+        held_share = 0.0
     pos, vis, z = _legs(image, min_visibility)
     scale = _leg_scale(pos)
     plane, frontal_facing, spread = detect_plane(series)
@@ -464,14 +495,17 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
         near_side = "left" if np.nanmean(vis[0]) >= np.nanmean(vis[1]) else "right"
     cutoff = cutoff_for(fps)
     xy, raw, measured, visd = _named_tracks(image, pos, vis, names, min_visibility=min_visibility, fps=fps,
-                                            max_gap=max(1, int(round(max_gap_s * fps))), cutoff=cutoff)
+                                            max_gap=max_gap, cutoff=cutoff)
     notes = []
     if resampled:
         notes.append(note("variable_fps", fps=fps))
+    if held_share:
+        notes.append(note("held_pictures", share=round(100 * held_share),
+                          per_s=round(fps * (1 - held_share), 1)))
     return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
                        cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
                        swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,
-                       frontal_facing=frontal_facing, spread=spread)
+                       frontal_facing=frontal_facing, spread=spread, held_share=held_share)
 
 
 def _leg_scale(pos: np.ndarray) -> float:

@@ -728,6 +728,47 @@ def distrust_irregular(summ: dict[str, MetricSummary], share: float,
     return out
 
 
+def distrust_held(summ: dict[str, MetricSummary], share: float, pictures_per_s: float) -> dict[str, MetricSummary]:
+    """Summaries of a clip that repeats pictures (slow motion made by holding each picture several frames).
+
+    Parameters
+    ----------
+    summ : dict of str to MetricSummary
+    share : float
+        Share of the frames that repeat the picture before (0–1).
+    pictures_per_s : float
+        New pictures per second of the file.
+
+    Returns
+    -------
+    dict of str to MetricSummary
+        Everything but :data:`HELD_KEEPS` null with reason ``held_pictures``,
+        those at low confidence with the same reason. Times: the file's clock
+        is not the runner's (the real track clip gives 79 steps/min in file
+        time for a sprinter whose real cadence is near 260) and the capture
+        rate cannot be read from the file. Angles and positions at the events:
+        each event is known only to the picture it falls in, and a sprinter's
+        step is 7 pictures there; its contacts came out 3–9 frames after the
+        labelled ones, with the heel 30 % of a leg length *behind* the hip at
+        "contact" (mid-stance, not a landing).
+    """
+    why = _reason("held_pictures", pct=100 * share, per_s=pictures_per_s)
+    out = {}
+    for name, m in summ.items():
+        if name not in HELD_KEEPS:
+            out[name] = nulled(m, why)  # also where already null: the repeated pictures are why
+        elif m.value is None:
+            out[name] = m
+        else:
+            out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])
+    return out
+
+
+HELD_KEEPS = ("trunk_lean_deg",)
+"""Metrics a clip of repeated pictures still measures (at low confidence): the trunk's lean is
+a median over every picture, not a value at an instant between pictures."""
+
+
 def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[str, MetricSummary]:
     """Side view: the far foot's foot-strike angle is not reported.
 

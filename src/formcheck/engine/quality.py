@@ -4,7 +4,7 @@ Codes: ``too_few_steps``, ``feet_out_of_frame``, ``head_out_of_frame``,
 ``not_side_on``, ``tilted_camera``, ``several_people``, ``runner_leaves_frame``,
 ``walking``, ``low_fps_timing``, ``slow_motion_suspected``, ``little_pose``,
 ``no_strides``, ``frontal_view``, ``cadence_disagrees``, ``irregular_steps``,
-``implausible_values``.
+``implausible_values``, ``held_pictures``.
 
 ``ok`` is false when a warning makes the numbers untrustworthy (too few steps,
 no strides, feet cut off, little pose, runner leaving the frame, suspected
@@ -20,7 +20,7 @@ from formcheck.io.pose import LM, PoseSeries
 from formcheck.contract import QualityWarning, warning
 
 BLOCKING = {"too_few_steps", "irregular_steps", "no_strides", "feet_out_of_frame", "little_pose", "runner_leaves_frame",
-            "slow_motion_suspected"}
+            "slow_motion_suspected", "held_pictures"}
 
 
 def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
@@ -38,7 +38,8 @@ def _border_share(series: PoseSeries, names, margin: float = 0.01) -> float:
 
 def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_slope_deg: float | None,
            cadence_spm: float | None, cadence_note: str | None, spread: float | None, capture_fps: float | None,
-           irregular_share: float | None = None, implausible: list[str] | None = None) -> tuple[bool, list[QualityWarning]]:
+           irregular_share: float | None = None, implausible: list[str] | None = None,
+           held_share: float = 0.0) -> tuple[bool, list[QualityWarning]]:
     """All quality warnings for one analysis: ``(ok, warnings)``, each a code with the parameters of its sentence."""
     w: list[QualityWarning] = []
 
@@ -81,7 +82,10 @@ def assess(series: PoseSeries, *, view: dict, fps: float, steps: dict, ground_sl
         add("walking")
     if fps < 60:
         add("low_fps_timing", fps=fps)
-    if cadence_spm is not None and cadence_spm < 110 and view.get("gait") == "run" and not capture_fps:
+    if held_share:
+        # the frames say it outright; a capture rate would not help (the pictures are repeated, not slowed)
+        add("held_pictures", pct=100 * held_share, per_s=fps * (1 - held_share))
+    elif cadence_spm is not None and cadence_spm < 110 and view.get("gait") == "run" and not capture_fps:
         add("slow_motion_suspected", cad=cadence_spm)
     if cadence_note:
         add("cadence_disagrees")

@@ -24,7 +24,8 @@ from formcheck.engine.cues import select_cues
 from formcheck.engine.events import SIDES, GaitEvents, detect_events
 from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
                                       SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward,
-                                      distrust_irregular, drop_far_foot_strike, frontal_strides, irregular_step_share,
+                                      distrust_held, distrust_irregular, drop_far_foot_strike, frontal_strides,
+                                      irregular_step_share,
                                       nulled, sagittal_strides, summarise)
 from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
 from formcheck.engine.quality import assess
@@ -110,7 +111,8 @@ def _slice(series: PoseSeries, t0: float, t1: float) -> PoseSeries:
     keep = (series.t >= t0) & (series.t <= t1)
     t = series.t[keep]
     return replace(series, t=t - t[0], image=series.image[keep], world=series.world[keep],
-                   n_people=series.n_people[keep], notes=list(series.notes))
+                   n_people=series.n_people[keep], notes=list(series.notes),
+                   held=series.held[keep] if series.held is not None else None)
 
 
 def _kind(view: ViewResult) -> str:
@@ -281,9 +283,15 @@ def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | N
     if not measured.frontal and view.direction == "backward":
         ev, measured, view = _backward_pass(cl, ev, measured, view)
         measured.summ = distrust_backward(measured.summ)
+    if cl.held_share:
+        measured.summ = distrust_held(measured.summ, cl.held_share, cl.fps * (1 - cl.held_share))
     scale = _speed_metrics(measured, cl, ev, view, speed_mps)
     measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
     strike, uncertain, strike_reasons = _foot_strike(cl, measured)
+    if cl.held_share:  # the class rests on the contact's picture, as the angles do (distrust_held)
+        held_why = reason("held_pictures", pct=100 * cl.held_share, per_s=cl.fps * (1 - cl.held_share))
+        strike, uncertain = {s: None for s in SIDES}, {s: False for s in SIDES}
+        strike_reasons = {s: held_why for s in SIDES}
     metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm,
                               speed_mps)
     result = EngineResult(
@@ -578,6 +586,7 @@ def _quality(series: PoseSeries, info: VideoInfo, cl: CleanSeries, ev: GaitEvent
                        ground_slope_deg=float(np.median(list(measured.slopes.values()))),
                        cadence_spm=ev.cadence_spm, cadence_note=measured.cadence_note, spread=cl.spread,
                        capture_fps=info.capture_fps, irregular_share=measured.irregular_share,
+                       held_share=cl.held_share,
                        implausible=sorted(n for n, m in measured.summ.items()
                                           if getattr(m.reason, "code", None) == "implausible_value"))
     return Quality(ok, found)

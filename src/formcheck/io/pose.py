@@ -39,6 +39,7 @@ import numpy as np
 from formcheck import config, offline, tempfiles
 from formcheck.contract import Message, note, plain_params
 from formcheck.errors import FormcheckError, ModelError, NoRunnerError
+from formcheck.io import roi
 from formcheck.io.video import Frame, VideoInfo, iter_frames
 
 #: Bump when the extraction logic changes, so old cache entries are not reused.
@@ -97,6 +98,10 @@ class PoseSeries:
         What this stage decided (e.g. which of several people was kept).
     chunks : int
         Parts of the clip tracked in parallel processes and stitched (1: one pass).
+    held : ndarray of bool, shape (n_frames,), optional
+        True where the frame's pixels repeat the previous frame's picture (slow
+        motion made by repeating pictures); measured only where the clip was
+        decoded for the runner's window (:func:`zoom_if_small`), else None.
     """
 
     t: np.ndarray
@@ -107,6 +112,7 @@ class PoseSeries:
     n_people: np.ndarray
     notes: list[Message] = field(default_factory=list)  # what the pose stage did, as message codes
     chunks: int = 1
+    held: np.ndarray | None = None
 
     @property
     def n_frames(self) -> int:
@@ -131,6 +137,7 @@ class PoseSeries:
                 notes=np.array(json.dumps([{"kind": m.kind, "code": m.code, "params": plain_params(m.params)}
                                            for m in self.notes])),
                 chunks=np.array(self.chunks),
+                **({"held": self.held} if self.held is not None else {}),
             )
             tmp.commit(path)
 
@@ -140,7 +147,8 @@ class PoseSeries:
             w, h = (int(v) for v in z["size"])
             return cls(t=z["t"], image=z["image"], world=z["world"], width=w, height=h,
                        n_people=z["n_people"], notes=[Message(**m) for m in json.loads(str(z["notes"]))],
-                       chunks=int(z["chunks"]) if "chunks" in z.files else 1)
+                       chunks=int(z["chunks"]) if "chunks" in z.files else 1,
+                       held=z["held"].astype(bool) if "held" in z.files else None)
 
 
 @dataclass(frozen=True)
@@ -245,12 +253,14 @@ def spread_ratio(image: np.ndarray) -> float:
 _FACING_FRAMES, _FACING_SPAN_S = 10, 2.0
 
 
-def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings, landmarker=None) -> bool:
+def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings, landmarker=None,
+               windows: roi.Windows | None = None) -> bool:
     """Whether to show the clip's frames to the model mirrored (a side-on runner facing right).
 
     Looks at :data:`_FACING_FRAMES` frames of the first :data:`_FACING_SPAN_S`
     seconds (IMAGE mode, about half a second in all), with ``landmarker`` (an
-    IMAGE-mode landmarker, e.g. the scout) or one of its own.
+    IMAGE-mode landmarker, e.g. the scout) or one of its own; inside each
+    frame's window when ``windows`` are given (:func:`zoomed_series`).
 
     Notes
     -----
@@ -271,6 +281,7 @@ def mirror_for(info: VideoInfo, model_path: Path, settings: PoseSettings, landma
     try:
         step = max(1, int(round(info.fps * _FACING_SPAN_S / _FACING_FRAMES)))
         for frame in iter_frames(info, end_s=_FACING_SPAN_S + 0.5, every=step):
+            frame = _cropped(frame, windows) if windows is not None else frame
             h, w = frame.image.shape[:2]
             frames += [img for img, _ in _to_arrays(lm.detect(_mp_image(frame)), w, h)[:1]]
             if len(frames) >= _FACING_FRAMES:
@@ -882,6 +893,88 @@ def assemble(t: list[float], poses, width: int, height: int) -> PoseSeries:
                       height=height, n_people=n_people, notes=notes)
 
 
+# ------------------------------------------------------------------------ zoom
+ZOOM_BELOW_FOUND = 0.5
+"""A pass that finds the runner in fewer than this share of the frames is tried again on a
+window that follows the moving person (:mod:`formcheck.io.roi`)."""
+
+ZOOM_GAIN = 1.5
+"""The zoomed pass replaces the first one only when it finds the runner in at least this many
+times as many frames (and in a fifth of the clip more): a runner who is simply out of the
+picture half of the time keeps the first pass."""
+
+
+def _cropped(frame: Frame, windows: roi.Windows) -> Frame:
+    k = min(frame.index, windows.x0.size - 1)
+    x0, y0, s = int(windows.x0[k]), int(windows.y0[k]), windows.side
+    return Frame(frame.index, frame.t_s, np.ascontiguousarray(frame.image[y0:y0 + s, x0:x0 + s]))
+
+
+def mover_windows(info: VideoInfo) -> tuple[roi.Windows | None, np.ndarray]:
+    """Crop windows around the moving runner and the frames that repeat a picture, from one decode of the clip.
+
+    See :func:`formcheck.io.roi.crop_windows` and :func:`formcheck.io.roi.repeated_pictures`.
+    """
+    small = np.stack([roi.grey_small(f.image) for f in iter_frames(info)])
+    centre, size = roi.mover_boxes(small)
+    return roi.crop_windows(centre, size, small.shape[1:], (info.width, info.height)), roi.repeated_pictures(small)
+
+
+def zoomed_series(info: VideoInfo, model_path: Path, settings: PoseSettings, windows: roi.Windows,
+                  held: np.ndarray | None = None) -> PoseSeries:
+    """One serial single-person pass over each frame's window; landmarks back in the frame's pixels.
+
+    The facing is decided again on the windows (:func:`mirror_for`): on the
+    whole frame the model could not see the runner well enough to say.
+    """
+    mirrored = mirror_for(info, model_path, settings, windows=windows)
+    t, poses = run_landmarker((_cropped(f, windows) for f in iter_frames(info)), model_path, settings, 1,
+                              mirrored=mirrored)
+    for i, frame_poses in enumerate(poses):
+        k = min(i, windows.x0.size - 1)
+        for img, _ in frame_poses:
+            img[:, 0] += windows.x0[k]
+            img[:, 1] += windows.y0[k]
+    series = assemble(t, poses, info.width, info.height)
+    series.held = held if held is not None and held.size == series.n_frames else None
+    series.notes.append(note("zoomed", side=windows.side))
+    if mirrored:
+        series.notes.append(note("mirrored"))
+    return series
+
+
+def zoom_if_small(series: PoseSeries, info: VideoInfo, model_path: Path, settings: PoseSettings,
+                  key: str | None = None, say: Callable[[str], None] = lambda msg: None) -> PoseSeries:
+    """``series``, or a zoomed pass (:func:`zoomed_series`) when the runner was found in too few frames.
+
+    Only a pass finding the runner in fewer than :data:`ZOOM_BELOW_FOUND` of the
+    frames is tried again, and the zoomed one is kept only when it finds the
+    runner in :data:`ZOOM_GAIN` times as many frames. The outcome (zoomed or
+    not) is cached beside the first pass as ``<key>-zoom.npz``.
+    """
+    n = series.n_frames
+    if n == 0 or series.found.mean() >= ZOOM_BELOW_FOUND:
+        return series
+    cached = config.cache_dir("pose") / f"{key}-zoom.npz" if key else None
+    if cached is not None and cached.exists():
+        try:
+            return PoseSeries.load(cached)
+        except (OSError, ValueError, KeyError):
+            cached.unlink(missing_ok=True)
+    result = series
+    windows, held = mover_windows(info)
+    if windows is not None:
+        say(f"pose: the runner was found in {series.found.mean():.0%} of the frames; tracking again "
+            f"in a {windows.side}-px window that follows the moving person")
+        zoomed = zoomed_series(info, model_path, settings, windows, held)
+        before, after = int(series.found.sum()), int(zoomed.found.sum())
+        if after >= max(ZOOM_GAIN * before, before + 0.2 * n):
+            result = zoomed
+    if cached is not None:
+        result.save(cached)
+    return result
+
+
 # ----------------------------------------------------------------------- cache
 def video_digest(path: Path, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
@@ -946,10 +1039,11 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         if cached.exists():
             try:
                 series = PoseSeries.load(cached)
-                say("pose: reused the cached result for this clip")
-                return series
             except (OSError, ValueError, KeyError):
                 cached.unlink(missing_ok=True)
+            else:
+                say("pose: reused the cached result for this clip")
+                return _with_runner(zoom_if_small(series, info, model_path, settings, key, say), info)
     own = helpers is None
     helpers = PoseHelpers(n_chunks - 1) if own else helpers
     if not helpers.configured:
@@ -983,10 +1077,14 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
     series.chunks = used_chunks
     if mirrored:
         series.notes.append(note("mirrored"))
+    if key is not None:
+        series.save(config.cache_dir("pose") / f"{key}.npz")
+    return _with_runner(zoom_if_small(series, info, model_path, settings, key, say), info)
+
+
+def _with_runner(series: PoseSeries, info: VideoInfo) -> PoseSeries:
     if not series.found.any():
         raise NoRunnerError(
             f"no person was found in {Path(info.path).name}; film the whole body from the side, in good light, 3–5 m away"
         )
-    if key is not None:
-        series.save(config.cache_dir("pose") / f"{key}.npz")
     return series
