@@ -287,3 +287,24 @@ def test_an_export_with_a_missing_video_is_a_message_not_a_crash(tmp_path, monke
     assert "Traceback" not in err.value
     assert f"export-{p.id}" not in app.session_state and not app.get("download_button")
     assert not list(tmp_path.rglob("*.zip")) and not list(tmp_path.rglob("*.part"))
+
+
+def test_a_database_that_fails_in_an_unforeseen_way_is_one_german_sentence(tmp_path, monkeypatch, model_path):
+    """Not a StoreError (a driver's own exception, say): the page names the database without its password
+    and says what to check, in German; the exception's English text goes to the log only."""
+    from formcheck.ui import access
+
+    def broken(url, home):
+        raise RuntimeError("SSL SYSCALL error: EOF detected")
+
+    monkeypatch.setenv("FORMCHECK_HOME", str(tmp_path))
+    monkeypatch.setenv("FORMCHECK_DATABASE_URL", "postgresql+psycopg://alice:s3cret@db.praxis.local/formcheck")
+    monkeypatch.setattr(access, "_cached_store", broken)
+    app = AppTest.from_file(APP, default_timeout=600)
+    app.run()
+    app.sidebar.radio(key="page").set_value("patients").run()
+    assert not app.exception
+    (err,) = app.error
+    assert "Die Patientendatenbank ist nicht nutzbar" in err.value and "Läuft der Datenbankserver" in err.value
+    assert md_text("alice:***@db.praxis.local") in err.value and "s3cret" not in err.value
+    assert "RuntimeError" not in err.value and "SSL SYSCALL" not in err.value

@@ -44,14 +44,26 @@ def _cached_store(url: str, home: str) -> Store:
 def open_store() -> Store | None:
     """The patient database (opened once per data folder/URL), or None after showing why it cannot be used."""
     home = config.home()
+    url = database_url(home)
     try:
-        return _cached_store(database_url(home), str(home))
+        return _cached_store(url, str(home))
     except StoreError as exc:
         st.error(f"**{tr('store_error', lang())}** – {error_message(exc, lang())}")
-    except Exception as exc:  # e.g. PostgreSQL unreachable: a message, not a traceback
+    except Exception:  # e.g. PostgreSQL unreachable: a sentence in the page's language, the details in the log
         log.error("opening the database failed: %s", traceback.format_exc())
-        st.error(f"**{tr('store_error', lang())}** – {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        st.error(f"**{tr('store_error', lang())}** – "
+                 + tr("store_unreachable", lang(), where=md_text(shown_url(url))))
     return None
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for the screen: the password replaced by ``***``."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: say only its scheme
+        return url.split(":", 1)[0] + ":…"
 
 
 # ------------------------------------------------------------------ the gate
