@@ -767,8 +767,10 @@ def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[
 
 
 #: Forward-running measures with no meaning in backward gait (gaits.md §2: "switch off shank angle,
-#: heel ahead of hip, … and hip extension at toe-off"): null, with the reason.
-BACKWARD_UNMEASURABLE = ("heel_ahead_of_hip_ic_pct_leg", "shank_angle_ic_deg", "hip_extension_to_deg")
+#: heel ahead of hip, … and hip extension at toe-off"): null, with the reason. Hip extension at toe-off
+#: is both the thigh against the vertical and against the trunk line (the same instant).
+BACKWARD_UNMEASURABLE = ("heel_ahead_of_hip_ic_pct_leg", "shank_angle_ic_deg", "hip_extension_to_deg",
+                         "hip_extension_trunk_to_deg")
 #: Read at a toe-first contact timed from the knee (:func:`formcheck.engine.events.backward_contact`),
 #: checked on the synthetic backward runner only: kept, at low confidence. The foot strike angle is
 #: the contact pattern gaits.md keeps backward (toes first: negative; heel first: a cue).
@@ -800,8 +802,9 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     within 3.2° on the treadmill and 5.0° overground (there the pose model
     reads the knee 5° too bent at the true contact). No real backward clip
     has been labelled, so these stay at low confidence. Shank angle, heel
-    position and hip extension at toe-off describe overstriding and push-off
-    in forward running; gaits.md switches them off backward. The foot
+    position and hip extension at toe-off (against the vertical and against
+    the trunk) describe overstriding and push-off in forward running;
+    gaits.md switches them off backward. The foot
     strike angle stays (low confidence): toes first or heel first is the
     contact pattern gaits.md asks for backward.
     """

@@ -217,7 +217,10 @@ _SPECS = (
     MetricSpec("foot_strike_angle_ic_deg", "deg", "sagittal", "near",
                "heel → toe against the ground at initial contact, relative to the foot flat in mid-stance",
                (-40.0, 45.0), Norm("heel 17.7 ± 4.4°, midfoot 2.6°, forefoot −7.9°", None, None, False, "Mo 2021/2023"),
-               None, noise_floor=2.3, card=7),
+               None, noise_floor=2.3, card=7,
+               # backward: the toes land first, as steep as a forward toe-off is (walking: the foot about 45°
+               # toes-down, Perry via Physiopedia; the exact backward walker reads -44°, the runner -32°)
+               plausible_backward=(-70.0, 45.0)),
     MetricSpec("contact_time_ms", "ms", "sagittal", "near", "initial contact → toe-off", (80.0, 1500.0),
                Norm("240–285 ms at jogging pace", 240, 285, False, "García-Pinillos 2019"), None,
                noise_floor_rel=0.07, card=8),
