@@ -214,12 +214,39 @@ after heel-off, at 40 % of the cycle (two thirds of stance); Perry & Burnfield
 second, with room for contacts and toe-offs a few frames off."""
 
 
+def knee_straightest(flex_stance: np.ndarray) -> float:
+    """The knee's straightest point in one stance: its smallest flexion (°, 0 straight, + bent).
+
+    Parameters
+    ----------
+    flex_stance : ndarray, shape (n,)
+        Knee flexion (180° − angle(hip, knee, ankle), degrees) at the samples
+        from initial contact to toe-off; NaN where the leg was not seen.
+
+    Returns
+    -------
+    float
+        The smallest finite flexion, NaN when there is none.
+
+    Notes
+    -----
+    A walking knee is nearly straight in mid/terminal stance (Perry &
+    Burnfield 2010, via Physiopedia); a backward walker's goes fully straight
+    (gaits.md §2: Semones, Schneider). The straightest point lies mid-stance,
+    away from the contact and toe-off, so a contact a frame off does not move
+    it. The 2-D knee angle is unsigned (never below 0°), so noise on a
+    straight knee reads slightly bent, never hyperextended.
+    """
+    return float(np.nanmin(flex_stance)) if np.isfinite(flex_stance).any() else np.nan
+
+
 def walking_values(clean: CleanSeries, events: GaitEvents, side: str, ic: float, to: float, nxt: float | None,
                    fwd: float) -> dict:
     """The walking metrics of one stride of ``side`` (contact ``ic``, toe-off ``to``, next contact ``nxt``; s).
 
     ``knee_flexion_loading_peak_deg``: the knee's largest flexion in the first
-    :data:`LOADING_SHARE` of stance; ``knee_flexion_swing_peak_deg``: its largest
+    :data:`LOADING_SHARE` of stance; ``knee_flexion_min_stance_deg``: its smallest
+    from contact to toe-off (:func:`knee_straightest`); ``knee_flexion_swing_peak_deg``: its largest
     from toe-off to the next contact; ``hip_extension_peak_stance_deg``: the
     thigh's furthest behind the vertical in stance (gaits.md: a walker's hip
     extension peaks in terminal stance and is near neutral again by toe-off);
@@ -234,6 +261,7 @@ def walking_values(clean: CleanSeries, events: GaitEvents, side: str, ic: float,
     v = {}
     early = (t >= ic) & (t <= ic + LOADING_SHARE * (to - ic))
     v["knee_flexion_loading_peak_deg"] = float(np.nanmax(flex[early])) if np.isfinite(flex[early]).any() else np.nan
+    v["knee_flexion_min_stance_deg"] = knee_straightest(flex[(t >= ic) & (t <= to)])
     swing = (t >= to) & (t <= nxt) if nxt is not None else np.zeros(len(t), bool)
     v["knee_flexion_swing_peak_deg"] = float(np.nanmax(flex[swing])) if np.isfinite(flex[swing]).any() else np.nan
     stance = (t >= ic) & (t <= to)
