@@ -67,13 +67,14 @@ TARGETS_WALK = {
     "knee_flexion_ic_deg": (4.0, "deg"),
     "knee_flexion_loading_peak_deg": (4.0, "deg"),
     "knee_flexion_swing_peak_deg": (4.0, "deg"),
+    "knee_flexion_min_stance_deg": (4.0, "deg"),  # the straightest knee in stance (gaits.md §2, backward walking)
     "trunk_lean_deg": (2.0, "deg"),
     "hip_extension_peak_stance_deg": (5.0, "deg"),
 }
 SHORT = {"cadence_spm": "cad%", "knee_flexion_ic_deg": "kneeIC", "knee_flexion_peak_stance_deg": "kneePk",
          "trunk_lean_deg": "trunk", "shank_angle_ic_deg": "shank", "hip_extension_to_deg": "hipExt",
          "knee_flexion_loading_peak_deg": "kneeLR", "knee_flexion_swing_peak_deg": "kneeSw",
-         "hip_extension_peak_stance_deg": "hipPk", "duty_factor_pct": "stance", "double_support_pct": "dblSup"}
+         "hip_extension_peak_stance_deg": "hipPk", "knee_flexion_min_stance_deg": "kneeMin", "duty_factor_pct": "stance", "double_support_pct": "dblSup"}
 
 
 def ic_frame_errors(result: dict, truth: dict, fps: float) -> dict:

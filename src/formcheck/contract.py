@@ -169,6 +169,9 @@ class Normal:
     at_speed_clamped: bool | None = field(default=None, metadata={"optional": True})
     # "walk": a walking norm (shared/reference/gaits.md section 1; catalogs: norm_walk.<metric>); else absent
     gait: str | None = field(default=None, metadata={"optional": True})
+    # "backward": a backward-walking norm (shared/reference/gaits.md section 2; catalogs: norm_back_walk.<metric>),
+    # with gait "walk"; else absent (added 2026-12)
+    direction: str | None = field(default=None, metadata={"optional": True})
 
 
 @dataclass

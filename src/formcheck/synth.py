@@ -1374,8 +1374,10 @@ def strike_class(angle_deg: float) -> str:
 
 
 #: Walking metrics of the truth (``kind="walk"``): the knee's largest flexion in the first half of stance
-#: (the loading-response peak), its largest in swing, and the thigh's largest extension in stance (terminal stance).
-WALK_TRUTH = ("knee_flexion_loading_peak_deg", "knee_flexion_swing_peak_deg", "hip_extension_peak_stance_deg")
+#: (the loading-response peak), its largest in swing, the thigh's largest extension in stance (terminal stance)
+#: and the knee's smallest flexion in stance (its straightest point, ``knee_midstance_deg`` or less).
+WALK_TRUTH = ("knee_flexion_loading_peak_deg", "knee_flexion_swing_peak_deg", "hip_extension_peak_stance_deg",
+              "knee_flexion_min_stance_deg")
 
 
 def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: Callable) -> dict:
@@ -1405,6 +1407,7 @@ def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: 
             if model.walk:
                 walk["knee_flexion_loading_peak_deg"].append(float(np.max(stance["knee_flexion"][:200])))
                 walk["hip_extension_peak_stance_deg"].append(float(np.max(-stance["thigh"])))
+                walk["knee_flexion_min_stance_deg"].append(float(np.min(stance["knee_flexion"])))
                 later = ics[ics > nxt[0]]
                 if len(later):
                     sw = model.pose(to_model_time(np.linspace(nxt[0], later[0], 400)))["angles"][side]

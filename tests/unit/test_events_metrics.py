@@ -119,7 +119,8 @@ def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_lef
     # no running norms applied to backward running
     assert all(m.get("flag") is None for m in res["metrics"].values())
     # forward-running measures are switched off backward (gaits.md) ...
-    for name in ("shank_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg", "hip_extension_to_deg"):
+    for name in ("shank_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg", "hip_extension_to_deg",
+                 "hip_extension_trunk_to_deg"):  # hip extension at toe-off against the vertical and the trunk
         m = res["metrics"][name]
         assert m["value"] is None and m["reason_code"] == "backward_not_defined", name
         assert "backward" in m["reason"]  # the JSON's reason text is English; the catalog gives the German
@@ -139,7 +140,7 @@ def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_lef
 
 
 def test_backward_running_nulls_only_what_has_no_meaning_backward():
-    """Hand-built summaries: three null with the reason, five at low confidence, the rest untouched."""
+    """Hand-built summaries: four null with the reason, five at low confidence, the rest untouched."""
     from formcheck.engine.metrics import BACKWARD_DOUBTFUL, BACKWARD_UNMEASURABLE, MetricSummary, distrust_backward
 
     def summary(name, value):

@@ -84,7 +84,7 @@ def test_both_catalogs_hold_the_same_msgids(catalogs):
     assert list(catalogs["de"]) == list(catalogs["en"])
     namespaces = {m.split(".")[0] for m in catalogs["de"]}
     assert namespaces == {"cue", "advice", "warning", "metric", "unit", "strike", "flag", "ui", "error", "norm", "note",
-                          "reason", "side", "norm_walk"}
+                          "reason", "side", "norm_walk", "norm_back_walk"}
 
 
 def test_every_entry_is_translated_in_both_languages_but_english_norms(catalogs):
@@ -208,6 +208,16 @@ def test_norm_typical_falls_back_to_the_english_it_is_given():
     assert norm_typical("cadence_spm", "~169 at 2.7 m/s", "de").startswith("~169 bei 2,7 m/s")
     assert norm_typical("trunk_lean_deg", "7.3 ± 3.6°", "de") == "7,3 ± 3,6°"
     assert norm_typical("unknown_metric", "5.5-10°", "de") == "5.5-10°"  # no German wording: the English
+
+
+def test_a_backward_walking_norm_has_its_own_wording():
+    """gaits.md §2 (BW table): the knee's straightest point in stance "reaches 0°"; a forward walk has no such norm."""
+    english = "reaches 0° (fully straight)"
+    assert norm_typical("knee_flexion_min_stance_deg", english, "de", "walk", "backward") == "erreicht 0° (ganz gestreckt)"
+    assert norm_typical("knee_flexion_min_stance_deg", english, "en", "walk", "backward") == english
+    assert norm_typical("knee_flexion_min_stance_deg", None, "de", "walk") is None  # no forward-walking norm
+    # a backward walk's metric without a backward norm keeps the walking wording
+    assert norm_typical("knee_flexion_ic_deg", "0–5°", "de", "walk", "backward") == "0–5°"
 
 
 def test_every_metric_with_a_decimal_in_its_typical_range_has_german_wording():

@@ -57,7 +57,8 @@ def test_low_cadence_is_flagged_only_with_overstriding():
 
 def test_every_metric_has_a_norm_a_label_and_a_unit_in_both_languages():
     for name, (unit, _) in METRICS.items():
-        assert name in NORMS or SPECS[name].norm_walk is not None  # walking-only metrics have walking norms
+        # walking-only metrics have walking norms, or backward-walking ones (gaits.md §2)
+        assert name in NORMS or SPECS[name].norm_walk is not None or SPECS[name].norm_back_walk is not None
         assert set(METRIC_LABELS[name]) == {"de", "en"}
         assert set(UNITS[unit]) == {"de", "en"}
     assert UNITS["steps/min"]["de"] == "Schritte/min"
@@ -161,6 +162,92 @@ def test_backward_cues_heel_first_and_leaning_back():
     assert [c.id for c in select_cues(metrics, back, near_strike=None)] == ["backward_stay_over_feet"]
     # forward running never gets the backward cues
     assert "backward_ball_first" not in [c.id for c in select_cues(metrics, RUN, near_strike="rearfoot")]
+
+
+# ------------------------------------------------------------------ backward walking (gaits.md §2, BW tables)
+BACK_WALK = {**RUN, "direction": "backward", "gait": "walk"}
+
+
+def test_backward_walking_knee_flag_is_gaits_md_starting_value_and_nothing_else_is_lit():
+    """BW table: knee in stance "reaches 0°", "> 10° at straightest" (SV); no forward rule lights backward gait."""
+    assert flag("knee_flexion_min_stance_deg", 10.5, gait="walk", direction="backward") == "flag"
+    assert flag("knee_flexion_min_stance_deg", 10.0, gait="walk", direction="backward") == "ok"
+    assert flag("knee_flexion_min_stance_deg", 3.0, gait="walk", direction="backward") == "ok"
+    assert SPECS["knee_flexion_min_stance_deg"].norm_for("walk", "backward").starting_value
+    # measured in a forward walk too, without a norm or light (gaits.md §1 gives none)
+    assert flag("knee_flexion_min_stance_deg", 14.0, gait="walk") is None
+    assert SPECS["knee_flexion_min_stance_deg"].norm_for("walk") is None
+    # the forward walking bands stay off backward (the toe-first contact's knee is a forward toe-off's ~40°)
+    assert flag("knee_flexion_ic_deg", 40.0, gait="walk", direction="backward") is None
+    assert flag("trunk_lean_deg", 14.0, gait="walk", direction="backward") is None
+    # backward running: no band at all (overstride, strike and cadence rules off: gaits.md §2)
+    for name, value in (("shank_angle_ic_deg", 12.0), ("heel_ahead_of_hip_ic_pct_leg", 30.0), ("cadence_spm", 150.0),
+                        ("knee_flexion_ic_deg", 5.0), ("trunk_lean_deg", 20.0), ("knee_flexion_min_stance_deg", 14.0)):
+        assert flag(name, value, overstride=True, direction="backward") is None, name
+
+
+def _back_walker(**extra):
+    return {"foot_strike_angle_ic_deg": dataclasses.replace(m(4.0), confidence="low"),
+            "knee_flexion_min_stance_deg": m(14.0, "flag"), **extra}
+
+
+@pytest.mark.parametrize("strike", ["midfoot", "rearfoot"])
+def test_backward_walking_cues_flat_or_heel_contact_and_bent_knee(strike):
+    cues = select_cues(_back_walker(), BACK_WALK, near_strike=strike)
+    assert [(c.id, c.metric, c.value, c.priority) for c in cues] == [
+        ("backward_walk_toes_first", "foot_strike_angle_ic_deg", 4.0, 1),
+        ("backward_walk_straight_knee", "knee_flexion_min_stance_deg", 14.0, 2)]
+    assert render(cues[0].text, "en") == "Toes first, then roll onto the heel."
+    assert render(cues[0].text, "de") == "Zehen zuerst, dann auf die Ferse abrollen."
+    assert render(cues[1].text, "en") == "Let the knee go fully straight."
+    assert render(cues[1].text, "de") == "Lass das Knie ganz gerade werden."
+
+
+def test_backward_walking_cues_need_their_trigger_and_confidence():
+    toes = select_cues(_back_walker(), BACK_WALK, near_strike="forefoot")
+    assert [c.id for c in toes] == ["backward_walk_straight_knee"]  # toes first: no contact cue
+    assert select_cues(_back_walker(), BACK_WALK, near_strike=None) == toes  # an uncertain class is no trigger
+    no_angle = _back_walker(foot_strike_angle_ic_deg=m(None))
+    assert [c.id for c in select_cues(no_angle, BACK_WALK, near_strike="rearfoot")] == ["backward_walk_straight_knee"]
+    straight = _back_walker(knee_flexion_min_stance_deg=m(3.0, "ok"))
+    assert select_cues(straight, BACK_WALK, near_strike="forefoot") == []
+    unsure = _back_walker(knee_flexion_min_stance_deg=m(14.0, "flag", confidence="low"))
+    assert select_cues(unsure, BACK_WALK, near_strike="forefoot") == []
+    assert select_cues(_back_walker(), {**BACK_WALK, "plane": "frontal"}, near_strike="rearfoot") == []
+
+
+def test_backward_walking_gets_neither_forward_walking_nor_running_cues():
+    metrics = {**_walker(), **_overstrider(), "knee_flexion_min_stance_deg": m(3.0, "ok")}
+    assert select_cues(metrics, BACK_WALK, near_strike="forefoot") == []
+    # and a forward walk never gets the backward-walking ones
+    ids = [c.id for c in select_cues(_back_walker(), {**RUN, "gait": "walk"}, near_strike="rearfoot")]
+    assert not any(i.startswith("backward") for i in ids)
+    # backward running keeps its own heel-first cue only for a heel-first class (a flat landing is a BW cue)
+    back_run = {**RUN, "direction": "backward"}
+    assert select_cues(_back_walker(), back_run, near_strike="midfoot") == []
+
+
+def test_backward_walking_cues_have_a_formal_form():
+    from formcheck.i18n import tr
+
+    for cue_id, sie in (("backward_walk_toes_first", "Zehen zuerst, dann auf die Ferse abrollen."),
+                        ("backward_walk_straight_knee", "Lassen Sie das Knie ganz gerade werden.")):
+        assert tr("cue_sie", "de")[cue_id] == sie
+        assert tr("cue_sie", "en")[cue_id] == CUES[cue_id]["en"]
+
+
+def test_backward_gait_switches_off_the_forward_measures():
+    """gaits.md §2: shank angle, heel ahead of hip and hip extension at toe-off (against the vertical and the trunk)
+    are null backward, with the reason."""
+    from formcheck.engine.metrics import MetricSummary, distrust_backward
+
+    names = ("shank_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg", "hip_extension_to_deg", "hip_extension_trunk_to_deg",
+             "trunk_lean_deg")
+    summ = {n: MetricSummary(n, "deg", -20.0, None, None, None, 8, 8, 8, "left", "high") for n in names}
+    out = distrust_backward(summ)
+    for n in names[:-1]:
+        assert out[n].value is None and out[n].reason.code == "backward_not_defined", n
+    assert out["trunk_lean_deg"].value == -20.0  # kept (gaits.md: trunk against own baseline)
 
 
 def test_rear_view_cues_pelvic_drop_beyond_noise_floor_only():

@@ -248,7 +248,9 @@ def backward_walk_truth(tmp_path_factory):
 
 def test_a_backward_walk_on_exact_landmarks(backward_walk_truth):
     """Toes first, heel last: contacts and heel-offs within a frame, stance % within 1.5 points, knee at the
-    toe-first contact (the forward toe-off's ~40°, time-reversed: Winter 1989) within 1°; no flags or cues."""
+    toe-first contact (the forward toe-off's ~40°, time-reversed: Winter 1989) within 1°, the knee's straightest
+    point in stance within 0.5°; the toe-first strike angle (−45°) is kept, and the only light is the backward
+    walking one (gaits.md §2), green; no cues."""
     t = backward_walk_truth
     res = to_json(run(oracle_series(t), oracle_info(t))[0], "en")
     assert res["view"]["gait"] == "walk" and res["view"]["direction"] == "backward"
@@ -263,4 +265,44 @@ def test_a_backward_walk_on_exact_landmarks(backward_walk_truth):
     assert m["duty_factor_pct"]["value"] == pytest.approx(tm["duty_factor_pct"], abs=1.5)
     assert m["knee_flexion_ic_deg"]["value"] == pytest.approx(tm["knee_flexion_ic_deg"], abs=1.0)
     assert m["trunk_lean_deg"]["value"] == pytest.approx(tm["trunk_lean_deg"], abs=0.5)
-    assert all(x["flag"] is None for x in m.values() if x.get("value") is not None)
+    knee = m["knee_flexion_min_stance_deg"]
+    assert tm["knee_flexion_min_stance_deg"] == pytest.approx(4.0, abs=1e-3)  # knee_midstance_deg (400 samples)
+    assert knee["value"] == pytest.approx(tm["knee_flexion_min_stance_deg"], abs=0.5)
+    assert knee["flag"] == "ok" and knee["starting_value"] is True
+    assert knee["normal"]["direction"] == "backward" and knee["normal"]["high"] == 10
+    assert m["foot_strike_angle_ic_deg"]["value"] == pytest.approx(tm["foot_strike_angle_ic_deg"], abs=2.0)
+    assert res["foot_strike"][near] == "forefoot"
+    assert "implausible_values" not in [w["code"] for w in res["quality"]["warnings"]]
+    assert {n for n, x in m.items() if x["flag"] is not None} == {"knee_flexion_min_stance_deg"}
+    assert res["cues"] == []
+
+
+@pytest.fixture(scope="module")
+def bent_backward_walk_truth(tmp_path_factory):
+    """A backward walker whose knee never straightens: at its straightest 14.7° in late stance (the model's)."""
+    path = tmp_path_factory.mktemp("bwalk_bent") / "bwalk_bent.mp4"
+    gait = walking_gait(cadence_spm=100.0, duty_factor=0.64, knee_ic_deg=16.0, knee_peak_deg=30.0,
+                        knee_midstance_deg=20.0, thigh_ext_deg=-6.0, thigh_ic_deg=18.0)
+    return generate(path, gait, Scene(facing="left", direction="backward", fps=60, width=640, height=360,
+                                      duration_s=6.0, seed=8))
+
+
+def test_a_backward_walker_whose_knee_stays_bent_is_told_to_straighten_it(bent_backward_walk_truth):
+    """gaits.md §2: "> 10° at straightest" is flagged and cued ("Let the knee go fully straight."), on the exact
+    truth of the synthetic walker (the straightest point is an outcome of the model's geometry, not an input)."""
+    t = bent_backward_walk_truth
+    res = to_json(run(oracle_series(t), oracle_info(t))[0], "de")
+    assert res["view"]["gait"] == "walk" and res["view"]["direction"] == "backward"
+    truth = t["metrics"]["knee_flexion_min_stance_deg"]
+    assert truth == pytest.approx(14.67, abs=0.05)
+    knee = res["metrics"]["knee_flexion_min_stance_deg"]
+    assert knee["value"] == pytest.approx(truth, abs=0.5) and knee["flag"] == "flag"
+    assert [(c["id"], c["metric"]) for c in res["cues"]] == [("backward_walk_straight_knee", "knee_flexion_min_stance_deg")]
+    assert res["cues"][0]["text"] == "Lass das Knie ganz gerade werden."
+
+
+def test_a_forward_walk_measures_the_straightest_knee_without_a_norm(walk_truth):
+    m = to_json(run(oracle_series(walk_truth), oracle_info(walk_truth))[0], "en")["metrics"]
+    knee = m["knee_flexion_min_stance_deg"]
+    assert knee["value"] == pytest.approx(walk_truth["metrics"]["knee_flexion_min_stance_deg"], abs=0.5)
+    assert knee["flag"] is None and knee["normal"] is None  # gaits.md §1 gives no norm for it

@@ -5,6 +5,10 @@ Rules
 - Only from metrics whose confidence is not ``"low"``.
 - Walking has its own cues (``shared/reference/gaits.md`` section 1,
   :func:`walking_cues`); running cues are never given for a walk.
+- Backward walking has its own (gaits.md §2, the BW trigger table,
+  :func:`backward_walking_cues`): a flat or heel-first contact ("Toes first,
+  then roll onto the heel.", from the near foot's strike class) and a knee that
+  stays bent in stance (its straightest point flagged, above 10°).
 - Backward running: contact starts at the toes, so the forward-running
   overstride, shank and cadence rules are not applied; trunk and vertical
   oscillation cues still are, and two backward cues of gaits.md §2: a heel-first
@@ -36,6 +40,17 @@ def _usable(metrics: dict[str, MetricResult], name: str) -> MetricResult | None:
     return m
 
 
+def _lands_on(metrics: dict[str, MetricResult], near_strike: str | None, classes: tuple[str, ...]) -> bool:
+    """Backward gait: the near foot's strike class is one of ``classes`` and its strike angle was read.
+
+    The class needs enough steps (:func:`formcheck.engine.norms.foot_strike_by_side`) and is None when
+    uncertain; the angle itself is at low confidence backward (contacts timed from the knee,
+    :data:`formcheck.engine.metrics.BACKWARD_DOUBTFUL`), so a value is enough here.
+    """
+    strike = metrics.get("foot_strike_angle_ic_deg")
+    return near_strike in classes and strike is not None and strike.value is not None
+
+
 def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
                 near_strike: str | None = None) -> list[Cue]:
     """Choose cues from the metric results (their ``value``, ``flag`` and ``confidence``).
@@ -50,13 +65,15 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
         At most this many (metrics.md: three).
     near_strike : str or None
         The near foot's strike class (``"rearfoot"`` …, None when not read
-        or uncertain); used for backward running only.
+        or uncertain); used for backward gait only.
 
     Returns
     -------
     list of Cue
         Most important first; each names the metric and value that triggered it.
     """
+    if view.get("gait") == "walk" and view.get("direction") == "backward":
+        return backward_walking_cues(metrics, view, max_cues, near_strike)
     if view.get("gait") == "walk":
         return walking_cues(metrics, view, max_cues)
     if view.get("gait") != "run":
@@ -89,9 +106,8 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
             add("soft_knee", "knee_flexion_ic_deg")
     peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
     if backward:
-        strike = metrics.get("foot_strike_angle_ic_deg")
-        if near_strike == "rearfoot" and strike is not None and strike.value is not None:
-            add("backward_ball_first", "foot_strike_angle_ic_deg")  # the class needs enough steps; angle at low conf.
+        if _lands_on(metrics, near_strike, ("rearfoot",)):
+            add("backward_ball_first", "foot_strike_angle_ic_deg")
         if trunk and trunk.value < BACKWARD_LEAN_BACK_DEG:
             add("backward_stay_over_feet", "trunk_lean_deg")
     if (not backward and peak and peak.value > threshold("knee_flexion_peak_stance_deg", "flag_above")
@@ -127,7 +143,7 @@ def walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3
     - trunk flagged (more than 10° forward): ``walk_tall``.
 
     Side view, forward walking only (backward walking has cues of its own in
-    gaits.md section 2; a rear view measures none of these).
+    gaits.md section 2, :func:`backward_walking_cues`; a rear view measures none of these).
     """
     if view.get("plane") == "frontal" or view.get("direction") == "backward":
         return []
@@ -148,4 +164,57 @@ def walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3
     trunk = _usable(metrics, "trunk_lean_deg")
     if trunk and trunk.flag == "flag":
         add("walk_tall", "trunk_lean_deg")
+    return out[:max_cues]
+
+
+#: Backward walking: the strike classes that are a "flat or heel contact" (gaits.md §2, BW trigger table): a
+#: backward walker lands toes first (Semones; Schneider, via gaits.md), so midfoot (flat, −0.8° to 7.4°) and
+#: rearfoot (heel first, above 7.4°; Altman & Davis cut-offs) both get the cue.
+BACKWARD_WALK_NOT_TOES = ("midfoot", "rearfoot")
+
+
+def backward_walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
+                          near_strike: str | None = None) -> list[Cue]:
+    """Backward-walking cues of gaits.md section 2 (BW trigger table, grade D, starting values), at most ``max_cues``.
+
+    - the near foot lands flat or heel first (its strike class in
+      :data:`BACKWARD_WALK_NOT_TOES`): ``backward_walk_toes_first``, "Toes
+      first, then roll onto the heel.";
+    - the knee's straightest point in stance flagged (above 10°, gaits.md
+      starting value): ``backward_walk_straight_knee``, "Let the knee go fully
+      straight.".
+
+    Side view only. gaits.md's "unsteady" and "dosing (knee OA)" rows have no
+    measured trigger here (no steadiness measure; the dose is a plan, not a
+    clip) and give no cue. The forward walking cues (swing knee, trailing leg,
+    even beat, trunk) are not given backward.
+
+    Parameters
+    ----------
+    metrics : dict of str to MetricResult
+        The engine's metric results of a backward walk.
+    view : dict
+        ``plane`` of the clip (a rear view gets none of these).
+    max_cues : int
+        At most this many.
+    near_strike : str or None
+        The near foot's strike class, None when not read or uncertain.
+
+    Returns
+    -------
+    list of Cue
+        In gaits.md's order; each names the metric and value that triggered it.
+    """
+    if view.get("plane") == "frontal":
+        return []
+    out: list[Cue] = []
+
+    def add(cue_id, metric):
+        out.append(Cue(cue_id, metric, metrics[metric].value, Message("cue", cue_id), len(out) + 1))
+
+    if _lands_on(metrics, near_strike, BACKWARD_WALK_NOT_TOES):
+        add("backward_walk_toes_first", "foot_strike_angle_ic_deg")
+    knee = _usable(metrics, "knee_flexion_min_stance_deg")
+    if knee and knee.flag == "flag":
+        add("backward_walk_straight_knee", "knee_flexion_min_stance_deg")
     return out[:max_cues]

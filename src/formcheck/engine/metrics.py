@@ -214,12 +214,39 @@ after heel-off, at 40 % of the cycle (two thirds of stance); Perry & Burnfield
 second, with room for contacts and toe-offs a few frames off."""
 
 
+def knee_straightest(flex_stance: np.ndarray) -> float:
+    """The knee's straightest point in one stance: its smallest flexion (°, 0 straight, + bent).
+
+    Parameters
+    ----------
+    flex_stance : ndarray, shape (n,)
+        Knee flexion (180° − angle(hip, knee, ankle), degrees) at the samples
+        from initial contact to toe-off; NaN where the leg was not seen.
+
+    Returns
+    -------
+    float
+        The smallest finite flexion, NaN when there is none.
+
+    Notes
+    -----
+    A walking knee is nearly straight in mid/terminal stance (Perry &
+    Burnfield 2010, via Physiopedia); a backward walker's goes fully straight
+    (gaits.md §2: Semones, Schneider). The straightest point lies mid-stance,
+    away from the contact and toe-off, so a contact a frame off does not move
+    it. The 2-D knee angle is unsigned (never below 0°), so noise on a
+    straight knee reads slightly bent, never hyperextended.
+    """
+    return float(np.nanmin(flex_stance)) if np.isfinite(flex_stance).any() else np.nan
+
+
 def walking_values(clean: CleanSeries, events: GaitEvents, side: str, ic: float, to: float, nxt: float | None,
                    fwd: float) -> dict:
     """The walking metrics of one stride of ``side`` (contact ``ic``, toe-off ``to``, next contact ``nxt``; s).
 
     ``knee_flexion_loading_peak_deg``: the knee's largest flexion in the first
-    :data:`LOADING_SHARE` of stance; ``knee_flexion_swing_peak_deg``: its largest
+    :data:`LOADING_SHARE` of stance; ``knee_flexion_min_stance_deg``: its smallest
+    from contact to toe-off (:func:`knee_straightest`); ``knee_flexion_swing_peak_deg``: its largest
     from toe-off to the next contact; ``hip_extension_peak_stance_deg``: the
     thigh's furthest behind the vertical in stance (gaits.md: a walker's hip
     extension peaks in terminal stance and is near neutral again by toe-off);
@@ -234,6 +261,7 @@ def walking_values(clean: CleanSeries, events: GaitEvents, side: str, ic: float,
     v = {}
     early = (t >= ic) & (t <= ic + LOADING_SHARE * (to - ic))
     v["knee_flexion_loading_peak_deg"] = float(np.nanmax(flex[early])) if np.isfinite(flex[early]).any() else np.nan
+    v["knee_flexion_min_stance_deg"] = knee_straightest(flex[(t >= ic) & (t <= to)])
     swing = (t >= to) & (t <= nxt) if nxt is not None else np.zeros(len(t), bool)
     v["knee_flexion_swing_peak_deg"] = float(np.nanmax(flex[swing])) if np.isfinite(flex[swing]).any() else np.nan
     stance = (t >= ic) & (t <= to)
@@ -808,8 +836,10 @@ def drop_far_foot_strike(summ: dict[str, MetricSummary], far_side: str) -> dict[
 
 
 #: Forward-running measures with no meaning in backward gait (gaits.md §2: "switch off shank angle,
-#: heel ahead of hip, … and hip extension at toe-off"): null, with the reason.
-BACKWARD_UNMEASURABLE = ("heel_ahead_of_hip_ic_pct_leg", "shank_angle_ic_deg", "hip_extension_to_deg")
+#: heel ahead of hip, … and hip extension at toe-off"): null, with the reason. Hip extension at toe-off
+#: is both the thigh against the vertical and against the trunk line (the same instant).
+BACKWARD_UNMEASURABLE = ("heel_ahead_of_hip_ic_pct_leg", "shank_angle_ic_deg", "hip_extension_to_deg",
+                         "hip_extension_trunk_to_deg")
 #: Read at a toe-first contact timed from the knee (:func:`formcheck.engine.events.backward_contact`),
 #: checked on the synthetic backward runner only: kept, at low confidence. The foot strike angle is
 #: the contact pattern gaits.md keeps backward (toes first: negative; heel first: a cue).
@@ -841,8 +871,9 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     within 3.2° on the treadmill and 5.0° overground (there the pose model
     reads the knee 5° too bent at the true contact). No real backward clip
     has been labelled, so these stay at low confidence. Shank angle, heel
-    position and hip extension at toe-off describe overstriding and push-off
-    in forward running; gaits.md switches them off backward. The foot
+    position and hip extension at toe-off (against the vertical and against
+    the trunk) describe overstriding and push-off in forward running;
+    gaits.md switches them off backward. The foot
     strike angle stays (low confidence): toes first or heel first is the
     contact pattern gaits.md asks for backward.
     """

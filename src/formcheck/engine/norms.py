@@ -1,4 +1,5 @@
-"""Normal ranges and flags (``shared/reference/metrics.md`` section 2; walking: ``gaits.md`` section 1).
+"""Normal ranges and flags (``shared/reference/metrics.md`` section 2; walking: ``gaits.md`` section 1; backward
+walking: ``gaits.md`` section 2).
 
 A flag is ``"ok"``, ``"watch"`` or ``"flag"`` (traffic light green/amber/red),
 or ``None`` where metrics.md gives no threshold. Thresholds that metrics.md marks
@@ -63,7 +64,8 @@ def leg_length_cm(height_cm: float) -> float:
 
 
 def flag(name: str, value: float | None, *, overstride: bool = False, pace_easy: bool = True,
-         runner_height_cm: float | None = None, heel_striker: bool = True, gait: str = "run") -> str | None:
+         runner_height_cm: float | None = None, heel_striker: bool = True, gait: str = "run",
+         direction: str = "forward") -> str | None:
     """Traffic light for one metric value from its :class:`~formcheck.engine.registry.FlagRule`.
 
     Parameters
@@ -84,13 +86,18 @@ def flag(name: str, value: float | None, *, overstride: bool = False, pace_easy:
     gait : {"run", "walk"}
         Walking has its own bands (``shared/reference/gaits.md`` section 1,
         ``MetricSpec.flag_walk``); a running band never lights a walk.
+    direction : {"forward", "backward"}
+        Backward gait is lit only by the backward-walking bands of gaits.md
+        section 2 (``MetricSpec.flag_back_walk``): gaits.md switches off the
+        forward overstride, strike and cadence rules backward, and backward
+        running has no band at all.
 
     Returns
     -------
     {"ok", "watch", "flag"} or None
         None for a null value, a metric without a rule, or a rule that does not apply.
     """
-    rule = SPECS[name].flag_for(gait) if name in SPECS else None
+    rule = SPECS[name].flag_for(gait, direction) if name in SPECS else None
     if value is None or rule is None:
         return None
     if rule.applies_if == "heel_striker" and not heel_striker:

@@ -118,6 +118,13 @@ class MetricSpec:
         Normal range and traffic light for walking (gaits.md section 1, starting
         values unless noted); None where gaits.md gives none: a running norm is
         never shown for a walk.
+    norm_back_walk, flag_back_walk : Norm or FlagRule or None
+        Normal range and traffic light for backward walking (gaits.md section 2,
+        the BW metric table); a backward walk without its own norm shows the
+        walking one (``norm_walk``), but is lit only by ``flag_back_walk``: no
+        forward rule (walking or running) lights backward gait, and backward
+        running has no metric light at all (gaits.md §2 turns its triggers
+        into cues, :mod:`formcheck.engine.cues`).
     norm : Norm or None
         Normal range; None where metrics.md gives none.
     flag : FlagRule or None
@@ -149,13 +156,21 @@ class MetricSpec:
     gaits: tuple[str, ...] = ("run", "walk")
     norm_walk: Norm | None = None
     flag_walk: FlagRule | None = None
+    norm_back_walk: Norm | None = None
+    flag_back_walk: FlagRule | None = None
 
-    def norm_for(self, gait: str = "run") -> Norm | None:
-        """The normal range for a gait: walking has its own (gaits.md section 1), and none where gaits.md gives none."""
+    def norm_for(self, gait: str = "run", direction: str = "forward") -> Norm | None:
+        """The normal range for a gait and direction: walking has its own (gaits.md section 1), backward walking
+        its own where gaits.md section 2 gives one (else the walking one), and none where gaits.md gives none."""
+        if gait == "walk" and direction == "backward" and self.norm_back_walk is not None:
+            return self.norm_back_walk
         return self.norm_walk if gait == "walk" else self.norm
 
-    def flag_for(self, gait: str = "run") -> FlagRule | None:
-        """The traffic-light rule for a gait (walking: gaits.md section 1; None where it gives no threshold)."""
+    def flag_for(self, gait: str = "run", direction: str = "forward") -> FlagRule | None:
+        """The traffic-light rule for a gait and direction (walking: gaits.md section 1; backward walking: section 2;
+        backward running: none); None where gaits.md gives no threshold."""
+        if direction == "backward":
+            return self.flag_back_walk if gait == "walk" else None
         return self.flag_walk if gait == "walk" else self.flag
 
     def plausible_for(self, direction: str, gait: str = "run") -> tuple[float, float]:
@@ -217,7 +232,10 @@ _SPECS = (
     MetricSpec("foot_strike_angle_ic_deg", "deg", "sagittal", "near",
                "heel → toe against the ground at initial contact, relative to the foot flat in mid-stance",
                (-40.0, 45.0), Norm("heel 17.7 ± 4.4°, midfoot 2.6°, forefoot −7.9°", None, None, False, "Mo 2021/2023"),
-               None, noise_floor=2.3, card=7),
+               None, noise_floor=2.3, card=7,
+               # backward: the toes land first, as steep as a forward toe-off is (walking: the foot about 45°
+               # toes-down, Perry via Physiopedia; the exact backward walker reads -44°, the runner -32°)
+               plausible_backward=(-70.0, 45.0)),
     MetricSpec("contact_time_ms", "ms", "sagittal", "near", "initial contact → toe-off", (80.0, 1500.0),
                Norm("240–285 ms at jogging pace", 240, 285, False, "García-Pinillos 2019"), None,
                noise_floor_rel=0.07, card=8),
@@ -268,6 +286,15 @@ _SPECS = (
                noise_floor=5.0, card=6, gaits=("walk",),
                # gaits.md: "flag only a drop against own baseline": no light
                norm_walk=Norm("10–20°", 10, 20, False, "Perry (Physiopedia); Stenum 2021")),
+    # the knee's straightest point in stance: a walking knee is nearly straight in mid/terminal stance (Perry via
+    # Physiopedia, no norm in gaits.md §1: none for a forward walk); backward walking "reaches 0°", flag "> 10° at
+    # straightest" (gaits.md §2 BW table: Semones [V, secondary]; the threshold a starting value, [I]); plausible:
+    # 0° is straight (the 2-D angle is unsigned), a crouch gait stays bent by 30-40° at most
+    MetricSpec("knee_flexion_min_stance_deg", "deg", "sagittal", "near",
+               "smallest knee flexion between initial contact and toe-off (the knee's straightest point in stance)",
+               (0.0, 60.0), None, None, noise_floor=3.8, card=2, gaits=("walk",),
+               norm_back_walk=Norm("reaches 0° (fully straight)", 0, 10, True, "Semones (gaits.md §2)"),
+               flag_back_walk=FlagRule(flag_above=10)),
     # with a treadmill speed only (formcheck.engine.speed); null with reason "no_speed" without one
     MetricSpec("step_length_cm", "cm", "both", "both",
                "treadmill speed / step rate: speed / (cadence / 60)",
@@ -290,8 +317,8 @@ CARD_ORDER: list[str] = [s.name for s in sorted(_SPECS, key=lambda s: s.card)]
 #: The walking metric set first on a walk's cards, in the order a therapist reads a walk (gaits.md section 1);
 #: the other metrics the walk measures follow in :data:`CARD_ORDER`.
 WALK_CARDS = ("cadence_spm", "duty_factor_pct", "double_support_pct", "step_time_asymmetry_pct", "knee_flexion_ic_deg",
-              "knee_flexion_loading_peak_deg", "knee_flexion_swing_peak_deg", "hip_extension_peak_stance_deg",
-              "trunk_lean_deg")
+              "knee_flexion_loading_peak_deg", "knee_flexion_min_stance_deg", "knee_flexion_swing_peak_deg",
+              "hip_extension_peak_stance_deg", "trunk_lean_deg")
 
 
 def card_order(gait: str | None = "run") -> list[str]:

@@ -518,14 +518,15 @@ def _overstride(summ: dict[str, MetricSummary], heel_striker: bool) -> bool:
 
 def _metric_results(measured: _Measured, view: View, heel_striker: bool,
                     runner_height_cm: float | None, speed_mps: float | None = None) -> dict[str, MetricResult]:
-    """Every metric of the contract; flags for forward running and walking (each with its own norms).
+    """Every metric of the contract; flags for forward running and walking (each with its own norms) and for
+    backward walking (gaits.md section 2: only its own bands; backward running has none).
 
     A metric the view cannot measure is null with ``needs_side_view`` /
     ``needs_rear_view``; one of the other gait's set with ``walking_metric``
     (a run) or ``running_metric`` (a walk).
     """
     gait = view.gait if view.gait in ("run", "walk") else "run"
-    lit = view.direction == "forward"
+    direction = "backward" if view.direction == "backward" else "forward"
     overstride = _overstride(measured.summ, heel_striker)
     out = {}
     for name in METRICS:
@@ -537,8 +538,8 @@ def _metric_results(measured: _Measured, view: View, heel_striker: bool,
             continue
         m = measured.summ[name]
         light = flag(name, m.value, overstride=overstride, runner_height_cm=runner_height_cm,
-                     heel_striker=heel_striker, gait=gait) if lit else None
-        out[name] = _metric_result(m, name, light, runner_height_cm, speed_mps, gait)
+                     heel_striker=heel_striker, gait=gait, direction=direction)
+        out[name] = _metric_result(m, name, light, runner_height_cm, speed_mps, gait, direction)
     return out
 
 
@@ -547,13 +548,17 @@ def _not_measured(name: str, code: str) -> MetricResult:
                         flag=None, reason=reason(code), measured=False)
 
 
-def _normal(name: str, speed_mps: float | None, gait: str = "run") -> Normal | None:
-    """The metric's normal range for ``gait``; a run's cadence's for the treadmill speed when it is known."""
-    norm = SPECS[name].norm_for(gait)
+def _normal(name: str, speed_mps: float | None, gait: str = "run", direction: str = "forward") -> Normal | None:
+    """The metric's normal range for ``gait`` and ``direction``; a run's cadence's for the treadmill speed when it
+    is known. A backward walk's own norm (gaits.md section 2) says so with ``direction="backward"``."""
+    spec = SPECS[name]
+    norm = spec.norm_for(gait, direction)
     if norm is None:
         return None
     if gait == "walk":
-        return Normal(norm.typical, norm.low, norm.high, norm.source, gait="walk")
+        back = direction == "backward" and norm is spec.norm_back_walk
+        return Normal(norm.typical, norm.low, norm.high, norm.source, gait="walk",
+                      direction="backward" if back else None)
     if name != "cadence_spm" or speed_mps is None:
         return Normal(norm.typical, norm.low, norm.high, norm.source)
     spm, clamped = cadence_norm_spm(speed_mps)
@@ -565,8 +570,8 @@ def _normal(name: str, speed_mps: float | None, gait: str = "run") -> Normal | N
 
 
 def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height_cm: float | None,
-                   speed_mps: float | None = None, gait: str = "run") -> MetricResult:
-    norm = SPECS[name].norm_for(gait)
+                   speed_mps: float | None = None, gait: str = "run", direction: str = "forward") -> MetricResult:
+    norm = SPECS[name].norm_for(gait, direction)
     value_cm = None
     if name == "vertical_oscillation_pct_leg" and runner_height_cm and m.value is not None:
         value_cm = round(m.value / 100.0 * leg_length_cm(runner_height_cm), 1)
@@ -575,7 +580,7 @@ def _metric_result(m: MetricSummary, name: str, light: str | None, runner_height
         source=m.source, n_left=m.n_left, n_right=m.n_right,
         confidence_reasons=list(m.confidence_reasons),
         starting_value=bool(norm and norm.starting_value and light is not None),
-        normal=_normal(name, speed_mps, gait),
+        normal=_normal(name, speed_mps, gait, direction),
         reason=m.reason, value_cm=value_cm)
 
 

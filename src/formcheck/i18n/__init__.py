@@ -33,6 +33,8 @@ msgid                     what                                 table
 ``ui.<key>.<i>``          item ``i`` (0, 1, ...) of a list     :data:`UI`, :func:`tr` (a list)
 ``error.<code>``          plain-language error message         :data:`ERRORS`
 ``norm.<metric>``         typical range as displayed           :data:`NORM_TYPICAL_DE`, :func:`norm_typical`
+``norm_walk.<metric>``    the same for walking                 :func:`norm_typical` (``gait="walk"``)
+``norm_back_walk.<m>``    the same for backward walking        :func:`norm_typical` (``direction="backward"``)
 ``reason.<code>``         why a metric is null or less sure    :data:`REASONS`, :class:`Reason`
 ``side.<side>.genitive``  a side inside a reason's ``{side}``  :func:`reason_text` (``linken``)
 ``note.<code>``           what the analysis did on the way     :func:`render` (``analysis.notes``)
@@ -414,13 +416,16 @@ def view_text(view: Mapping, lang: str) -> str:
                direction=tr(view["direction"], lang), setting=tr(view["setting"], lang), gait=tr(view["gait"], lang))
 
 
-def norm_typical(name: str, english: str | None, lang: str, gait: str | None = None) -> str | None:
+def norm_typical(name: str, english: str | None, lang: str, gait: str | None = None,
+                 direction: str | None = None) -> str | None:
     """The typical range of ``name`` for display in ``lang``: the catalog's ``norm.<name>`` (a walking norm,
-    ``gait="walk"``: ``norm_walk.<name>``), else ``english``."""
+    ``gait="walk"``: ``norm_walk.<name>``; a backward-walking one, also ``direction="backward"``:
+    ``norm_back_walk.<name>``), else ``english``."""
     if lang not in LANGS:
         return english
+    space = "norm" if gait != "walk" else ("norm_back_walk" if direction == "backward" else "norm_walk")
     try:
-        return say(f"norm_walk.{name}" if gait == "walk" else f"norm.{name}", lang)
+        return say(f"{space}.{name}", lang)
     except KeyError:
         return english
 

@@ -130,7 +130,7 @@ def normal_text(name: str, m: dict, lang: str) -> str | None:
         return tr("norm_cadence_at_speed_clamped" if normal.get("at_speed_clamped") else "norm_cadence_at_speed",
                   lang, spm=number(normal["at_speed_spm"], lang, 0), kmh=number(v * 3.6, lang, 1),
                   mps=number(v, lang, 2))
-    return norm_typical(name, normal.get("typical"), lang, normal.get("gait"))
+    return norm_typical(name, normal.get("typical"), lang, normal.get("gait"), normal.get("direction"))
 
 
 def far_leg(result: dict, name: str) -> str | None:
