@@ -143,14 +143,21 @@ def ic_target_met(ic_near: np.ndarray, fps: float) -> bool:
     return bool(np.isfinite(ic_near).all() and np.median(np.abs(ic_near)) <= tol)
 
 
-def oracle_analysis(truth: dict):
-    """The engine's result on the truth's exact landmarks (no pose model), and that series."""
+def oracle_analysis(truth: dict, video: Path | None = None):
+    """The engine's result on the truth's exact landmarks (no pose model), and that series.
+
+    With ``video`` (the clip the truth belongs to) the camera's roll is read from its pictures, as
+    :func:`formcheck.pipeline.analyze` does, with the exact landmarks masking the runner.
+    """
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from formcheck.io.scene import camera_level
+    from formcheck.io.video import probe
     from tests.oracle import oracle_info, oracle_series
 
     series = oracle_series(truth)
-    res = run_engine(series, oracle_info(truth), lang="en")
+    level = camera_level(probe(video), series) if video is not None else None
+    res = run_engine(series, oracle_info(truth), lang="en", level=level)
     res.setdefault("analysis", {})
     return res, series
 
@@ -199,7 +206,7 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         capture = scene.fps if scene.playback_fps else None
         t0 = time.monotonic()
         if oracle:
-            res, series = oracle_analysis(truth)
+            res, series = oracle_analysis(truth, path)
         else:
             res, series = analyze_video(path, capture_fps=capture, lang="en", return_series=True, model_variant=variant,
                                         workers=workers)

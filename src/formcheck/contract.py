@@ -253,6 +253,9 @@ class AnalysisFacts:
     # the treadmill speed given for the clip (m/s) and the scale it gave (cm per pixel); absent when not known
     speed_mps: float | None = field(default=None, metadata={"optional": True})
     cm_per_px: float | None = field(default=None, metadata={"optional": True})
+    # the camera's roll read from the scene's verticals (°, formcheck.io.scene; + the true downward direction
+    # points right of the image's), levelled by from 0.5°; absent or null where the scene does not say
+    camera_roll_deg: float | None = field(default=None, metadata={"optional": True})
 
 
 @dataclass

@@ -17,6 +17,7 @@ from formcheck import __version__
 from formcheck.contract import SCHEMA_VERSION, AnalysisResult, PoseFacts, VideoFacts, to_json
 from formcheck.io.pose import PoseSeries, extract_pose
 from formcheck.io.progress import Progress, quiet_native_stderr
+from formcheck.io.scene import camera_level
 from formcheck.io.provision import sha256_file, variant_of, verified_model_path
 from formcheck.io.video import VideoInfo, probe
 from formcheck.outputs.export import strides_csv, write_pose_outputs, write_text_atomic
@@ -58,13 +59,13 @@ def pose_block(series: PoseSeries, model_path: Path) -> dict:
 
 
 def run_engine(series: PoseSeries, info: VideoInfo, *, lang: str = "de", runner_height_cm: float | None = None,
-               speed_mps: float | None = None) -> dict:
+               speed_mps: float | None = None, level=None) -> dict:
     """Gait engine on a pose series: the engine's part of the JSON contract in ``lang``.
 
     (``view``, ``quality``, ``events``, ``strides``, ``metrics``, ``foot_strike``, ``cues``…;
     :func:`formcheck.engine.run.run` gives the typed result.)
     """
-    return to_json(run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)[0], lang)
+    return to_json(run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=level)[0], lang)
 
 
 @dataclass
@@ -110,11 +111,12 @@ class Analysis:
         return self._rendered[lang]
 
 
-def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = None, speed_mps: float | None = None):
+def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = None, speed_mps: float | None = None,
+        level=None):
     """:func:`formcheck.engine.run.run` (the engine is imported on first use: see :func:`_import_engine_meanwhile`)."""
     from formcheck.engine.run import run as engine_run
 
-    return engine_run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
+    return engine_run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=level)
 
 
 def _import_engine_meanwhile() -> None:
@@ -170,7 +172,8 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
                               helpers=helpers)
     if bar:
         bar.close()
-    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
+    level = camera_level(info, series)
+    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=level)
     pose = pose_facts(series, model_path)
     engine.analysis.notes = list(series.notes) + engine.analysis.notes
     if out_dir:

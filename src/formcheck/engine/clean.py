@@ -34,6 +34,7 @@ import numpy as np
 
 from formcheck.contract import note
 from formcheck.io.pose import LM, PoseSeries, estimate_facing, spread_ratio
+from formcheck.io.scene import Level, level_points
 
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
 JOINTS = LEG_JOINTS + ("shoulder",)
@@ -85,6 +86,9 @@ class CleanSeries:
     plane: str = "sagittal"
     frontal_facing: str | None = None
     spread: float = float("nan")
+    roll_deg: float = 0.0
+    """The camera roll the landmarks were levelled by (°, :mod:`formcheck.io.scene`); 0: not levelled."""
+    level_centre: tuple[float, float] = (0.0, 0.0)
     held_share: float = 0.0
     """Share of the frames that repeat the picture before (:attr:`formcheck.io.pose.PoseSeries.held`); 0
     unless a clip repeats pictures systematically (:data:`HELD_SHARE`): its times are the file's, not the runner's."""
@@ -96,6 +100,10 @@ class CleanSeries:
     @property
     def n(self) -> int:
         return int(self.t.shape[0])
+
+    def to_frame(self, p: np.ndarray) -> np.ndarray:
+        """Levelled points (``(..., 2)`` px, as in :attr:`xy`) back in the video frame's pixels, for drawing."""
+        return level_points(p, -self.roll_deg, self.level_centre) if self.roll_deg else np.asarray(p, float)
 
     def leg_length_px(self) -> float:
         """Median hip → ankle distance of the near leg (pixels)."""
@@ -438,7 +446,8 @@ def _longest_run(mask: np.ndarray) -> int:
 
 
 # ---------------------------------------------------------------------- main
-def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float = 0.1) -> CleanSeries:
+def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float = 0.1,
+          level: Level | None = None) -> CleanSeries:
     """Clean a raw :class:`~formcheck.io.pose.PoseSeries` (see the module docstring).
 
     Parameters
@@ -449,6 +458,11 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
         Landmarks less visible than this count as missing.
     max_gap_s : float
         Longest gap (seconds) that is interpolated.
+    level : Level, optional
+        The camera's roll (:func:`formcheck.io.scene.camera_level`): where it
+        applies (:attr:`Level.applies`), every landmark is turned about the
+        runner so that the scene's vertical is the image's, and every angle
+        against the vertical (trunk, shank, thigh) is then gravity's.
 
     Returns
     -------
@@ -462,15 +476,20 @@ def clean(series: PoseSeries, *, min_visibility: float = 0.3, max_gap_s: float =
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return _clean(series, min_visibility=min_visibility, max_gap_s=max_gap_s)
+        return _clean(series, min_visibility=min_visibility, max_gap_s=max_gap_s, level=level)
 
 
-def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> CleanSeries:
+def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float, level: Level | None = None) -> CleanSeries:
     """:func:`clean` itself, without silencing numpy's warnings: grid, leg identity, names, tracks."""
     t_grid, fps, resampled = uniform_grid(series.t)
     image = series.image.astype(float)
     if resampled:
         image = _resample(series.t, image, t_grid)
+    roll = level.roll_deg if level is not None and level.applies else 0.0
+    centre = level.centre if roll else (0.0, 0.0)
+    if roll:
+        image = image.copy()
+        image[:, :, :2] = level_points(image[:, :, :2], roll, centre)
     held = series.held if series.held is not None and not resampled else np.zeros(len(t_grid), bool)
     held_share = float(held.mean()) if held.size else 0.0
     max_gap = max(1, int(round(max_gap_s * fps)))
@@ -499,13 +518,16 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float) -> Cl
     notes = []
     if resampled:
         notes.append(note("variable_fps", fps=fps))
+    if roll:
+        notes.append(note("levelled", deg=roll))
     if held_share:
         notes.append(note("held_pictures", share=round(100 * held_share),
                           per_s=round(fps * (1 - held_share), 1)))
     return CleanSeries(t=t_grid, fps=fps, xy=xy, raw=raw, measured=measured, facing=facing, near_side=near_side,
                        cutoff_hz=cutoff, width=series.width, height=series.height, visibility=visd,
                        swaps_fixed=n_swaps, collapsed_frames=n_collapsed, notes=notes, plane=plane,
-                       frontal_facing=frontal_facing, spread=spread, held_share=held_share)
+                       frontal_facing=frontal_facing, spread=spread, held_share=held_share, roll_deg=roll,
+                       level_centre=centre)
 
 
 def _leg_scale(pos: np.ndarray) -> float:

@@ -19,6 +19,7 @@ from formcheck.contract import (AnalysisFacts, BoutResult, EngineResult, Events,
 from formcheck.engine.body import body_proportions
 from formcheck.engine.bouts import Bout, main_bout, segment
 from formcheck.engine.clean import CleanSeries
+from formcheck.io.scene import Level
 from formcheck.engine.clean import clean as clean_series
 from formcheck.engine.cues import select_cues
 from formcheck.engine.events import SIDES, GaitEvents, detect_events
@@ -50,7 +51,7 @@ class _Measured:
 
 
 def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None,
-        speed_mps: float | None = None) -> tuple[EngineResult, CleanSeries, dict[str, np.ndarray]]:
+        speed_mps: float | None = None, level: Level | None = None) -> tuple[EngineResult, CleanSeries, dict[str, np.ndarray]]:
     """The engine's result, the cleaned series and the per-frame angle curves of one pose series.
 
     ``speed_mps``: the treadmill's belt speed, when known (:mod:`formcheck.engine.speed`): the cadence norm for
@@ -62,13 +63,17 @@ def run(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None =
     all. Events and strides are then each bout's own, on the clip's clock (:func:`_bout_events`); the curves
     stay those of the whole clip.
 
+    ``level``: the camera's roll read from the scene (:func:`formcheck.io.scene.camera_level`); the landmarks
+    are levelled by it where it applies, and ``analysis.camera_roll_deg`` says what was measured.
+
     numpy's all-NaN warnings are silenced: they are expected where the runner is hidden.
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        result, cl, ev = _analyse(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
+        kw = dict(runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=level)
+        result, cl, ev = _analyse(series, info, **kw)
         found = _segment(cl, ev)
-        result = _with_bouts(result, found, series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps)
+        result = _with_bouts(result, found, series, info, **kw)
         return result, cl, angle_curves(cl)
 
 
@@ -269,9 +274,9 @@ def _standing(b: Bout) -> BoutResult:
 
 
 def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | None = None,
-             speed_mps: float | None = None) -> tuple[EngineResult, CleanSeries, GaitEvents]:
+             speed_mps: float | None = None, level: Level | None = None) -> tuple[EngineResult, CleanSeries, GaitEvents]:
     """One pass of the engine over the whole of ``series`` (see :func:`run`); also the cleaned series and events."""
-    cl = clean_series(series)
+    cl = clean_series(series, level=level)
     ev = detect_events(cl)
     measured = _measure(cl, ev)
     view = _view(cl, ev, measured)
@@ -301,7 +306,7 @@ def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | N
                 for s in SIDES},
         strides=[x.to_dict() for x in measured.strides], metrics=metrics,
         foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
-        cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale))
+        cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale, level))
     near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
     result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
     result.advice = _advice(result.cues, view)
@@ -608,7 +613,7 @@ def _advice(cues, view: View) -> list[Message]:
 
 
 def _facts(cl: CleanSeries, ev: GaitEvents, view: View, speed_mps: float | None = None,
-           cm_per_px: float | None = None) -> AnalysisFacts:
+           cm_per_px: float | None = None, level: Level | None = None) -> AnalysisFacts:
     frontal = cl.plane == "frontal"
     return AnalysisFacts(
         near_side=cl.near_side if not frontal else None, fps=round(cl.fps, 3), lowpass_cutoff_hz=cl.cutoff_hz,
@@ -618,4 +623,5 @@ def _facts(cl: CleanSeries, ev: GaitEvents, view: View, speed_mps: float | None 
         leg_label_swaps_fixed=cl.swaps_fixed, view_evidence=view.evidence,
         notes=cl.notes + ev.notes, body=body_proportions(cl),
         speed_mps=None if speed_mps is None else round(float(speed_mps), 3),
-        cm_per_px=None if cm_per_px is None else round(float(cm_per_px), 4))
+        cm_per_px=None if cm_per_px is None else round(float(cm_per_px), 4),
+        camera_roll_deg=None if level is None else round(float(level.roll_deg), 2))

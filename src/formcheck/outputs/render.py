@@ -43,7 +43,8 @@ def _pt(clean, key: str, i: int, scale: float, off=(0.0, 0.0)):
     p = clean.xy.get(key)
     if p is None or not np.isfinite(p[i]).all():
         return None
-    return int(round((p[i, 0] - off[0]) * scale)), int(round((p[i, 1] - off[1]) * scale))
+    x, y = clean.to_frame(p[i])  # the landmarks may be levelled (a rolled camera): drawn where the frame has them
+    return int(round((x - off[0]) * scale)), int(round((y - off[1]) * scale))
 
 
 def _text(img, s: str, org, size: float = 0.55, color=(255, 255, 255), *, degree: bool = False):
@@ -319,7 +320,7 @@ def key_frames(analysis, side: str, *, max_height: int = 480, pad: float = 0.3,
         if d > max(tol, 0.06):
             continue
         i = _grid_index(clean, t_s)
-        c = clean.xy["mid_hip"][i]
+        c = clean.to_frame(clean.xy["mid_hip"][i])
         if not np.isfinite(c).all():
             continue
         crop = _crop(image, c, half_h, half_w)
