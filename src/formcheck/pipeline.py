@@ -17,7 +17,6 @@ from formcheck import __version__
 from formcheck.contract import SCHEMA_VERSION, AnalysisResult, PoseFacts, VideoFacts, to_json
 from formcheck.io.pose import PoseSeries, extract_pose
 from formcheck.io.progress import Progress, quiet_native_stderr
-from formcheck.io.scene import camera_level
 from formcheck.io.provision import sha256_file, variant_of, verified_model_path
 from formcheck.io.video import VideoInfo, probe
 from formcheck.outputs.export import strides_csv, write_pose_outputs, write_text_atomic
@@ -172,8 +171,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
                               helpers=helpers)
     if bar:
         bar.close()
-    level = camera_level(info, series)
-    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=level)
+    engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=series.level)
     pose = pose_facts(series, model_path)
     engine.analysis.notes = list(series.notes) + engine.analysis.notes
     if out_dir:

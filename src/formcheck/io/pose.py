@@ -113,6 +113,9 @@ class PoseSeries:
     notes: list[Message] = field(default_factory=list)  # what the pose stage did, as message codes
     chunks: int = 1
     held: np.ndarray | None = None
+    #: the camera's roll read from the scene (:func:`formcheck.io.scene.camera_level`; None: the scene
+    #: does not say), filled in by :func:`extract_pose` and cached beside the series (not in its file)
+    level: object | None = None
 
     @property
     def n_frames(self) -> int:
@@ -1043,7 +1046,8 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
                 cached.unlink(missing_ok=True)
             else:
                 say("pose: reused the cached result for this clip")
-                return _with_runner(zoom_if_small(series, info, model_path, settings, key, say), info)
+                return _levelled(_with_runner(zoom_if_small(series, info, model_path, settings, key, say), info),
+                                 info, key)
     own = helpers is None
     helpers = PoseHelpers(n_chunks - 1) if own else helpers
     if not helpers.configured:
@@ -1079,7 +1083,38 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         series.notes.append(note("mirrored"))
     if key is not None:
         series.save(config.cache_dir("pose") / f"{key}.npz")
-    return _with_runner(zoom_if_small(series, info, model_path, settings, key, say), info)
+    return _levelled(_with_runner(zoom_if_small(series, info, model_path, settings, key, say), info), info, key)
+
+
+def _levelled(series: PoseSeries, info: VideoInfo, key: str | None) -> PoseSeries:
+    """``series`` with its :attr:`PoseSeries.level`, read from ``<key>-level.json`` or measured and written there.
+
+    The roll depends only on the clip and the runner's landmarks, so a re-analysis does not decode and
+    scan the sample frames again (0.15–1.5 s).
+    """
+    from formcheck.io.scene import Level, camera_level
+
+    cached = config.cache_dir("pose") / f"{key}-level.json" if key else None
+    if cached is not None and cached.exists():
+        try:
+            data = json.loads(cached.read_text(encoding="utf-8"))
+            series.level = None if data is None else Level(data["roll_deg"], data["support"], data["agreement"],
+                                                            tuple(data["centre"]))
+            return series
+        except (OSError, ValueError, KeyError, TypeError):
+            cached.unlink(missing_ok=True)
+    series.level = camera_level(info, series)
+    if cached is not None:
+        lv = series.level
+        text = json.dumps(None if lv is None else {"roll_deg": lv.roll_deg, "support": lv.support,
+                                                   "agreement": lv.agreement, "centre": list(lv.centre)})
+        try:
+            with tempfiles.for_target(cached, ".json") as tmp:
+                Path(tmp.path).write_text(text, encoding="utf-8")
+                tmp.commit(cached)
+        except OSError:
+            pass  # a cache that cannot be written costs the next run the scan, nothing else
+    return series
 
 
 def _with_runner(series: PoseSeries, info: VideoInfo) -> PoseSeries:
