@@ -97,3 +97,12 @@ def test_a_clip_of_repeated_pictures_keeps_only_the_trunk_and_says_why():
         assert m.value is None and m.reason.code == "held_pictures", name
         assert m.reason.params == {"pct": pytest.approx(70.0), "per_s": 9.0}
     assert "cadence_spm" in TIMING and summ["cadence_spm"].value == 10.0  # the input is not changed
+
+
+def test_the_grey_copy_of_a_long_clip_stays_small():
+    # a 60 s 60 fps 16:9 clip keeps the full 240 px; a 10-minute one shrinks to stay within the budget
+    assert roi.small_side(3600, 16 / 9) == roi.SMALL_SIDE_PX
+    side = roi.small_side(36000, 16 / 9)
+    assert side < roi.SMALL_SIDE_PX
+    assert 36000 * side * round(side * 9 / 16) <= roi.MAX_COPY_BYTES
+    assert roi.small_side(36000, 9 / 16) == side  # portrait: the same long side

@@ -918,7 +918,9 @@ def mover_windows(info: VideoInfo) -> tuple[roi.Windows | None, np.ndarray]:
 
     See :func:`formcheck.io.roi.crop_windows` and :func:`formcheck.io.roi.repeated_pictures`.
     """
-    small = np.stack([roi.grey_small(f.image) for f in iter_frames(info)])
+    expected = info.n_frames_hint or int(round(info.duration_hint_s * info.fps)) or 1
+    side = roi.small_side(expected, info.width / max(1, info.height))
+    small = np.stack([roi.grey_small(f.image, side) for f in iter_frames(info)])
     centre, size = roi.mover_boxes(small)
     return roi.crop_windows(centre, size, small.shape[1:], (info.width, info.height)), roi.repeated_pictures(small)
 

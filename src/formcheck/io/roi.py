@@ -26,6 +26,10 @@ import numpy as np
 SMALL_SIDE_PX = 240
 """Longest side (px) of the grey copy the mover is found on (a 60 s 60 fps clip: about 120 MB)."""
 
+MAX_COPY_BYTES = 150 * 2**20
+"""Largest grey copy kept (bytes): a longer clip gets a smaller copy (:func:`small_side`), so a
+10-minute clip at 60 fps is copied at 80 px instead of taking 1.2 GB."""
+
 BACKGROUND_SAMPLES = 64
 """Frames (evenly spaced) whose per-pixel median is the background."""
 
@@ -73,6 +77,16 @@ class Windows:
     x0: np.ndarray
     y0: np.ndarray
     side: int
+
+
+def small_side(n_frames: int, aspect: float) -> int:
+    """Longest side (px) of the grey copy for ``n_frames`` frames of width/height ``aspect``, within
+    :data:`MAX_COPY_BYTES` (at most :data:`SMALL_SIDE_PX`, at least 48)."""
+    long_over_short = max(aspect, 1.0 / aspect)
+    side = int(min(SMALL_SIDE_PX, np.sqrt(MAX_COPY_BYTES / max(1, n_frames) * long_over_short)))
+    while side > 48 and max(1, n_frames) * side * int(np.ceil(side / long_over_short)) > MAX_COPY_BYTES:
+        side -= 1  # the short side is rounded up by the resize
+    return max(48, side)
 
 
 def grey_small(image: np.ndarray, side: int = SMALL_SIDE_PX) -> np.ndarray:
