@@ -34,6 +34,7 @@ import numpy as np
 
 from formcheck.contract import note
 from formcheck.io.pose import LM, PoseSeries, estimate_facing, spread_ratio
+from formcheck.engine.geometry import true_runs
 from formcheck.io.scene import Level, level_points
 
 LEG_JOINTS = ("hip", "knee", "ankle", "heel", "toe")
@@ -402,9 +403,7 @@ def fill_gaps(x: np.ndarray, max_gap: int) -> np.ndarray:
     good = ~bad
     filled = np.interp(idx, idx[good], x[good])
     # only runs that are short and bounded on both sides
-    starts = np.flatnonzero(np.diff(np.r_[0, bad.astype(int)]) == 1)
-    ends = np.flatnonzero(np.diff(np.r_[bad.astype(int), 0]) == -1)
-    for s, e in zip(starts, ends):
+    for s, e in true_runs(bad):
         if e - s + 1 <= max_gap and s > 0 and e < len(x) - 1:
             x[s:e + 1] = filled[s:e + 1]
     return x
@@ -417,11 +416,8 @@ def lowpass(x: np.ndarray, fps: float, cutoff: float, order: int = 2) -> np.ndar
 
     out = np.full_like(x, np.nan, dtype=float)
     b, a = butter(order, cutoff / (fps / 2.0))
-    good = np.isfinite(x)
-    starts = np.flatnonzero(np.diff(np.r_[0, good.astype(int)]) == 1)
-    ends = np.flatnonzero(np.diff(np.r_[good.astype(int), 0]) == -1)
     padlen = 3 * max(len(a), len(b))
-    for s, e in zip(starts, ends):
+    for s, e in true_runs(np.isfinite(x)):
         seg = x[s:e + 1]
         out[s:e + 1] = filtfilt(b, a, seg, padlen=min(padlen, len(seg) - 1)) if len(seg) > padlen else seg
     return out
@@ -434,15 +430,6 @@ HELD_SHARE = 0.4
 or converted with frame doubling: the real track clip is a 30 fps file made of 9
 new pictures per 30 frames (0.70 of its frames repeat). Its repeated frames are
 left out and its times are the file's own, not the runner's."""
-
-
-def _longest_run(mask: np.ndarray) -> int:
-    """Length of the longest run of True in ``mask``."""
-    best = run = 0
-    for v in mask:
-        run = run + 1 if v else 0
-        best = max(best, run)
-    return best
 
 
 # ---------------------------------------------------------------------- main
@@ -487,17 +474,15 @@ def _clean(series: PoseSeries, *, min_visibility: float, max_gap_s: float, level
         image = _resample(series.t, image, t_grid)
     roll = level.roll_deg if level is not None and level.applies else 0.0
     centre = level.centre if roll else (0.0, 0.0)
-    if roll:
-        image = image.copy()
+    if roll:  # ``image`` is this function's own copy (astype / _resample)
         image[:, :, :2] = level_points(image[:, :, :2], roll, centre)
     held = series.held if series.held is not None and not resampled else np.zeros(len(t_grid), bool)
     held_share = float(held.mean()) if held.size else 0.0
     max_gap = max(1, int(round(max_gap_s * fps)))
     if held_share >= HELD_SHARE:
         # repeats carry no new picture: leave them out and join the pictures across them
-        image = image.copy()
         image[held] = np.nan
-        max_gap = max(max_gap, _longest_run(held) + 1)
+        max_gap = max([max_gap] + [e - s + 2 for s, e in true_runs(held)])
     else:
         held_share = 0.0
     pos, vis, z = _legs(image, min_visibility)

@@ -60,7 +60,7 @@ import numpy as np
 from formcheck.contract import note
 from formcheck.contract import reason as _reason
 from formcheck.engine.clean import CleanSeries
-from formcheck.engine.geometry import joint_flexion
+from formcheck.engine.geometry import joint_flexion, true_runs
 
 SIDES = ("left", "right")
 
@@ -274,13 +274,6 @@ def alternating(near_ic: np.ndarray, far_ic: np.ndarray, lo: float = 0.3, hi: fl
     return keep
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Inclusive (start, end) index pairs of True runs."""
-    m = np.r_[False, mask.astype(bool), False]
-    d = np.diff(m.astype(int))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1))
-
-
 def ground_line(x: np.ndarray, y: np.ndarray, width: float) -> tuple[float, float]:
     """Fit ``y = a x + b`` to the lowest foot positions (image y down).
 
@@ -339,7 +332,7 @@ def contact_mask(h: np.ndarray, thr: float, fps: float) -> np.ndarray:
         else:
             state = v <= thr
         contact[i] = state
-    for s, e in _runs(~contact):
+    for s, e in true_runs(~contact):
         if 0 < s and e < len(contact) - 1 and e - s + 1 <= max(1, int(round(0.02 * fps))):
             contact[s:e + 1] = True
     return _drop_short(contact, fps)
@@ -349,7 +342,7 @@ def _drop_short(contact: np.ndarray, fps: float) -> np.ndarray:
     """``contact`` without runs shorter than :data:`MIN_CONTACT_S` (never fewer than two samples)."""
     contact = contact.copy()
     min_len = max(2, int(np.ceil(MIN_CONTACT_S * fps - 1e-9)))
-    for s, e in _runs(contact):
+    for s, e in true_runs(contact):
         if e - s + 1 < min_len:
             contact[s:e + 1] = False
     return contact
@@ -368,7 +361,7 @@ or two, which split one contact into two (the synthetic walker at 30 fps: 2 of
 def close_gaps(contact: np.ndarray, max_gap: float) -> np.ndarray:
     """``contact`` with breaks of at most ``max_gap`` samples between two contact runs filled in."""
     contact = contact.copy()
-    for s, e in _runs(~contact):
+    for s, e in true_runs(~contact):
         if 0 < s and e < len(contact) - 1 and e - s + 1 <= max_gap:
             contact[s:e + 1] = True
     return contact
@@ -444,7 +437,7 @@ def speed_gate(contact: np.ndarray, foot_x: dict, vg: np.ndarray, body: np.ndarr
     rel = np.fmin(np.abs(np.gradient(foot_x["heel"]) - vg), np.abs(np.gradient(foot_x["toe"]) - vg))
     moving = np.isfinite(rel) & np.isfinite(body) & (body * fps >= MIN_BODY_SPEED) & (rel > SWING_GATE * body)
     shortest = max(2, int(round(MIN_SWING_S * fps)))
-    for s, e in _runs(moving):
+    for s, e in true_runs(moving):
         if e - s + 1 < shortest:
             moving[s:e + 1] = False  # landmark jitter, or a foot slowing down to land: no swing
     if not moving.any():
@@ -1121,7 +1114,7 @@ def detect_events(clean: CleanSeries, gait: str = "run", backward: bool = False)
     if walk:
         for side in SIDES:
             signals[side].contact = close_gaps(signals[side].contact, WALK_MAX_GAP_S * clean.fps)
-    runs = {side: _runs(signals[side].contact) for side in SIDES}
+    runs = {side: true_runs(signals[side].contact) for side in SIDES}
     # the near foot is measured best; the far foot's contacts must alternate with it
     near, far = clean.near_side, clean.far_side
     runs[far] = _alternate(runs[near], runs[far], signals[far].h)

@@ -780,7 +780,7 @@ def distrust_held(summ: dict[str, MetricSummary], share: float, pictures_per_s: 
         labelled ones, with the heel 30 % of a leg length *behind* the hip at
         "contact" (mid-stance, not a landing).
     """
-    why = _reason("held_pictures", pct=100 * share, per_s=pictures_per_s)
+    why = held_reason(share, pictures_per_s)
     out = {}
     for name, m in summ.items():
         if name not in HELD_KEEPS:
@@ -790,6 +790,11 @@ def distrust_held(summ: dict[str, MetricSummary], share: float, pictures_per_s: 
         else:
             out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [why])
     return out
+
+
+def held_reason(share: float, pictures_per_s: float) -> Message:
+    """Reason ``held_pictures``: ``share`` (0–1) of the frames repeat a picture, ``pictures_per_s`` new ones."""
+    return _reason("held_pictures", pct=100 * share, per_s=pictures_per_s)
 
 
 HELD_KEEPS = ("trunk_lean_deg",)

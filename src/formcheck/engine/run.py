@@ -19,18 +19,17 @@ from formcheck.contract import (AnalysisFacts, BoutResult, EngineResult, Events,
 from formcheck.engine.body import body_proportions
 from formcheck.engine.bouts import Bout, main_bout, segment
 from formcheck.engine.clean import CleanSeries
-from formcheck.io.scene import Level
 from formcheck.engine.clean import clean as clean_series
 from formcheck.engine.cues import select_cues
 from formcheck.engine.events import SIDES, GaitEvents, detect_events
 from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
                                       SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward,
                                       distrust_held, distrust_irregular, drop_far_foot_strike, frontal_strides,
-                                      irregular_step_share,
-                                      nulled, sagittal_strides, summarise)
+                                      held_reason, irregular_step_share, nulled, sagittal_strides, summarise)
 from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
 from formcheck.engine.quality import assess
 from formcheck.engine.registry import SPECS, measured_in, threshold
+from formcheck.io.scene import Level
 from formcheck.engine.speed import (MAX_SCALE_SPREAD, SPEED_METRICS, STEP_LENGTH, VERTICAL_OSCILLATION_CM,
                                     belt_px_per_s, cadence_norm_spm, step_length_cm)
 from formcheck.engine.view import View, detect_view, stance_foot_drifts
@@ -288,15 +287,15 @@ def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | N
     if not measured.frontal and view.direction == "backward":
         ev, measured, view = _backward_pass(cl, ev, measured, view)
         measured.summ = distrust_backward(measured.summ)
+    pictures_per_s = cl.fps * (1 - cl.held_share)
     if cl.held_share:
-        measured.summ = distrust_held(measured.summ, cl.held_share, cl.fps * (1 - cl.held_share))
+        measured.summ = distrust_held(measured.summ, cl.held_share, pictures_per_s)
     scale = _speed_metrics(measured, cl, ev, view, speed_mps)
     measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
     strike, uncertain, strike_reasons = _foot_strike(cl, measured)
     if cl.held_share:  # the class rests on the contact's picture, as the angles do (distrust_held)
-        held_why = reason("held_pictures", pct=100 * cl.held_share, per_s=cl.fps * (1 - cl.held_share))
         strike, uncertain = {s: None for s in SIDES}, {s: False for s in SIDES}
-        strike_reasons = {s: held_why for s in SIDES}
+        strike_reasons = {s: held_reason(cl.held_share, pictures_per_s) for s in SIDES}
     metrics = _metric_results(measured, view, strike.get(cl.near_side) == "rearfoot", runner_height_cm,
                               speed_mps)
     result = EngineResult(

@@ -170,8 +170,9 @@ def vanishing_point(seg: np.ndarray, iterations: int = 300, seed: int = 0) -> tu
     """The vertical vanishing point of ``seg``: at infinity unless a pitched camera explains clearly more.
 
     A point at infinity (parallel verticals: the camera is not pitched) is
-    tried first. A finite point (RANSAC over segment pairs, refined by least
-    squares) replaces it only when its agreeing segments are
+    tried first: the direction most segment length agrees with, then the
+    length-weighted mean direction of its segments. A finite point (RANSAC
+    over segment pairs) replaces it only when its agreeing segments are
     :data:`FINITE_GAIN` times as long, lie on at least three distinct edges (two
     lines always meet) and it is at least :data:`MIN_VP_HEIGHTS` frame heights
     away (a stronger pitch is not how anyone films running).
