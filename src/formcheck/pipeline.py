@@ -121,10 +121,12 @@ def run(series: PoseSeries, info: VideoInfo, runner_height_cm: float | None = No
 def _import_engine_meanwhile() -> None:
     """Import what the engine imports on first use (``scipy.signal``: ~0.7 s) in a background thread.
 
-    Started once the pose model is running: its native calls release the GIL,
-    so the import runs beside it, where before the pose pass it would delay the
-    first chunk by that much. Python's import lock makes the engine's own
-    ``import`` wait for this one to finish.
+    Started while this process waits for the pose helper's facing verdict
+    (see :func:`formcheck.io.pose.extract_pose`'s ``meanwhile``), else once the
+    pose model is running (its native calls release the GIL, so the import
+    runs beside it, where before the pose pass it would delay the first chunk
+    by that much). Python's import lock makes the engine's own ``import`` wait
+    for this one to finish.
     """
     import importlib
     import threading
@@ -154,10 +156,13 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
 
     importing = []
 
-    def tick(n_done: int):
-        if not importing:  # the first frame is done: the pose model runs
+    def import_engine():
+        if not importing:
             importing.append(True)
             _import_engine_meanwhile()
+
+    def tick(n_done: int):
+        import_engine()  # the first frame is done (if not earlier, see extract_pose's ``meanwhile``)
         n_done = min(n_done, expected) if expected else n_done  # chunks share a few stitch frames
         if bar:
             bar.update(n_done)
@@ -168,7 +173,7 @@ def analyze(video, *, capture_fps: float | None = None, lang: str = "de", model=
 
     with quiet_native_stderr():
         series = extract_pose(info, model_path, use_cache=use_cache, progress=tick, log=say, workers=workers,
-                              helpers=helpers)
+                              helpers=helpers, meanwhile=import_engine)
     if bar:
         bar.close()
     engine, cl, curves = run(series, info, runner_height_cm=runner_height_cm, speed_mps=speed_mps, level=series.level)

@@ -14,9 +14,11 @@ def main() -> None:
     # imported now, while the parent imports and probes the clip (before it sends the task)
     import av  # noqa: F401
     import cv2  # noqa: F401
-    import mediapipe.tasks.python.vision  # noqa: F401
 
+    from formcheck.io._mediapipe import tasks
     from formcheck.io.pose import helper_loop
+
+    tasks()
 
     try:
         helper_loop(sys.stdin.buffer, proto_out)

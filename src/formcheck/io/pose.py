@@ -168,8 +168,10 @@ class PoseSettings:
 
 # ------------------------------------------------------------------ landmarker
 def _landmarker(model_path: Path, settings: PoseSettings, num_poses: int, mode: str = "VIDEO"):
-    from mediapipe.tasks.python import BaseOptions, vision
+    from formcheck.io._mediapipe import tasks
 
+    python = tasks()[1]
+    BaseOptions, vision = python.BaseOptions, python.vision
     offline.keep_library_offline()  # before the landmarker starts its usage-logging thread
 
     try:
@@ -781,7 +783,7 @@ def submit_chunks(info: VideoInfo, helpers: PoseHelpers, num_poses: int, *, scou
 
 def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_poses: int, *, scout: bool,
                  helpers: PoseHelpers | None = None, progress: Callable[[int], None] | None = None,
-                 mirrored: bool = False, scouter=None, submitted: bool = False):
+                 mirrored: bool = False, scouter=None, submitted: bool = False, landmarker=None):
     """:func:`run_landmarker` over the whole clip, split into chunks: the first here, the rest in ``helpers``.
 
     Each chunk after the first starts :data:`CHUNK_WARMUP_S` early and
@@ -789,7 +791,8 @@ def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_
     :data:`STITCH_WINDOW_S` window and are joined where they agree best
     (:func:`stitch`). Progress is reported from the calling thread (Streamlit
     needs that) as the number of frames done in all chunks. ``submitted``: the
-    helpers were given their chunks already (:func:`submit_chunks`).
+    helpers were given their chunks already (:func:`submit_chunks`);
+    ``landmarker``, ``scouter``: made beforehand for the first chunk (see :func:`run_landmarker`).
     """
     chunks = plan_chunks(info.duration_hint_s, 1 + len(helpers)) if helpers else [(0.0, None)]
     count = [0]
@@ -801,14 +804,15 @@ def run_parallel(info: VideoInfo, model_path: Path, settings: PoseSettings, num_
 
     if len(chunks) == 1:
         return run_landmarker(iter_frames(info), model_path, settings, num_poses, scout=scout, progress=tick,
-                              mirrored=mirrored, scouter=scouter)
+                              mirrored=mirrored, scouter=scouter, landmarker=landmarker)
     if not submitted:
         submit_chunks(info, helpers, num_poses, scout=scout, mirrored=mirrored)
     answered = 0  # helpers whose answer has been collected
     try:
         frames, keep_from, keep_before = _chunk_frames(info, *chunks[0])
         parts = [run_landmarker(frames, model_path, settings, num_poses, scout=scout, progress=tick,
-                                keep_from=keep_from, keep_before=keep_before, mirrored=mirrored, scouter=scouter)]
+                                keep_from=keep_from, keep_before=keep_before, mirrored=mirrored, scouter=scouter,
+                                landmarker=landmarker)]
         while answered < len(chunks) - 1:
             answered += 1
             parts.append(helpers.result(answered - 1, waiting=lambda: tick(0)))
@@ -1001,7 +1005,7 @@ def cache_key(video_sha256: str, model_sha256: str, info: VideoInfo, settings: P
 def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = PoseSettings(),
                  use_cache: bool = True, progress: Callable[[int], None] | None = None,
                  log: Callable[[str], None] | None = None, workers: int | None = None,
-                 helpers: PoseHelpers | None = None) -> PoseSeries:
+                 helpers: PoseHelpers | None = None, meanwhile: Callable[[], None] | None = None) -> PoseSeries:
     """Pose series of the runner in the clip described by ``info``.
 
     Parameters
@@ -1022,6 +1026,9 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         Helper processes spawned beforehand (not yet configured), e.g. by the
         CLI before it imports the engine; the caller closes them. Made and
         closed here when not given.
+    meanwhile : callable, optional
+        Called once while this process waits for a helper to decide the
+        facing (it has a core to itself then), e.g. to import what comes next.
 
     Raises
     ------
@@ -1056,19 +1063,33 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         helpers.configure(info, model_path, settings, n_chunks - 1)
     elif helpers.clip != (info.path, str(model_path), settings) or 1 + len(helpers) != n_chunks:
         raise ValueError("the pose helpers were configured for another clip, model, settings or chunking")
+    opening = _Background(None)
     with helpers if own else contextlib.nullcontext(helpers):
         scouter = make_scout(model_path, settings)  # decides the facing, then looks for extra people
         early = helpers.decides_facing  # a helper told the clip early has decided the facing meanwhile
+        landmarker = None
         try:
+            if early:
+                # Until the helper's verdict comes this process has a core to itself: it reads the scene's
+                # verticals for the camera roll (else done after the pose pass), makes its tracker and
+                # lets the caller use the time (``meanwhile``).
+                from formcheck.io.scene import opening_segments
+
+                opening = _Background(lambda: opening_segments(info))
+                landmarker = _landmarker(model_path, settings, 1)
+                if meanwhile is not None:
+                    meanwhile()
             mirrored = helpers.facing() if early else mirror_for(info, model_path, settings, landmarker=scouter)
         except BaseException:
             scouter.close()
+            if landmarker is not None:
+                landmarker.close()
             raise
         if early:
             submit_chunks(info, helpers, 1, scout=True, mirrored=mirrored)
         try:
             t, poses = run_parallel(info, model_path, settings, 1, scout=True, helpers=helpers, progress=progress,
-                                    mirrored=mirrored, scouter=scouter, submitted=early)
+                                    mirrored=mirrored, scouter=scouter, submitted=early, landmarker=landmarker)
             used_chunks = n_chunks
         except _SceneTooBusy:
             # One serial pass here: a landmarker restarted mid-clip with several
@@ -1085,14 +1106,40 @@ def extract_pose(info: VideoInfo, model_path: Path, *, settings: PoseSettings = 
         series.notes.append(note("mirrored"))
     if key is not None:
         series.save(config.cache_dir("pose") / f"{key}.npz")
-    return _levelled(_with_runner(zoom_if_small(series, info, model_path, settings, key, say), info), info, key)
+    return _levelled(_with_runner(zoom_if_small(series, info, model_path, settings, key, say), info), info, key,
+                     opening.result())
 
 
-def _levelled(series: PoseSeries, info: VideoInfo, key: str | None) -> PoseSeries:
+class _Background:
+    """``fn()`` run in a daemon thread; :meth:`result` waits for it (None for no ``fn`` or when it raised).
+
+    For work whose failure only costs doing it again later, e.g. :func:`formcheck.io.scene.opening_segments`.
+    """
+
+    def __init__(self, fn: Callable[[], object] | None):
+        self._value = None
+        self._thread = None
+        if fn is not None:
+            def work():
+                try:
+                    self._value = fn()
+                except Exception:
+                    self._value = None
+            self._thread = threading.Thread(target=work, name="background", daemon=True)
+            self._thread.start()
+
+    def result(self):
+        if self._thread is not None:
+            self._thread.join()
+        return self._value
+
+
+def _levelled(series: PoseSeries, info: VideoInfo, key: str | None, opening=None) -> PoseSeries:
     """``series`` with its :attr:`PoseSeries.level`, read from ``<key>-level.json`` or measured and written there.
 
     The roll depends only on the clip and the runner's landmarks, so a re-analysis does not decode and
-    scan the sample frames again (0.15–1.5 s).
+    scan the sample frames again (0.15–1.5 s). ``opening``: the clip's
+    :func:`formcheck.io.scene.opening_segments` when already read.
     """
     from formcheck.io.scene import Level, camera_level
 
@@ -1105,7 +1152,7 @@ def _levelled(series: PoseSeries, info: VideoInfo, key: str | None) -> PoseSerie
             return series
         except (OSError, ValueError, KeyError, TypeError):
             cached.unlink(missing_ok=True)
-    series.level = camera_level(info, series)
+    series.level = camera_level(info, series, opening)
     if cached is not None:
         lv = series.level
         text = json.dumps(None if lv is None else {"roll_deg": lv.roll_deg, "support": lv.support,

@@ -105,7 +105,7 @@ class Level:
 def segments(gray: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     """Near-vertical line segments of one grey frame: rows ``x1, y1, x2, y2`` (px), ``y2 >= y1``.
 
-    Segments with a point inside ``mask`` (True = runner) are dropped.
+    Segments with a point inside ``mask`` (True = runner) are dropped (:func:`unmasked`).
     """
     import cv2
 
@@ -120,15 +120,41 @@ def segments(gray: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     seg[down] = seg[down][:, [2, 3, 0, 1]]
     dx, dy = seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1]
     keep = (np.hypot(dx, dy) >= MIN_SEGMENT * h) & (np.degrees(np.abs(np.arctan2(dx, dy))) <= MAX_FROM_VERTICAL_DEG)
-    seg = seg[keep]
-    if mask is not None and len(seg):
-        hh, ww = mask.shape
-        pts = np.concatenate([seg[:, :2], seg[:, 2:], (seg[:, :2] + seg[:, 2:]) / 2])
-        xi = np.clip(pts[:, 0].astype(int), 0, ww - 1)
-        yi = np.clip(pts[:, 1].astype(int), 0, hh - 1)
-        hit = mask[yi, xi].reshape(3, -1).any(axis=0)
-        seg = seg[~hit]
-    return seg
+    return unmasked(seg[keep], mask)
+
+
+def unmasked(seg: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """The segments (rows ``x1, y1, x2, y2``, px) with neither end nor middle inside ``mask`` (True = runner)."""
+    if mask is None or not len(seg):
+        return seg
+    hh, ww = mask.shape
+    pts = np.concatenate([seg[:, :2], seg[:, 2:], (seg[:, :2] + seg[:, 2:]) / 2])
+    xi = np.clip(pts[:, 0].astype(int), 0, ww - 1)
+    yi = np.clip(pts[:, 1].astype(int), 0, hh - 1)
+    hit = mask[yi, xi].reshape(3, -1).any(axis=0)
+    return seg[~hit]
+
+
+def _sample_step(info: VideoInfo) -> int:
+    return max(1, int(round(info.fps * SAMPLE_SPAN_S / SAMPLE_FRAMES)))
+
+
+def opening_segments(info: VideoInfo) -> dict[int, tuple[tuple[int, int], np.ndarray]]:
+    """The near-vertical segments of the sample frames at the clip's start, the runner not yet masked.
+
+    What :func:`camera_level` looks at when the runner is in view from the
+    start, read before the pose is known (the pose pass can then use the time
+    otherwise spent after it, see :func:`formcheck.io.pose.extract_pose`).
+
+    Returns
+    -------
+    dict
+        Frame index -> (frame shape (h, w), segments as :func:`segments` without a mask).
+    """
+    import cv2
+
+    return {frame.index: (frame.image.shape[:2], segments(cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)))
+            for frame in iter_frames(info, end_s=SAMPLE_SPAN_S, every=_sample_step(info))}
 
 
 def _lines(seg: np.ndarray) -> np.ndarray:
@@ -266,31 +292,45 @@ def runner_centre(series: PoseSeries) -> tuple[float, float] | None:
     return (float(np.median(hip[ok, 0])), float(np.median(hip[ok, 1]))) if ok.any() else None
 
 
-def camera_level(info: VideoInfo, series: PoseSeries) -> Level | None:
+def camera_level(info: VideoInfo, series: PoseSeries,
+                 opening: dict[int, tuple[tuple[int, int], np.ndarray]] | None = None) -> Level | None:
     """The camera's roll at the runner (:class:`Level`), or None when the scene does not say.
 
     Looks at :data:`SAMPLE_FRAMES` frames of :data:`SAMPLE_SPAN_S` seconds from
     the first frame with a pose, with the runner masked out (frames without a
-    pose are skipped: the runner would be in their lines).
+    pose are skipped: the runner would be in their lines). ``opening``: the
+    clip's :func:`opening_segments`, read beforehand; used when the runner is
+    in view from the start (the frames looked at are then the same).
     """
     import cv2
 
     centre = runner_centre(series)
     if centre is None:
         return None
-    step = max(1, int(round(info.fps * SAMPLE_SPAN_S / SAMPLE_FRAMES)))
+    step = _sample_step(info)
     first = int(np.flatnonzero(series.found)[0])
     found, frames = [], 0
-    frames_iter = iter_frames(info, end_s=SAMPLE_SPAN_S, every=step) if series.t[first] < SAMPLE_SPAN_S / 2 else \
-        _from(info, series, first, step)
-    for frame in frames_iter:
-        if frame.index >= series.n_frames:
-            break
-        mask = runner_mask(series, frame.index, frame.image.shape[:2])
-        if mask is None:
-            continue
-        found.append(segments(cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY), mask))
-        frames += 1
+    from_start = series.t[first] < SAMPLE_SPAN_S / 2
+    if from_start and opening is not None:
+        for index in sorted(opening):
+            if index >= series.n_frames:
+                break
+            shape, seg = opening[index]
+            mask = runner_mask(series, index, shape)
+            if mask is not None:
+                found.append(unmasked(seg, mask))
+                frames += 1
+    else:
+        frames_iter = iter_frames(info, end_s=SAMPLE_SPAN_S, every=step) if from_start else \
+            _from(info, series, first, step)
+        for frame in frames_iter:
+            if frame.index >= series.n_frames:
+                break
+            mask = runner_mask(series, frame.index, frame.image.shape[:2])
+            if mask is None:
+                continue
+            found.append(segments(cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY), mask))
+            frames += 1
     if not frames:
         return None
     seg = np.concatenate(found)
