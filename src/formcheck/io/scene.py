@@ -151,10 +151,8 @@ def opening_segments(info: VideoInfo) -> dict[int, tuple[tuple[int, int], np.nda
     dict
         Frame index -> (frame shape (h, w), segments as :func:`segments` without a mask).
     """
-    import cv2
-
-    return {frame.index: (frame.image.shape[:2], segments(cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)))
-            for frame in iter_frames(info, end_s=SAMPLE_SPAN_S, every=_sample_step(info))}
+    return {index: (shape, read()) for index, shape, read in
+            _scanned(iter_frames(info, end_s=SAMPLE_SPAN_S, every=_sample_step(info)))}
 
 
 def _lines(seg: np.ndarray) -> np.ndarray:
@@ -302,35 +300,19 @@ def camera_level(info: VideoInfo, series: PoseSeries,
     clip's :func:`opening_segments`, read beforehand; used when the runner is
     in view from the start (the frames looked at are then the same).
     """
-    import cv2
-
     centre = runner_centre(series)
     if centre is None:
         return None
-    step = _sample_step(info)
     first = int(np.flatnonzero(series.found)[0])
     found, frames = [], 0
-    from_start = series.t[first] < SAMPLE_SPAN_S / 2
-    if from_start and opening is not None:
-        for index in sorted(opening):
-            if index >= series.n_frames:
-                break
-            shape, seg = opening[index]
-            mask = runner_mask(series, index, shape)
-            if mask is not None:
-                found.append(unmasked(seg, mask))
-                frames += 1
-    else:
-        frames_iter = iter_frames(info, end_s=SAMPLE_SPAN_S, every=step) if from_start else \
-            _from(info, series, first, step)
-        for frame in frames_iter:
-            if frame.index >= series.n_frames:
-                break
-            mask = runner_mask(series, frame.index, frame.image.shape[:2])
-            if mask is None:
-                continue
-            found.append(segments(cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY), mask))
-            frames += 1
+    for index, shape, read in _samples(info, series, first, opening):
+        if index >= series.n_frames:
+            break
+        mask = runner_mask(series, index, shape)
+        if mask is None:
+            continue
+        found.append(unmasked(read(), mask))
+        frames += 1
     if not frames:
         return None
     seg = np.concatenate(found)
@@ -344,6 +326,30 @@ def camera_level(info: VideoInfo, series: PoseSeries,
     if support < MIN_SUPPORT or agreement < MIN_AGREEMENT or abs(roll) > MAX_ROLL_DEG:
         return None
     return Level(roll_deg=roll, support=support, agreement=agreement, centre=centre)
+
+
+def _samples(info: VideoInfo, series: PoseSeries, first: int, opening):
+    """``(frame index, frame shape, read)`` of the sample frames; ``read()`` gives their unmasked segments.
+
+    From the clip's start when the runner is in view by half the span (from ``opening`` when read
+    already), else from the first frame with a pose; a frame is only scanned when ``read`` is called.
+    """
+    if series.t[first] >= SAMPLE_SPAN_S / 2:
+        yield from _scanned(_from(info, series, first, _sample_step(info)))
+    elif opening is None:
+        yield from _scanned(iter_frames(info, end_s=SAMPLE_SPAN_S, every=_sample_step(info)))
+    else:
+        for index in sorted(opening):
+            shape, seg = opening[index]
+            yield index, shape, (lambda seg=seg: seg)
+
+
+def _scanned(frames):
+    import cv2
+
+    for frame in frames:
+        yield frame.index, frame.image.shape[:2], \
+            (lambda img=frame.image: segments(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)))
 
 
 def _from(info: VideoInfo, series: PoseSeries, first: int, step: int):
