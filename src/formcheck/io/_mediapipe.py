@@ -2,7 +2,7 @@
 
 ``import mediapipe.tasks.python`` also imports ``matplotlib.pyplot`` (for the
 3-D plotting helper in ``vision.drawing_utils``) and ``sounddevice`` (for the
-audio tasks): about 0.4 s of each process's start (``python -X importtime``:
+audio tasks): about 0.5 s of each process's start (``python -X importtime``:
 matplotlib 0.14 s + pyplot 0.27 s + sounddevice 0.07 s of 0.77 s), paid by
 the calling process and again by every pose helper, before either can run the
 model. :func:`tasks` imports MediaPipe with those modules standing in as
