@@ -74,6 +74,39 @@ def _wait_idle(page) -> None:
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=300_000)
 
 
+def _settled(page, quiet_ms: int = 1500) -> None:
+    """Until no script run has been seen for ``quiet_ms``: a rerun that starts late redraws the page under the hand.
+
+    One look at the status widget can fall between the end of one run and the start of the next (under load the
+    next one can take a second to begin); text typed into a form just before such a rerun can be lost.
+    """
+    status = page.locator('[data-testid="stStatusWidget"]')
+    quiet = 0
+    while quiet < quiet_ms:
+        if status.count():
+            status.wait_for(state="detached", timeout=300_000)
+            quiet = 0
+        page.wait_for_timeout(250)
+        quiet += 250
+
+
+def _save_new_patient(page, pseudonym: str, expect: str) -> None:
+    """Type ``pseudonym`` for a new patient in the open save form, submit, and wait for the text ``expect``.
+
+    Fails with what the page says instead (a refusal, say) when ``expect`` does not come.
+    """
+    field = page.locator(".st-key-save_new_name input")
+    field.fill(pseudonym)
+    assert field.input_value() == pseudonym
+    page.get_by_role("button", name=tr("save", "de"), exact=True).click()
+    wanted = page.get_by_text(expect, exact=False).first
+    try:
+        wanted.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "walkthrough_save_failed.png"), full_page=True)
+        pytest.fail(f"after saving, the page does not say {expect!r}; it says:\n{shown_text(page)[-3000:]}")
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 def test_a_therapist_walks_through_the_german_dashboard(tmp_path, model_path):
@@ -123,10 +156,9 @@ def test_a_therapist_walks_through_the_german_dashboard(tmp_path, model_path):
         page.screenshot(path=str(ARTIFACTS / "walkthrough_analyse.png"), full_page=False)
 
         # 3. kept for a new patient, then the session report
+        _settled(page)
         page.get_by_text(tr("save_title", "de")).click()
-        page.locator(".st-key-save_new_name input").fill(PSEUDONYM)
-        page.get_by_role("button", name=tr("save", "de"), exact=True).click()
-        page.get_by_text(f"Gespeichert für {PSEUDONYM}:", exact=False).first.wait_for(timeout=60_000)
+        _save_new_patient(page, PSEUDONYM, f"Gespeichert für {PSEUDONYM}:")
         _wait_idle(page)
         found = english_in(shown_text(page))
         assert not found, f"English words on the German analyse page after saving: {found}"
@@ -140,7 +172,7 @@ def test_a_therapist_walks_through_the_german_dashboard(tmp_path, model_path):
         _wait_idle(page)
         page.get_by_role("button", name=tr("analyse_sample", "de")).click()
         page.get_by_role("heading", name=OTHER_CLIP).wait_for(timeout=300_000)
-        _wait_idle(page)
+        _settled(page)
         # a slip on the way: the same pseudonym typed again for a "new" patient is refused, in German only
         page.get_by_text(tr("save_title", "de")).click()
         _choose(page, page.locator('.st-key-save_patient [role="combobox"]'), tr("save_new_patient", "de"))
