@@ -244,6 +244,11 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         view_ok += vok
         est_strike = res["foot_strike"].get(near)
         sok = est_strike == truth["foot_strike"][near]
+        toe_truth = truth["metrics"].get(f"toe_first_contact_pct__{near}")
+        if toe_truth is not None:  # backward (gaits.md §2): toe-first share instead of a class, within one contact
+            toe = res["metrics"].get("toe_first_contact_pct") or {}
+            est_strike = None if toe.get("value") is None else f"toes first {toe['value']:.0f} %"
+            sok = toe.get("value") is not None and abs(toe["value"] - toe_truth) <= 100.0 / max(toe.get("n") or 1, 1)
         strike_ok += sok
         unsure = bool(res.get("foot_strike_uncertain", {}).get(near))
         wrong_flagged += (not sok) and unsure
@@ -272,10 +277,11 @@ def run_suite(landing: str = "soft", names=None, *, regenerate: bool = False, va
         if truth["gait"]["right_knee_offset_deg"]:
             kl, kr = res["metrics"]["knee_flexion_ic_deg"]["left"], res["metrics"]["knee_flexion_ic_deg"]["right"]
             asym = f" asym knee L {kl} R {kr} ({'✓' if kr is not None and kl is not None and kr > kl else '✗'})"
+        strike_truth = truth["foot_strike"][near] if toe_truth is None else f"toes first {toe_truth:.0f} %"
         rows.append(
             f"{name:<24} " + " ".join(cells)
             + f" | view {'✓' if vok else '✗ ' + str({k: v[k] for k in tv if v.get(k) != tv[k]})}"
-            + f" | strike {est_strike}{' (uncertain)' if unsure else ''} {'✓' if sok else '✗ (' + truth['foot_strike'][near] + ')'}"
+            + f" | strike {est_strike}{' (uncertain)' if unsure else ''} {'✓' if sok else '✗ (' + strike_truth + ')'}"
             + f" | IC frames med near {np.median(ic[near]):+.1f} far {np.median(ic['left' if near == 'right' else 'right']):+.1f}"
             + f" | legs off {ident['near']:.0%}/{ident['far']:.0%}"
             + f" | {dt:4.1f} s{asym}"
@@ -317,7 +323,7 @@ def print_summary(r: dict, echo=print) -> None:
     n_a = r.get("n_a", {})
     echo("targets met: " + ", ".join(f"{SHORT[m]} {r['passes'][m]}/{n - n_a.get(m, 0)}"
                                      + (f" ({n_a[m]} n/a)" if n_a.get(m) else "") for m in targets)
-         + f", view {r['view_ok']}/{n}, foot strike class {r['strike_ok']}/{n}"
+         + f", view {r['view_ok']}/{n}, foot strike class (backward: toes-first share) {r['strike_ok']}/{n}"
          + f" (of the wrong ones {r['wrong_flagged']} said 'uncertain')")
     echo("mean |error| where measured: " + ", ".join(
         f"{SHORT[m]} {np.mean(r['abs_err'][m]):.1f}{'%' if targets[m][1] == 'rel' else '°'}"

@@ -525,8 +525,8 @@ def upgrade(result: dict) -> dict:
 
 
 #: Reason codes of a metric the view or the gait cannot measure at all (a knee angle from behind, a walking
-#: metric of a run, a running metric of a walk): not shown as a card.
-VIEW_CANNOT_MEASURE = ("needs_side_view", "needs_rear_view", "walking_metric", "running_metric")
+#: metric of a run, a running metric of a walk, a backward-only one of a forward gait): not shown as a card.
+VIEW_CANNOT_MEASURE = ("needs_side_view", "needs_rear_view", "walking_metric", "running_metric", "backward_metric")
 
 
 def measurable(metric: dict) -> bool:

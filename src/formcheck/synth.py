@@ -1423,6 +1423,9 @@ def _truth_metrics(model: GaitModel, scene: Scene, events: dict, to_model_time: 
         }
         if model.walk:
             per_side[side].update({k: float(np.median(v)) if v else None for k, v in walk.items()})
+        if scene.direction == "backward":  # gaits.md §2's contact pattern: share of contacts toes first
+            toes_first = np.asarray(a_ic["foot"]) < -0.8  # the forefoot cut-off of strike_class
+            per_side[side]["toe_first_contact_pct"] = float(100.0 * np.mean(toes_first))
     # a backward runner's step alternates the same way; timing is symmetric by construction
     metrics = {
         "cadence_spm": model.g.cadence_spm,

@@ -113,8 +113,13 @@ def test_backward_runner_is_recognised_and_gets_no_forward_cues(oracle_truth_lef
     res = run_engine(oracle_series(truth), oracle_info(truth), lang="de")
     assert res["view"] == {**truth["view"], "direction": "backward"}
     assert res["metrics"]["cadence_spm"]["value"] == pytest.approx(160, rel=0.01)
-    # contact starts at the toes
-    assert res["foot_strike"][truth["near_side"]] == "forefoot"
+    # contact starts at the toes: read as the share of contacts toes first (gaits.md §2), no strike class
+    near = truth["near_side"]
+    toe = res["metrics"]["toe_first_contact_pct"]
+    assert truth["metrics"][f"toe_first_contact_pct__{near}"] == 100.0
+    assert toe["value"] == 100.0 and toe[near] == 100.0 and toe["n"] >= 7 and toe["confidence"] == "low"
+    assert res["foot_strike"] == {"left": None, "right": None}
+    assert res["foot_strike_reasons"][near]["code"] == "backward_strike_class"
     assert all(c["id"] not in ("overstride_cadence", "land_under_body", "soft_knee") for c in res["cues"])
     # no running norms applied to backward running
     assert all(m.get("flag") is None for m in res["metrics"].values())
@@ -574,3 +579,26 @@ def test_stop_in_interval(d0, d1, d2, tau):
         assert got is None
     else:
         assert got == pytest.approx(tau)
+
+
+def test_toe_first_share_counts_contacts_below_the_forefoot_cut_off():
+    """Hand-made contacts: the share is per contact (not the median's class), over the angle's legs only."""
+    from dataclasses import replace
+
+    from formcheck.engine.metrics import MetricSummary, Stride, toe_first_share
+
+    angles = {"left": [-30.0, -12.0, -0.9, -0.7, 5.0], "right": [-20.0, -20.0, -20.0]}  # -0.8° is the cut-off
+    strides = [Stride(side, float(i), i + 0.2, None, {"foot_strike_angle_ic_deg": a})
+               for side, vals in angles.items() for i, a in enumerate(vals)]
+    strides.append(Stride("left", 9.0, 9.2, None, {"foot_strike_angle_ic_deg": float("nan")}))  # not read: not counted
+    near_only = MetricSummary("foot_strike_angle_ic_deg", "deg", -0.9, -0.9, None, 9.0, 5, 5, 3, "left", "low",
+                              ["why"])
+    out = toe_first_share(strides, near_only)
+    assert (out.name, out.unit, out.value, out.left, out.right, out.sd) == ("toe_first_contact_pct", "%", 60.0, 60.0,
+                                                                            None, None)  # 3 of 5 left contacts
+    assert (out.n, out.confidence, out.confidence_reasons, out.reason) == (5, "low", ["why"], None)
+    both = toe_first_share(strides, replace(near_only, source="both", right=-20.0))
+    assert (both.value, both.left, both.right) == (75.0, 60.0, 100.0)  # 6 of 8
+    from formcheck.contract import reason
+    gone = toe_first_share(strides, replace(near_only, value=None, left=None, reason=reason("few_steps", n=2)))
+    assert gone.value is None and gone.reason.code == "few_steps"

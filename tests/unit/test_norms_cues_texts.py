@@ -146,22 +146,35 @@ def test_backward_running_gets_no_overstride_cues_but_keeps_trunk():
     assert [c.id for c in cues] == ["run_tall"]
 
 
+def low(value):
+    """A metric value at low confidence, as backward contact metrics are (timed from the knee)."""
+    return dataclasses.replace(m(value), confidence="low")
+
+
 def test_backward_cues_heel_first_and_leaning_back():
     """gaits.md §2: a heel-first backward landing and a trunk behind the hips each get their cue."""
     back = {**RUN, "direction": "backward"}
-    metrics = {"foot_strike_angle_ic_deg": dataclasses.replace(m(9.0), confidence="low"),
-               "trunk_lean_deg": m(-4.0)}
-    cues = select_cues(metrics, back, near_strike="rearfoot")
+    metrics = {"foot_strike_angle_ic_deg": low(9.5), "toe_first_contact_pct": low(20.0), "trunk_lean_deg": m(-4.0)}
+    cues = select_cues(metrics, back)
     assert [(c.id, c.metric, c.value) for c in cues] == [
-        ("backward_ball_first", "foot_strike_angle_ic_deg", 9.0), ("backward_stay_over_feet", "trunk_lean_deg", -4.0)]
+        ("backward_ball_first", "toe_first_contact_pct", 20.0), ("backward_stay_over_feet", "trunk_lean_deg", -4.0)]
     assert render(cues[0].text, "de") == "Lande auf dem Fußballen, dann senk die Ferse ab."
     assert render(cues[1].text, "en") == "Stay over your feet, slightly forward."
-    # toes first, a trunk within the measurement tolerance of upright: nothing to say
-    assert select_cues({**metrics, "trunk_lean_deg": m(-1.5)}, back, near_strike="forefoot") == []
-    # an uncertain class is passed as None: no heel-first cue on a guess
-    assert [c.id for c in select_cues(metrics, back, near_strike=None)] == ["backward_stay_over_feet"]
+    # toes first on most contacts, a trunk within the measurement tolerance of upright: nothing to say
+    assert select_cues({**metrics, "toe_first_contact_pct": low(80.0), "trunk_lean_deg": m(-1.5)}, back) == []
+    # exactly half toes first is not "most contacts not toes first"
+    assert select_cues({**metrics, "toe_first_contact_pct": low(50.0), "trunk_lean_deg": m(-1.5)}, back) == []
+    # a median angle within 2° of the heel-strike cut-off (7.4°) is no clear heel strike: no cue on a guess
+    unsure = {**metrics, "foot_strike_angle_ic_deg": low(8.5)}
+    assert [c.id for c in select_cues(unsure, back)] == ["backward_stay_over_feet"]
+    # a flat backward running landing is not "heel first" (gaits.md's BR trigger)
+    flat = {**metrics, "foot_strike_angle_ic_deg": low(3.0)}
+    assert [c.id for c in select_cues(flat, back)] == ["backward_stay_over_feet"]
+    # no share read: no contact cue
+    assert [c.id for c in select_cues({**metrics, "toe_first_contact_pct": m(None)}, back)] == \
+        ["backward_stay_over_feet"]
     # forward running never gets the backward cues
-    assert "backward_ball_first" not in [c.id for c in select_cues(metrics, RUN, near_strike="rearfoot")]
+    assert "backward_ball_first" not in [c.id for c in select_cues(metrics, RUN)]
 
 
 # ------------------------------------------------------------------ backward walking (gaits.md §2, BW tables)
@@ -187,15 +200,15 @@ def test_backward_walking_knee_flag_is_gaits_md_starting_value_and_nothing_else_
 
 
 def _back_walker(**extra):
-    return {"foot_strike_angle_ic_deg": dataclasses.replace(m(4.0), confidence="low"),
+    return {"foot_strike_angle_ic_deg": low(4.0), "toe_first_contact_pct": low(30.0),
             "knee_flexion_min_stance_deg": m(14.0, "flag"), **extra}
 
 
-@pytest.mark.parametrize("strike", ["midfoot", "rearfoot"])
-def test_backward_walking_cues_flat_or_heel_contact_and_bent_knee(strike):
-    cues = select_cues(_back_walker(), BACK_WALK, near_strike=strike)
+@pytest.mark.parametrize("angle", [4.0, 12.0])  # flat or heel first: the BW trigger is both
+def test_backward_walking_cues_flat_or_heel_contact_and_bent_knee(angle):
+    cues = select_cues(_back_walker(foot_strike_angle_ic_deg=low(angle)), BACK_WALK)
     assert [(c.id, c.metric, c.value, c.priority) for c in cues] == [
-        ("backward_walk_toes_first", "foot_strike_angle_ic_deg", 4.0, 1),
+        ("backward_walk_toes_first", "toe_first_contact_pct", 30.0, 1),
         ("backward_walk_straight_knee", "knee_flexion_min_stance_deg", 14.0, 2)]
     assert render(cues[0].text, "en") == "Toes first, then roll onto the heel."
     assert render(cues[0].text, "de") == "Zehen zuerst, dann auf die Ferse abrollen."
@@ -204,27 +217,28 @@ def test_backward_walking_cues_flat_or_heel_contact_and_bent_knee(strike):
 
 
 def test_backward_walking_cues_need_their_trigger_and_confidence():
-    toes = select_cues(_back_walker(), BACK_WALK, near_strike="forefoot")
+    toes = select_cues(_back_walker(toe_first_contact_pct=low(90.0)), BACK_WALK)
     assert [c.id for c in toes] == ["backward_walk_straight_knee"]  # toes first: no contact cue
-    assert select_cues(_back_walker(), BACK_WALK, near_strike=None) == toes  # an uncertain class is no trigger
-    no_angle = _back_walker(foot_strike_angle_ic_deg=m(None))
-    assert [c.id for c in select_cues(no_angle, BACK_WALK, near_strike="rearfoot")] == ["backward_walk_straight_knee"]
-    straight = _back_walker(knee_flexion_min_stance_deg=m(3.0, "ok"))
-    assert select_cues(straight, BACK_WALK, near_strike="forefoot") == []
-    unsure = _back_walker(knee_flexion_min_stance_deg=m(14.0, "flag", confidence="low"))
-    assert select_cues(unsure, BACK_WALK, near_strike="forefoot") == []
-    assert select_cues(_back_walker(), {**BACK_WALK, "plane": "frontal"}, near_strike="rearfoot") == []
+    no_share = _back_walker(toe_first_contact_pct=m(None))
+    assert [c.id for c in select_cues(no_share, BACK_WALK)] == ["backward_walk_straight_knee"]
+    straight = _back_walker(knee_flexion_min_stance_deg=m(3.0, "ok"), toe_first_contact_pct=low(90.0))
+    assert select_cues(straight, BACK_WALK) == []
+    unsure = _back_walker(knee_flexion_min_stance_deg=m(14.0, "flag", confidence="low"),
+                          toe_first_contact_pct=low(90.0))
+    assert select_cues(unsure, BACK_WALK) == []
+    assert select_cues(_back_walker(), {**BACK_WALK, "plane": "frontal"}) == []
 
 
 def test_backward_walking_gets_neither_forward_walking_nor_running_cues():
-    metrics = {**_walker(), **_overstrider(), "knee_flexion_min_stance_deg": m(3.0, "ok")}
-    assert select_cues(metrics, BACK_WALK, near_strike="forefoot") == []
+    metrics = {**_walker(), **_overstrider(), "knee_flexion_min_stance_deg": m(3.0, "ok"),
+               "toe_first_contact_pct": low(100.0)}
+    assert select_cues(metrics, BACK_WALK) == []
     # and a forward walk never gets the backward-walking ones
-    ids = [c.id for c in select_cues(_back_walker(), {**RUN, "gait": "walk"}, near_strike="rearfoot")]
+    ids = [c.id for c in select_cues(_back_walker(), {**RUN, "gait": "walk"})]
     assert not any(i.startswith("backward") for i in ids)
-    # backward running keeps its own heel-first cue only for a heel-first class (a flat landing is a BW cue)
+    # backward running keeps its own heel-first cue only for a clear heel strike (a flat landing is a BW cue)
     back_run = {**RUN, "direction": "backward"}
-    assert select_cues(_back_walker(), back_run, near_strike="midfoot") == []
+    assert select_cues(_back_walker(), back_run) == []
 
 
 def test_backward_walking_cues_have_a_formal_form():

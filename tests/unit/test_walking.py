@@ -271,7 +271,10 @@ def test_a_backward_walk_on_exact_landmarks(backward_walk_truth):
     assert knee["flag"] == "ok" and knee["starting_value"] is True
     assert knee["normal"]["direction"] == "backward" and knee["normal"]["high"] == 10
     assert m["foot_strike_angle_ic_deg"]["value"] == pytest.approx(tm["foot_strike_angle_ic_deg"], abs=2.0)
-    assert res["foot_strike"][near] == "forefoot"
+    # toes first on every contact (truth 100 %), said as that share, not as a strike class (gaits.md §2)
+    assert tm[f"toe_first_contact_pct__{near}"] == 100.0
+    assert m["toe_first_contact_pct"]["value"] == 100.0 and m["toe_first_contact_pct"]["flag"] is None
+    assert res["foot_strike"][near] is None and res["foot_strike_reasons"][near]["code"] == "backward_strike_class"
     assert "implausible_values" not in [w["code"] for w in res["quality"]["warnings"]]
     assert {n for n, x in m.items() if x["flag"] is not None} == {"knee_flexion_min_stance_deg"}
     assert res["cues"] == []

@@ -7,12 +7,14 @@ Rules
   :func:`walking_cues`); running cues are never given for a walk.
 - Backward walking has its own (gaits.md §2, the BW trigger table,
   :func:`backward_walking_cues`): a flat or heel-first contact ("Toes first,
-  then roll onto the heel.", from the near foot's strike class) and a knee that
+  then roll onto the heel.", when most near-foot contacts do not start at the
+  toes: ``toe_first_contact_pct``) and a knee that
   stays bent in stance (its straightest point flagged, above 10°).
 - Backward running: contact starts at the toes, so the forward-running
   overstride, shank and cadence rules are not applied; trunk and vertical
   oscillation cues still are, and two backward cues of gaits.md §2: a heel-first
-  landing ("Land on the ball of your foot …", from the near foot's strike class)
+  landing ("Land on the ball of your foot …": most contacts not toes first and
+  the median angle a clear heel strike)
   and a trunk behind the hips (:data:`BACKWARD_LEAN_BACK_DEG`).
 - Each cue names the metric and value that triggered it.
 """
@@ -20,6 +22,7 @@ Rules
 from __future__ import annotations
 
 from formcheck.contract import Cue, Message, MetricResult
+from formcheck.engine.norms import strike_class
 from formcheck.engine.registry import SPECS, threshold
 
 BACKWARD_LEAN_BACK_DEG = -2.0
@@ -40,19 +43,36 @@ def _usable(metrics: dict[str, MetricResult], name: str) -> MetricResult | None:
     return m
 
 
-def _lands_on(metrics: dict[str, MetricResult], near_strike: str | None, classes: tuple[str, ...]) -> bool:
-    """Backward gait: the near foot's strike class is one of ``classes`` and its strike angle was read.
+#: Backward gait: a toe-first share below this (%) means most contacts did not start at the toes (gaits.md §2's
+#: "heel first" and "flat or heel contact" triggers; a design choice: the majority of the near foot's contacts).
+TOE_FIRST_MAJORITY_PCT = 50.0
 
-    The class needs enough steps (:func:`formcheck.engine.norms.foot_strike_by_side`) and is None when
-    uncertain; the angle itself is at low confidence backward (contacts timed from the knee,
+
+def _not_toes_first(metrics: dict[str, MetricResult]) -> MetricResult | None:
+    """Backward gait: the toe-first share when most near-foot contacts did not start at the toes, else None.
+
+    The share is at low confidence backward (contacts timed from the knee,
     :data:`formcheck.engine.metrics.BACKWARD_DOUBTFUL`), so a value is enough here.
     """
-    strike = metrics.get("foot_strike_angle_ic_deg")
-    return near_strike in classes and strike is not None and strike.value is not None
+    share = metrics.get("toe_first_contact_pct")
+    ok = share is not None and share.value is not None and share.value < TOE_FIRST_MAJORITY_PCT
+    return share if ok else None
 
 
-def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
-                near_strike: str | None = None) -> list[Cue]:
+def _heel_first(metrics: dict[str, MetricResult]) -> bool:
+    """Backward running: most contacts not toes first and the median landing clearly a heel strike.
+
+    The heel strike is :func:`formcheck.engine.norms.strike_class`'s ``"rearfoot"`` of the median angle, not
+    within 2° of its cut-off: gaits.md §2's trigger is "heel first", a flat landing is not one.
+    """
+    angle = metrics.get("foot_strike_angle_ic_deg")
+    if _not_toes_first(metrics) is None or angle is None or angle.value is None:
+        return False
+    cls, uncertain = strike_class(angle.value)
+    return cls == "rearfoot" and not uncertain
+
+
+def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3) -> list[Cue]:
     """Choose cues from the metric results (their ``value``, ``flag`` and ``confidence``).
 
     Parameters
@@ -63,9 +83,6 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
         ``plane``, ``direction`` and ``gait`` of the clip.
     max_cues : int
         At most this many (metrics.md: three).
-    near_strike : str or None
-        The near foot's strike class (``"rearfoot"`` …, None when not read
-        or uncertain); used for backward gait only.
 
     Returns
     -------
@@ -73,7 +90,7 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
         Most important first; each names the metric and value that triggered it.
     """
     if view.get("gait") == "walk" and view.get("direction") == "backward":
-        return backward_walking_cues(metrics, view, max_cues, near_strike)
+        return backward_walking_cues(metrics, view, max_cues)
     if view.get("gait") == "walk":
         return walking_cues(metrics, view, max_cues)
     if view.get("gait") != "run":
@@ -106,8 +123,8 @@ def select_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
             add("soft_knee", "knee_flexion_ic_deg")
     peak, trunk = _usable(metrics, "knee_flexion_peak_stance_deg"), _usable(metrics, "trunk_lean_deg")
     if backward:
-        if _lands_on(metrics, near_strike, ("rearfoot",)):
-            add("backward_ball_first", "foot_strike_angle_ic_deg")
+        if _heel_first(metrics):
+            add("backward_ball_first", "toe_first_contact_pct")
         if trunk and trunk.value < BACKWARD_LEAN_BACK_DEG:
             add("backward_stay_over_feet", "trunk_lean_deg")
     if (not backward and peak and peak.value > threshold("knee_flexion_peak_stance_deg", "flag_above")
@@ -167,18 +184,12 @@ def walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3
     return out[:max_cues]
 
 
-#: Backward walking: the strike classes that are a "flat or heel contact" (gaits.md §2, BW trigger table): a
-#: backward walker lands toes first (Semones; Schneider, via gaits.md), so midfoot (flat, −0.8° to 7.4°) and
-#: rearfoot (heel first, above 7.4°; Altman & Davis cut-offs) both get the cue.
-BACKWARD_WALK_NOT_TOES = ("midfoot", "rearfoot")
-
-
-def backward_walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3,
-                          near_strike: str | None = None) -> list[Cue]:
+def backward_walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues: int = 3) -> list[Cue]:
     """Backward-walking cues of gaits.md section 2 (BW trigger table, grade D, starting values), at most ``max_cues``.
 
-    - the near foot lands flat or heel first (its strike class in
-      :data:`BACKWARD_WALK_NOT_TOES`): ``backward_walk_toes_first``, "Toes
+    - most near-foot contacts do not start at the toes (flat, −0.8° to 7.4°,
+      or heel first; ``toe_first_contact_pct`` below
+      :data:`TOE_FIRST_MAJORITY_PCT`): ``backward_walk_toes_first``, "Toes
       first, then roll onto the heel.";
     - the knee's straightest point in stance flagged (above 10°, gaits.md
       starting value): ``backward_walk_straight_knee``, "Let the knee go fully
@@ -197,8 +208,6 @@ def backward_walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues
         ``plane`` of the clip (a rear view gets none of these).
     max_cues : int
         At most this many.
-    near_strike : str or None
-        The near foot's strike class, None when not read or uncertain.
 
     Returns
     -------
@@ -212,8 +221,8 @@ def backward_walking_cues(metrics: dict[str, MetricResult], view: dict, max_cues
     def add(cue_id, metric):
         out.append(Cue(cue_id, metric, metrics[metric].value, Message("cue", cue_id), len(out) + 1))
 
-    if _lands_on(metrics, near_strike, BACKWARD_WALK_NOT_TOES):
-        add("backward_walk_toes_first", "foot_strike_angle_ic_deg")
+    if _not_toes_first(metrics) is not None:
+        add("backward_walk_toes_first", "toe_first_contact_pct")
     knee = _usable(metrics, "knee_flexion_min_stance_deg")
     if knee and knee.flag == "flag":
         add("backward_walk_straight_knee", "knee_flexion_min_stance_deg")

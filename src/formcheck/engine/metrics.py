@@ -35,6 +35,7 @@ from formcheck.contract import Message
 from formcheck.contract import reason as _reason
 from formcheck.engine.clean import CleanSeries
 from formcheck.engine.events import SIDES, GaitEvents
+from formcheck.engine.norms import STRIKE_CUTS
 from formcheck.engine.registry import SPECS, names_for
 from formcheck.engine.geometry import joint_flexion  # noqa: F401  (part of this module's interface)
 
@@ -879,8 +880,9 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
     position and hip extension at toe-off (against the vertical and against
     the trunk) describe overstriding and push-off in forward running;
     gaits.md switches them off backward. The foot
-    strike angle stays (low confidence): toes first or heel first is the
-    contact pattern gaits.md asks for backward.
+    strike angle stays (low confidence): the toe-first share
+    (:func:`toe_first_share`) is read from it, the contact pattern gaits.md
+    asks for backward.
     """
     out = dict(summ)
     for name in BACKWARD_UNMEASURABLE:
@@ -892,6 +894,59 @@ def distrust_backward(summ: dict[str, MetricSummary]) -> dict[str, MetricSummary
         if m is not None and m.value is not None:
             out[name] = replace(m, confidence="low", confidence_reasons=m.confidence_reasons + [_reason("backward_timing")])
     return out
+
+
+#: A contact starts at the toes when its foot-strike angle (+ toes up) lies below this (deg): Altman & Davis'
+#: forefoot cut-off (:data:`formcheck.engine.norms.STRIKE_CUTS`), where the toes are lower than the heel.
+TOE_FIRST_BELOW_DEG = STRIKE_CUTS[0]
+
+
+def toe_first_share(strides: list[Stride], angle: MetricSummary) -> MetricSummary:
+    """Share of contacts that start at the toes: backward gait's contact pattern (gaits.md §2, "toe-first yes/no").
+
+    Parameters
+    ----------
+    strides : list of Stride
+        The strides; ``values["foot_strike_angle_ic_deg"]`` in degrees, + toes up.
+    angle : MetricSummary
+        The foot-strike angle's summary after every distrust step (its
+        ``source``, sides and null reason decide what this one uses).
+
+    Returns
+    -------
+    MetricSummary
+        ``toe_first_contact_pct`` in %: 100 × contacts with an angle below
+        :data:`TOE_FIRST_BELOW_DEG` / contacts measured, over the legs the
+        angle's headline comes from (the near foot in a side view); per side
+        only where the angle has that side's value. Confidence, its reasons
+        and ``n`` are the angle's (the share is a count of the same reads);
+        null with the angle's reason when the angle is null. No spread: a
+        share has none per contact.
+
+    Notes
+    -----
+    gaits.md §2 keeps "toe-first yes/no" backward and switches the strike
+    classes off: a backward contact does not reach ahead of the body, and a
+    class cut-off at 7.4° (heel strike) says nothing about it. Per contact
+    rather than from the median angle, so that a walker who lands toes first
+    on half the steps reads 50 %, not one class.
+    """
+    name, unit = "toe_first_contact_pct", "%"
+    if angle.value is None:
+        return MetricSummary(name, unit, None, None, None, None, angle.n, angle.n_left, angle.n_right, angle.source,
+                             "low", list(angle.confidence_reasons), angle.reason)
+    per = _finite_per_side(strides, "foot_strike_angle_ic_deg")
+
+    def share(vals):
+        return round(100.0 * sum(v < TOE_FIRST_BELOW_DEG for v in vals) / len(vals), 2) if vals else None
+
+    use = list(SIDES) if angle.source == "both" else [angle.source]
+    side_value = {"left": angle.left, "right": angle.right}
+    return MetricSummary(name, unit, share([v for s in use for v in per[s]]),
+                         share(per["left"]) if side_value["left"] is not None else None,
+                         share(per["right"]) if side_value["right"] is not None else None, None,
+                         angle.n, angle.n_left, angle.n_right, angle.source, angle.confidence,
+                         list(angle.confidence_reasons))
 
 
 FRONTAL_CURVE_LIMIT_DEG = 45.0

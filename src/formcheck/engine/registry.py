@@ -106,6 +106,11 @@ class MetricSpec:
     plausible_walk : (float, float) or None
         The same for walking where it differs from running (cadence); None: as
         ``plausible``.
+    directions : tuple of {"forward", "backward"}
+        The gait directions that measure it: the toe-first share is a backward
+        measure (gaits.md section 2 keeps "toe-first yes/no" backward and
+        switches the strike classes off); null with the reason
+        ``backward_metric`` for forward gait.
     gaits : tuple of {"run", "walk"}
         The gaits that measure it. Walking has its own metric set
         (``shared/reference/gaits.md`` section 1): the loading-response and swing
@@ -158,6 +163,7 @@ class MetricSpec:
     flag_walk: FlagRule | None = None
     norm_back_walk: Norm | None = None
     flag_back_walk: FlagRule | None = None
+    directions: tuple[str, ...] = ("forward", "backward")
 
     def norm_for(self, gait: str = "run", direction: str = "forward") -> Norm | None:
         """The normal range for a gait and direction: walking has its own (gaits.md section 1), backward walking
@@ -236,6 +242,20 @@ _SPECS = (
                # backward: the toes land first, as steep as a forward toe-off is (walking: the foot about 45°
                # toes-down, Perry via Physiopedia; the exact backward walker reads -44°, the runner -32°)
                plausible_backward=(-70.0, 45.0)),
+    MetricSpec("toe_first_contact_pct", "%", "sagittal", "near",
+               "share of the near foot's contacts that start at the toes: foot-strike angle below −0.8° (the "
+               "forefoot cut-off of Altman & Davis 2012)",
+               (0.0, 100.0),
+               # gaits.md §2: backward running lands on the forefoot (Cavagna 2012), backward walking toes first
+               # (Semones; Schneider); "heel first" and "flat or heel contact" are the cue triggers there
+               Norm("toes first on every contact (toe → heel)", None, None, False,
+                    "Cavagna 2012; Semones (gaits.md §2)"),
+               None,
+               # one contact in four: each call rests on one angle read at ±2.3° (the angle's noise floor) near
+               # the cut-off; a design choice, no published floor
+               noise_floor=25.0, card=7, directions=("backward",),
+               norm_back_walk=Norm("toes first on every contact (toe → heel)", None, None, False,
+                                   "Semones; Schneider (gaits.md §2)")),
     MetricSpec("contact_time_ms", "ms", "sagittal", "near", "initial contact → toe-off", (80.0, 1500.0),
                Norm("240–285 ms at jogging pace", 240, 285, False, "García-Pinillos 2019"), None,
                noise_floor_rel=0.07, card=8),
@@ -328,9 +348,10 @@ def card_order(gait: str | None = "run") -> list[str]:
     return list(WALK_CARDS) + [n for n in CARD_ORDER if n not in WALK_CARDS]
 
 
-def measured_in(name: str, gait: str) -> bool:
-    """Whether ``gait`` (``"run"``/``"walk"``) measures metric ``name``."""
-    return gait in SPECS[name].gaits
+def measured_in(name: str, gait: str, direction: str | None = None) -> bool:
+    """Whether ``gait`` (``"run"``/``"walk"``) measures metric ``name`` (in ``direction`` when given)."""
+    spec = SPECS[name]
+    return gait in spec.gaits and (direction is None or direction in spec.directions)
 
 
 def spec(name: str) -> MetricSpec:

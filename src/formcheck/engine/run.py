@@ -23,7 +23,7 @@ from formcheck.engine.clean import clean as clean_series
 from formcheck.engine.cues import select_cues
 from formcheck.engine.events import SIDES, GaitEvents, detect_events
 from formcheck.engine.metrics import (FRONTAL, MAX_IRREGULAR_SHARE, METRICS, MIN_STEPS_FOR_VALUE, MIN_STEPS_PER_SIDE,
-                                      SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward,
+                                      SAGITTAL, MetricSummary, Stride, angle_curves, distrust_backward, toe_first_share,
                                       distrust_held, distrust_irregular, drop_far_foot_strike, frontal_strides,
                                       held_reason, irregular_step_share, nulled, sagittal_strides, summarise)
 from formcheck.engine.norms import flag, foot_strike_by_side, leg_length_cm
@@ -292,7 +292,11 @@ def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | N
         measured.summ = distrust_held(measured.summ, cl.held_share, pictures_per_s)
     scale = _speed_metrics(measured, cl, ev, view, speed_mps)
     measured.summ = _distrust_implausible(measured.summ, view.direction, view.gait)
-    strike, uncertain, strike_reasons = _foot_strike(cl, measured)
+    backward = view.direction == "backward"
+    strike, uncertain, strike_reasons = _foot_strike(cl, measured, backward)
+    if backward and not measured.frontal:  # gaits.md §2: toe-first yes/no instead of strike classes
+        measured.summ["toe_first_contact_pct"] = toe_first_share(measured.strides,
+                                                                 measured.summ["foot_strike_angle_ic_deg"])
     if cl.held_share:  # the class rests on the contact's picture, as the angles do (distrust_held)
         strike, uncertain = {s: None for s in SIDES}, {s: False for s in SIDES}
         strike_reasons = {s: held_reason(cl.held_share, pictures_per_s) for s in SIDES}
@@ -306,8 +310,7 @@ def _analyse(series: PoseSeries, info: VideoInfo, *, runner_height_cm: float | N
         strides=[x.to_dict() for x in measured.strides], metrics=metrics,
         foot_strike=strike, foot_strike_uncertain=uncertain, foot_strike_reasons=strike_reasons,
         cues=[], advice=[], analysis=_facts(cl, ev, view, speed_mps, scale, level))
-    near_strike = None if uncertain.get(cl.near_side) else strike.get(cl.near_side)
-    result.cues = select_cues(metrics, view.to_dict(), near_strike=near_strike)
+    result.cues = select_cues(metrics, view.to_dict())
     result.advice = _advice(result.cues, view)
     return result, cl, ev
 
@@ -335,7 +338,8 @@ def _measure(cl: CleanSeries, ev: GaitEvents, gait: str = "run") -> _Measured:
     strides = frontal_strides(cl, ev) if frontal else sagittal_strides(cl, ev, slopes, gait=gait)
     cadence_note = next((x for x in ev.notes if getattr(x, "code", None) == "cadence_disagree"), None)
     names = [n for n in (FRONTAL if frontal else SAGITTAL)
-             if n not in SPEED_METRICS and measured_in(n, gait)]  # speed metrics: added by _speed_metrics
+             # speed metrics: added by _speed_metrics; the backward-only toe-first share by _analyse
+             if n not in SPEED_METRICS and measured_in(n, gait, "forward")]
     summ = summarise(strides, names, near_side=cl.near_side, fps=cl.fps,
                      cadence_spm=ev.cadence_spm, cadence_note=cadence_note, hip_asymmetry_pct=ev.hip_asymmetry_pct,
                      side_view=not frontal)
@@ -481,12 +485,14 @@ def _view(cl: CleanSeries, ev: GaitEvents, measured: _Measured) -> View:
     return detect_view(cl, ev, duty, ev.cadence_spm)
 
 
-def _foot_strike(cl: CleanSeries, measured: _Measured):
+def _foot_strike(cl: CleanSeries, measured: _Measured, backward: bool = False):
     """Foot-strike class per foot, whether it is uncertain, and why a class is missing.
 
     Irregular steps need :data:`MIN_STEPS_PER_SIDE` steps for a class, like an
     angle; in a side view the far foot's landing is hidden, so its class is not
-    read (and its angle dropped from the summaries).
+    read (and its angle dropped from the summaries). Backward gait gets no
+    class (reason ``backward_strike_class``): gaits.md §2 switches the strike
+    classes off there and keeps toe-first yes/no (``toe_first_contact_pct``).
     """
     angles = {s: [] if measured.frontal else [x.values.get("foot_strike_angle_ic_deg")
                                               for x in measured.strides if x.side == s] for s in SIDES}
@@ -509,6 +515,10 @@ def _foot_strike(cl: CleanSeries, measured: _Measured):
         strike[cl.far_side], uncertain[cl.far_side] = None, False
         reasons[cl.far_side] = reason("far_foot_strike", side=cl.far_side)
         measured.summ = drop_far_foot_strike(measured.summ, cl.far_side)
+    if backward:
+        for s in SIDES:
+            if strike[s] is not None:
+                strike[s], uncertain[s], reasons[s] = None, False, reason("backward_strike_class")
     return strike, uncertain, reasons
 
 
@@ -526,8 +536,9 @@ def _metric_results(measured: _Measured, view: View, heel_striker: bool,
     backward walking (gaits.md section 2: only its own bands; backward running has none).
 
     A metric the view cannot measure is null with ``needs_side_view`` /
-    ``needs_rear_view``; one of the other gait's set with ``walking_metric``
-    (a run) or ``running_metric`` (a walk).
+    ``needs_rear_view``; a backward-only one (the toe-first share) in forward
+    gait with ``backward_metric``; one of the other gait's set with
+    ``walking_metric`` (a run) or ``running_metric`` (a walk).
     """
     gait = view.gait if view.gait in ("run", "walk") else "run"
     direction = "backward" if view.direction == "backward" else "forward"
@@ -537,6 +548,7 @@ def _metric_results(measured: _Measured, view: View, heel_striker: bool,
         if name not in measured.summ:
             wrong_view = SPECS[name].plane not in (view.plane, "both")
             code = ("needs_side_view" if measured.frontal else "needs_rear_view") if wrong_view else \
+                "backward_metric" if direction not in SPECS[name].directions else \
                 ("walking_metric" if gait == "run" else "running_metric")
             out[name] = _not_measured(name, code)
             continue

@@ -27,7 +27,7 @@ from formcheck.engine.registry import SPECS
 SETTING_SENSITIVE = ("cadence_spm", "contact_time_ms", "flight_time_ms", "duty_factor_pct",
                      "vertical_oscillation_pct_leg", "knee_flexion_ic_deg", "knee_flexion_peak_stance_deg",
                      "shank_angle_ic_deg", "heel_ahead_of_hip_ic_pct_leg", "foot_strike_angle_ic_deg",
-                     "hip_extension_to_deg", "hip_extension_trunk_to_deg")
+                     "toe_first_contact_pct", "hip_extension_to_deg", "hip_extension_trunk_to_deg")
 
 #: Largest difference of a body ratio (``analysis.body``) that still counts as the same runner filmed the same way.
 #: Measured on this project's clips (December 2026, full model): the same synthetic runner in two clips differs by
