@@ -49,6 +49,9 @@ def test_walking_bouts_get_the_walking_set_and_the_running_bout_the_running_set(
     assert walk["view"]["gait"] == "walk" and run["view"]["gait"] == "run"
     assert walk["metrics"]["knee_flexion_loading_peak_deg"]["value"] == pytest.approx(
         truth["bouts"][0]["metrics"]["knee_flexion_loading_peak_deg"], abs=4.0)
+    for k in (0, 2):  # the knee's straightest point in stance, in both walks (the knee angles' 4° target)
+        assert res["bouts"][k]["metrics"]["knee_flexion_min_stance_deg"]["value"] == pytest.approx(
+            truth["bouts"][k]["metrics"]["knee_flexion_min_stance_deg"], abs=4.0), k
     assert run["metrics"]["knee_flexion_loading_peak_deg"]["reason_code"] == "walking_metric"
     assert walk["metrics"]["flight_time_ms"]["value"] is None or walk["metrics"]["flight_time_ms"]["value"] < 40
 
